@@ -1,0 +1,34 @@
+using System;
+using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
+
+namespace StaticNet;
+
+/// <summary>Exceptions thrown by generated code, kept out of line so the hot paths stay small.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class ThrowHelper
+{
+    /// <summary>Throws because a span does not have the length the network needs.</summary>
+    [DoesNotReturn]
+    public static void WrongLength(string parameterName, int actual, int expected) =>
+        throw new ArgumentException(
+            $"Expected a span of length {expected}, but {parameterName} has length {actual}.", parameterName);
+
+    /// <summary>Throws because a batch span is not a whole number of rows, or the two spans disagree on the row count.</summary>
+    [DoesNotReturn]
+    public static void WrongBatchLength(string parameterName, int actual, int expected) =>
+        throw new ArgumentException(
+            $"Expected a span of length {expected} to match the batch, but {parameterName} has length {actual}.", parameterName);
+
+    /// <summary>Throws because a batch span is not a multiple of the row width.</summary>
+    [DoesNotReturn]
+    public static void NotMultipleOfRow(string parameterName, int actual, int rowWidth) =>
+        throw new ArgumentException(
+            $"Expected a span whose length is a multiple of {rowWidth}, but {parameterName} has length {actual}.", parameterName);
+
+    /// <summary>Throws because a class label is outside <c>[0, outputs)</c>.</summary>
+    [DoesNotReturn]
+    public static void LabelOutOfRange(string parameterName, int label, int classes) =>
+        throw new ArgumentOutOfRangeException(
+            parameterName, label, $"The label must be in [0, {classes}).");
+}
