@@ -14,7 +14,8 @@ namespace StaticNet;
 /// order, into its own gradient buffer, and the buffers are summed in part order. The result therefore depends
 /// only on the data, the shuffle and the number of parts, never on thread timing. The number of parts is 1 when
 /// the batch is too little work to share (<c>count * ParameterCount</c> below the threshold), else
-/// <c>min(threads, count)</c>.
+/// <c>min(threads, count, work / (threshold / 2))</c> (at least 2): a function of the batch size, the network
+/// and the thread setting only.
 /// </remarks>
 internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -135,9 +136,12 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
     private void RunRound(Action<int> work, TrainingData<T> data, int[]? rows, int start, int count, bool measureAccuracy)
     {
         int parts = 1;
-        if (_threads > 1 && (long)count * _parameterCount >= _parallelThreshold)
+        long amount = (long)count * _parameterCount;
+        if (_threads > 1 && amount >= _parallelThreshold)
         {
-            parts = Math.Min(_threads, count);
+            // Each part gets at least half the threshold's work, so many cores do not split a small batch finely.
+            long maxParts = Math.Max(2, amount / Math.Max(1, _parallelThreshold / 2));
+            parts = (int)Math.Min(Math.Min(_threads, count), maxParts);
         }
 
         _data = data;

@@ -47,6 +47,20 @@ public class TrainingSessionTests
         Assert.Equal(0, after - before);
     }
 
+    [Theory]
+    [InlineData(16, 1000, 1)]   // 16 rows x 9 parameters = 144: too little to share
+    [InlineData(16, 100, 2)]    // enough for two parts of at least 50
+    [InlineData(64, 100, 4)]    // 576: capped by the four threads
+    [InlineData(3, 1, 3)]       // capped by the rows
+    public void Parts_DependOnWorkThreadsAndRows(int rows, long threshold, int expectedParts)
+    {
+        var network = new LinearNetwork<float>(2, 3, Activation.Softmax);
+        var data = SyntheticData.Blobs<float>(64, 3, seed: 1);
+        using var session = new TrainingSession<float>(network, new GradientDescent(0.01), null, threads: 4, threshold);
+        session.TrainBatch(data, Identity(64), 0, rows, measureAccuracy: false, 1, 1, 1);
+        Assert.Equal(expectedParts, session.LastParts);
+    }
+
     [Fact]
     public void WorkerPool_RunsEveryPartAndRethrows()
     {
