@@ -271,7 +271,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             restored = true;
         }
 
-        return new TrainingHistory(history, bestEpoch, stoppedEarly, restored, seed);
+        return new TrainingHistory(history.AsReadOnly(), bestEpoch, stoppedEarly, restored, seed);
     }
 
     /// <summary>Mean loss and accuracy of the network on <paramref name="data"/>, using up to <see cref="Threads"/> threads.</summary>
