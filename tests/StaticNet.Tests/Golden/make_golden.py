@@ -217,7 +217,10 @@ def golden_network(entry):
     golden = {
         "generator": "make_golden.py", "torch": torch.__version__,
         "name": spec["name"], "spec": spec, "batch": BATCH,
-        "parameter_count": len(initial), "initial_parameters": initial,
+        "parameter_count": len(initial),
+        # nn.Sequential state_dict keys in canonical order (the weight-file names, DESIGN.md sec. 4).
+        "state_dict_keys": list(net.model.state_dict().keys()),
+        "initial_parameters": initial,
         "inputs": [[float(v) for v in row] for row in inputs.tolist()],
     }
     if spec["loss"] == "cross_entropy":
