@@ -27,7 +27,12 @@ public interface IOptimizer
     /// no array with the optimizer; <see cref="ImportState"/> on an optimizer constructed with the same
     /// hyperparameters continues training exactly where this one stands.
     /// </summary>
-    OptimizerState ExportState();
+    /// <remarks>
+    /// <see cref="Sgd"/>, <see cref="Adam"/> and <see cref="AdamW"/> implement this. The default implementation,
+    /// for other optimizers (it keeps this interface addition non-breaking), throws <see cref="NotSupportedException"/>.
+    /// </remarks>
+    OptimizerState ExportState() =>
+        throw new NotSupportedException($"{GetType().Name} does not support exporting its state for checkpoints.");
 
     /// <summary>
     /// Replaces the optimizer's state by a copy of <paramref name="state"/>, as exported by
@@ -36,5 +41,7 @@ public interface IOptimizer
     /// written by another kind of optimizer or lacks (or has extra) buffers for this configuration, for
     /// example momentum or amsgrad; the optimizer is then left unchanged.
     /// </summary>
-    void ImportState(OptimizerState state);
+    /// <remarks>The default implementation, for optimizers other than StaticNet's, throws <see cref="NotSupportedException"/>.</remarks>
+    void ImportState(OptimizerState state) =>
+        throw new NotSupportedException($"{GetType().Name} does not support importing a checkpointed state.");
 }

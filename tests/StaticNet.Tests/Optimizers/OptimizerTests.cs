@@ -337,3 +337,25 @@ public sealed class OptimizerTests
         Assert.Equal(new double[] { 1, 2 }, adam.ExportState().GetBuffer("exp_avg"));
     }
 }
+
+public sealed class CustomOptimizerTests
+{
+    private sealed class Custom : IOptimizer
+    {
+        public double LearningRate { get; set; } = 0.1;
+
+        public long StepCount { get; private set; }
+
+        public void Step<T>(Span<T> parameters, ReadOnlySpan<T> gradient) where T : unmanaged, IFloatingPointIeee754<T> => StepCount++;
+
+        public void Reset() => StepCount = 0;
+    }
+
+    [Fact]
+    public void CheckpointMembersDefaultToNotSupported()
+    {
+        IOptimizer custom = new Custom();
+        Assert.Contains("Custom", Assert.Throws<NotSupportedException>(() => custom.ExportState()).Message);
+        Assert.Throws<NotSupportedException>(() => custom.ImportState(new Sgd(0.1).ExportState()));
+    }
+}
