@@ -1,13 +1,139 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+using StaticNet.Generator.Diagnostics;
+using StaticNet.Generator.Emit;
+using StaticNet.Generator.Model;
+using StaticNet.Generator.Parsing;
 
 namespace StaticNet.Generator;
 
-/// <summary>Turns every <c>*.staticnet.json</c> additional file into a network class.</summary>
+/// <summary>
+/// Turns every <c>*.staticnet.json</c> additional file into a network class. This file only wires the
+/// pipeline: <see cref="SpecParser"/> reads a spec into a value-equal model, <see cref="NetworkEmitter"/>
+/// writes the class. Each spec flows through on its own, so editing one regenerates only that network.
+/// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class StaticNetGenerator : IIncrementalGenerator
 {
+    /// <summary>Tracking names of the pipeline steps, for incrementality tests.</summary>
+    public static class Steps
+    {
+        /// <summary>Spec text to model and diagnostics.</summary>
+        public const string Parse = nameof(Parse);
+
+        /// <summary>Class names defined by more than one spec.</summary>
+        public const string Duplicates = nameof(Duplicates);
+
+        /// <summary>Model to generated source.</summary>
+        public const string Emit = nameof(Emit);
+    }
+
+    private const string SpecSuffix = ".staticnet.json";
+
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
+        IncrementalValueProvider<string?> rootNamespace = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => options.GlobalOptions.TryGetValue("build_property.RootNamespace", out string? value) ? value : null);
+
+        IncrementalValuesProvider<SpecResult> specs = context.AdditionalTextsProvider
+            .Where(static file => file.Path.EndsWith(SpecSuffix, StringComparison.OrdinalIgnoreCase))
+            .Combine(rootNamespace)
+            .Select(static (pair, cancellationToken) => ParseSafely(pair.Left, pair.Right, cancellationToken))
+            .WithTrackingName(Steps.Parse);
+
+        // Two specs defining the same class: the first (by path) wins, the others get SN0012.
+        IncrementalValueProvider<EquatableArray<DiagnosticInfo>> duplicates = specs
+            .Collect()
+            .Select(static (all, _) => FindDuplicates(all))
+            .WithTrackingName(Steps.Duplicates);
+
+        context.RegisterSourceOutput(specs, static (output, spec) =>
+        {
+            foreach (DiagnosticInfo diagnostic in spec.Diagnostics)
+            {
+                output.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+        });
+
+        context.RegisterSourceOutput(duplicates, static (output, diagnostics) =>
+        {
+            foreach (DiagnosticInfo diagnostic in diagnostics)
+            {
+                output.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+        });
+
+        IncrementalValuesProvider<GeneratedFile> files = specs
+            .Where(static spec => spec.Network is not null)
+            .Combine(duplicates)
+            .Where(static pair => !pair.Right.Any(d => d.FilePath == pair.Left.FilePath))
+            .Select(static (pair, _) => EmitSafely(pair.Left))
+            .WithTrackingName(Steps.Emit);
+
+        context.RegisterSourceOutput(files, static (output, file) =>
+        {
+            if (file.Error is not null)
+            {
+                output.ReportDiagnostic(file.Error.ToDiagnostic());
+            }
+            else
+            {
+                output.AddSource(file.HintName, SourceText.From(file.Source, System.Text.Encoding.UTF8));
+            }
+        });
     }
+
+    private static SpecResult ParseSafely(AdditionalText file, string? rootNamespace, System.Threading.CancellationToken cancellationToken)
+    {
+        SourceText? text = file.GetText(cancellationToken);
+        try
+        {
+            return SpecParser.Parse(file.Path, text ?? SourceText.From(""), rootNamespace, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            var error = new DiagnosticInfo(DiagnosticDescriptors.InternalError, file.Path, default, default,
+                new EquatableArray<string>(new[] { exception.GetType().Name + ": " + exception.Message }));
+            return new SpecResult(null, new EquatableArray<DiagnosticInfo>(new[] { error }), file.Path, default, default);
+        }
+    }
+
+    private static GeneratedFile EmitSafely(SpecResult spec)
+    {
+        NetworkModel network = spec.Network!;
+        try
+        {
+            return new GeneratedFile(NetworkEmitter.HintName(network), NetworkEmitter.Emit(network), null);
+        }
+        catch (Exception exception)
+        {
+            var error = new DiagnosticInfo(DiagnosticDescriptors.InternalError, spec.FilePath, spec.NameSpan, spec.NameLineSpan,
+                new EquatableArray<string>(new[] { exception.GetType().Name + ": " + exception.Message }));
+            return new GeneratedFile(NetworkEmitter.HintName(network), "", error);
+        }
+    }
+
+    private static EquatableArray<DiagnosticInfo> FindDuplicates(ImmutableArray<SpecResult> all)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        foreach (IGrouping<string, SpecResult> group in all
+            .Where(spec => spec.Network is not null)
+            .GroupBy(spec => spec.Network!.FullName, StringComparer.Ordinal))
+        {
+            List<SpecResult> ordered = group.OrderBy(spec => spec.FilePath, StringComparer.Ordinal).ToList();
+            foreach (SpecResult duplicate in ordered.Skip(1))
+            {
+                diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.DuplicateNetwork, duplicate.FilePath, duplicate.NameSpan, duplicate.NameLineSpan,
+                    new EquatableArray<string>(new[] { System.IO.Path.GetFileName(ordered[0].FilePath), group.Key })));
+            }
+        }
+        return new EquatableArray<DiagnosticInfo>(diagnostics);
+    }
+
+    private sealed record GeneratedFile(string HintName, string Source, DiagnosticInfo? Error);
 }

@@ -1,0 +1,275 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using StaticNet.Generator.Emit.Activations;
+using StaticNet.Generator.Model;
+using StaticNet.Generator.Parsing;
+
+namespace StaticNet.Generator.Emit;
+
+internal sealed partial class NetworkEmitter
+{
+    private void EmitAccumulateGradient()
+    {
+        string loss = SpecVocabulary.LossName(_network.Loss);
+        string span = $"global::System.Span<{T}>";
+        string readOnlySpan = $"global::System.ReadOnlySpan<{T}>";
+
+        _w.Line($"/// <summary>Adds (+=) the gradient of this sample's {loss} loss against <paramref name=\"target\"/> to <paramref name=\"gradient\"/> and returns the loss.</summary>");
+        _w.Line("/// <remarks>Allocation-free and safe to call from many threads at once (each with its own gradient span).</remarks>");
+        _w.Open($"public {T} AccumulateGradient({readOnlySpan} input, {readOnlySpan} target, {span} gradient)");
+        CheckLength("input", "InputSize");
+        CheckLength("target", "OutputSize");
+        CheckLength("gradient", "ParameterCount");
+        _w.Line($"return Backpropagate(ref {TypeNames.MemoryMarshal}.GetReference(input), ref {TypeNames.MemoryMarshal}.GetReference(target), ref {TypeNames.MemoryMarshal}.GetReference(gradient));");
+        _w.Close();
+        _w.Line();
+
+        bool single = _network.OutputSize == 1;
+        string classes = single ? "2" : "OutputSize";
+        _w.Line(single
+            ? "/// <summary>Adds the gradient of this sample's loss against class <paramref name=\"label\"/> (0 or 1, the target of the single output) and returns the loss.</summary>"
+            : "/// <summary>Adds the gradient of this sample's loss against class <paramref name=\"label\"/> (a one-hot target) and returns the loss.</summary>");
+        _w.Open($"public {T} AccumulateGradient({readOnlySpan} input, int label, {span} gradient)");
+        CheckLength("input", "InputSize");
+        CheckLength("gradient", "ParameterCount");
+        _w.Open($"if ((uint)label >= {classes})");
+        _w.Line($"global::StaticNet.ThrowHelper.LabelOutOfRange(nameof(label), label, {classes});");
+        _w.Close();
+        DeclareBuffer("target", "OutputSize", _network.OutputSize, slot: 1);
+        if (single)
+        {
+            _w.Line("target[0] = label;");
+        }
+        else
+        {
+            _w.Line("target.Clear();");
+            _w.Line($"target[label] = {_types.Literal(1)};");
+        }
+        _w.Line($"return Backpropagate(ref {TypeNames.MemoryMarshal}.GetReference(input), ref {TypeNames.MemoryMarshal}.GetReference(target), ref {TypeNames.MemoryMarshal}.GetReference(gradient));");
+        _w.Close();
+        _w.Line();
+    }
+
+    /// <summary>
+    /// Forward pass keeping every layer's pre-activation z and activation a, the loss and its gradient with
+    /// respect to the last z, then one pass per layer (last to first) over its weight rows that accumulates
+    /// the weight gradient and propagates the delta to the layer below.
+    /// </summary>
+    private void EmitBackpropagate()
+    {
+        IReadOnlyList<LayerModel> layers = _network.Layers;
+        int last = layers.Count - 1;
+        int maxUnits = layers.Max(l => l.Units);
+        int size = layers.Sum(l => (HasOwnActivations(l) ? 2 : 1) * l.Units) + 2 * maxUnits;
+
+        _w.Line("/// <summary>Backpropagation for one sample; adds the gradient to <paramref name=\"g\"/> and returns the loss.</summary>");
+        _w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
+        _w.Open($"private {T} Backpropagate(ref {T} x, ref {T} t, ref {T} g)");
+        _w.Line($"ref {T} p = ref {TypeNames.MemoryMarshal}.GetArrayDataReference(_parameters);");
+        DeclareBuffer("buffer", size.ToString(CultureInfo.InvariantCulture), size, slot: 0);
+        _w.Line($"ref {T} start = ref {TypeNames.MemoryMarshal}.GetReference(buffer);");
+        int offset = 0;
+        foreach (LayerModel layer in layers)
+        {
+            _w.Line($"ref {T} z{layer.Index} = ref {At("start", offset)};");
+            offset += layer.Units;
+            if (HasOwnActivations(layer))
+            {
+                _w.Line($"ref {T} a{layer.Index} = ref {At("start", offset)};");
+                offset += layer.Units;
+            }
+            else
+            {
+                _w.Line($"ref {T} a{layer.Index} = ref z{layer.Index}; // identity: a = z");
+            }
+        }
+        _w.Line($"ref {T} deltaA = ref {At("start", offset)};");
+        _w.Line($"ref {T} deltaB = ref {At("start", offset + maxUnits)};");
+
+        // Forward, storing z and a.
+        string input = "x";
+        foreach (LayerModel layer in layers)
+        {
+            _w.Line();
+            _w.Line($"// Forward, layer {layer.Index}: dense {layer.FanIn} -> {layer.Units}, {ActivationText(layer)}");
+            ActivationEmitter activation = ActivationEmitter.For(layer.Activation);
+            EmitVectorDense(layer, input, (row, z) =>
+            {
+                _w.Line($"{TypeNames.Unsafe}.Add(ref z{layer.Index}, {row}) = {z};");
+                if (HasOwnActivations(layer) && activation.IsElementwise)
+                {
+                    _w.Line($"{TypeNames.Unsafe}.Add(ref a{layer.Index}, {row}) = {activation.Apply(z, layer, _types)};");
+                }
+            });
+            if (!activation.IsElementwise)
+            {
+                _w.Line($"{TypeNames.MemoryMarshal}.CreateReadOnlySpan(ref z{layer.Index}, {layer.Units}).CopyTo({TypeNames.MemoryMarshal}.CreateSpan(ref a{layer.Index}, {layer.Units}));");
+                EmitSoftmaxInPlace($"a{layer.Index}", layer.Units);
+            }
+            input = $"a{layer.Index}";
+        }
+
+        _w.Line();
+        _w.Line($"{T} loss = {_types.Literal(0)};");
+        EmitLoss(layers[last], DeltaName(last, last));
+
+        for (int l = last; l >= 0; l--)
+        {
+            EmitLayerBackward(layers[l], l == 0 ? "x" : $"a{l - 1}", DeltaName(l, last), l == 0 ? null : DeltaName(l - 1, last), l == 0 ? null : layers[l - 1]);
+        }
+
+        _w.Line("return loss;");
+        _w.Close();
+        _w.Line();
+    }
+
+    private static bool HasOwnActivations(LayerModel layer) => layer.Activation != ActivationKind.Identity;
+
+    private static string DeltaName(int layer, int last) => (last - layer) % 2 == 0 ? "deltaA" : "deltaB";
+
+    private static string At(string reference, int offset) =>
+        offset == 0 ? reference : $"{TypeNames.Unsafe}.Add(ref {reference}, {offset})";
+
+    /// <summary>The per-sample loss and dloss/dz of the last layer, written to <paramref name="delta"/>.</summary>
+    private void EmitLoss(LayerModel output, string delta)
+    {
+        int n = output.Units;
+        string z = $"{TypeNames.Unsafe}.Add(ref z{output.Index}, j)";
+        string a = $"{TypeNames.Unsafe}.Add(ref a{output.Index}, j)";
+        string tj = $"{TypeNames.Unsafe}.Add(ref t, j)";
+        string d = $"{TypeNames.Unsafe}.Add(ref {delta}, j)";
+        string math = _types.Math;
+
+        switch (_network.Loss)
+        {
+            case LossKind.CrossEntropy:
+                _w.Line("// Cross-entropy of softmax(z) against the target distribution t:");
+                _w.Line("// loss = sum_j t_j (logsumexp(z) - z_j), dloss/dz_j = softmax(z)_j * sum(t) - t_j.");
+                _w.Open("");
+                _w.Line($"{T} max = z{output.Index};");
+                _w.Open($"for (int j = 1; j < {n}; j++)");
+                _w.Line($"max = {math}.Max(max, {z});");
+                _w.Close();
+                _w.Line($"{T} total = {_types.Literal(0)};");
+                _w.Open($"for (int j = 0; j < {n}; j++)");
+                _w.Line($"{T} e = {math}.Exp({z} - max);");
+                _w.Line($"{d} = e;");
+                _w.Line("total += e;");
+                _w.Close();
+                _w.Line($"{T} logSumExp = max + {math}.Log(total);");
+                _w.Line($"{T} targetSum = {_types.Literal(0)};");
+                _w.Open($"for (int j = 0; j < {n}; j++)");
+                _w.Line($"loss += {tj} * (logSumExp - {z});");
+                _w.Line($"targetSum += {tj};");
+                _w.Close();
+                _w.Line($"{T} scale = targetSum / total;");
+                _w.Open($"for (int j = 0; j < {n}; j++)");
+                _w.Line($"{d} = {d} * scale - {tj};");
+                _w.Close();
+                _w.Close();
+                break;
+
+            case LossKind.BinaryCrossEntropy:
+                _w.Line("// Binary cross-entropy of the sigmoid outputs, averaged over the outputs (logs clamped at -100 like PyTorch);");
+                _w.Line("// fused with the sigmoid, dloss/dz = (a - t) / n.");
+                _w.Open($"for (int j = 0; j < {n}; j++)");
+                _w.Line($"{T} aj = {a};");
+                _w.Line($"{T} tj = {tj};");
+                _w.Line($"loss -= tj * {math}.Max({math}.Log(aj), {_types.Literal(-100)}) + ({_types.Literal(1)} - tj) * {math}.Max({math}.Log({_types.Literal(1)} - aj), {_types.Literal(-100)});");
+                _w.Line($"{d} = (aj - tj) / {_types.Literal(n)};");
+                _w.Close();
+                _w.Line($"loss /= {_types.Literal(n)};");
+                break;
+
+            default:
+                ActivationEmitter activation = ActivationEmitter.For(output.Activation);
+                _w.Line("// Mean squared error over the outputs: dloss/da = 2 (a - t) / n, times da/dz.");
+                _w.Open($"for (int j = 0; j < {n}; j++)");
+                _w.Line($"{T} difference = {a} - {tj};");
+                _w.Line("loss += difference * difference;");
+                string derivative = activation.IsElementwise && output.Activation != ActivationKind.Identity
+                    ? " * " + activation.Derivative(z, a, output, _types)
+                    : "";
+                _w.Line($"{d} = {_types.Literal(2.0 / n)} * difference{derivative};");
+                _w.Close();
+                _w.Line($"loss /= {_types.Literal(n)};");
+                if (!activation.IsElementwise)
+                {
+                    _w.Line("// Through the softmax Jacobian: dz_j = a_j (da_j - sum_k da_k a_k).");
+                    _w.Open("");
+                    _w.Line($"{T} dot = {_types.Literal(0)};");
+                    _w.Open($"for (int j = 0; j < {n}; j++)");
+                    _w.Line($"dot += {d} * {a};");
+                    _w.Close();
+                    _w.Open($"for (int j = 0; j < {n}; j++)");
+                    _w.Line($"{d} = {a} * ({d} - dot);");
+                    _w.Close();
+                    _w.Close();
+                }
+                break;
+        }
+    }
+
+    /// <summary>
+    /// One pass over the rows of layer <paramref name="layer"/>'s weights: g_W[j,:] += delta_j * in and, when
+    /// there is a layer below, deltaBelow += delta_j * W[j,:]; then deltaBelow *= f'(z) of the layer below.
+    /// </summary>
+    private void EmitLayerBackward(LayerModel layer, string input, string delta, string? deltaBelow, LayerModel? below)
+    {
+        int fanIn = layer.FanIn;
+        string vector = _types.VectorT;
+        string lanes = _types.Lanes;
+        string unsafeAdd = TypeNames.Unsafe + ".Add";
+        string load = TypeNames.Vector + ".LoadUnsafe";
+        string storeVector = TypeNames.Vector + ".StoreUnsafe";
+        string fma = TypeNames.Kernels + ".MultiplyAdd";
+
+        _w.Line();
+        _w.Line(deltaBelow is null
+            ? $"// Backward, layer {layer.Index}: weight{(layer.HasBias ? " and bias" : "")} gradients."
+            : $"// Backward, layer {layer.Index}: weight{(layer.HasBias ? " and bias" : "")} gradients, and the delta of layer {layer.Index - 1}.");
+        if (deltaBelow is not null)
+        {
+            _w.Line($"{TypeNames.MemoryMarshal}.CreateSpan(ref {deltaBelow}, {fanIn}).Clear();");
+        }
+        _w.Open($"for (int j = 0; j < {layer.Units}; j++)");
+        _w.Line($"{T} dj = {unsafeAdd}(ref {delta}, j);");
+        if (layer.HasBias)
+        {
+            _w.Line($"{unsafeAdd}(ref g, {BiasOffsetName(layer)} + j) += dj;");
+        }
+        _w.Line($"ref {T} gw = ref {unsafeAdd}(ref g, {WeightOffsetName(layer)} + j * {fanIn});");
+        if (deltaBelow is not null)
+        {
+            _w.Line($"ref {T} w = ref {unsafeAdd}(ref p, {WeightOffsetName(layer)} + j * {fanIn});");
+        }
+        _w.Line($"{vector} dv = new {vector}(dj);");
+        _w.Line("int i = 0;");
+        _w.Open($"for (; i <= {fanIn} - {lanes}; i += {lanes})");
+        _w.Line($"{storeVector}({fma}(dv, {load}(ref {input}, (nuint)i), {load}(ref gw, (nuint)i)), ref gw, (nuint)i);");
+        if (deltaBelow is not null)
+        {
+            _w.Line($"{storeVector}({fma}(dv, {load}(ref w, (nuint)i), {load}(ref {deltaBelow}, (nuint)i)), ref {deltaBelow}, (nuint)i);");
+        }
+        _w.Close();
+        _w.Open($"for (; i < {fanIn}; i++)");
+        _w.Line($"{unsafeAdd}(ref gw, i) = {fma}(dj, {unsafeAdd}(ref {input}, i), {unsafeAdd}(ref gw, i));");
+        if (deltaBelow is not null)
+        {
+            _w.Line($"{unsafeAdd}(ref {deltaBelow}, i) = {fma}(dj, {unsafeAdd}(ref w, i), {unsafeAdd}(ref {deltaBelow}, i));");
+        }
+        _w.Close();
+        _w.Close();
+
+        if (deltaBelow is not null && below is not null && below.Activation != ActivationKind.Identity)
+        {
+            ActivationEmitter activation = ActivationEmitter.For(below.Activation);
+            string z = $"{unsafeAdd}(ref z{below.Index}, i)";
+            string a = $"{unsafeAdd}(ref a{below.Index}, i)";
+            _w.Open($"for (int i = 0; i < {fanIn}; i++)");
+            _w.Line($"{unsafeAdd}(ref {deltaBelow}, i) *= {activation.Derivative(z, a, below, _types)};");
+            _w.Close();
+        }
+    }
+}

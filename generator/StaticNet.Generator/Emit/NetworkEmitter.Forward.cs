@@ -1,0 +1,291 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using StaticNet.Generator.Emit.Activations;
+using StaticNet.Generator.Model;
+
+namespace StaticNet.Generator.Emit;
+
+internal sealed partial class NetworkEmitter
+{
+    /// <summary>Rows of a weight matrix processed together, so each loaded input vector feeds several FMAs.</summary>
+    private const int RowBlock = 4;
+
+    /// <summary>
+    /// Where a layer's input or output values live: scalar locals (<c>h1_0</c>, <c>h1_1</c>, ...) for unrolled
+    /// layers, or memory behind a <c>ref T</c>.
+    /// </summary>
+    private sealed class Values
+    {
+        private Values(string name, bool inLocals)
+        {
+            Name = name;
+            InLocals = inLocals;
+        }
+
+        public string Name { get; }
+
+        public bool InLocals { get; }
+
+        public static Values Locals(string prefix) => new(prefix, true);
+
+        public static Values Memory(string reference) => new(reference, false);
+
+        public string At(int index) => InLocals ? $"{Name}_{index}" : $"{TypeNames.Unsafe}.Add(ref {Name}, {index})";
+    }
+
+    private static bool IsUnrolled(LayerModel layer) => (long)layer.Units * layer.FanIn <= UnrollLimit;
+
+    /// <summary>
+    /// The inference pass: small layers as straight-line scalar code whose values stay in registers, large
+    /// layers as Vector&lt;T&gt; loops with compile-time bounds.
+    /// </summary>
+    private void EmitForward()
+    {
+        IReadOnlyList<LayerModel> layers = _network.Layers;
+        int last = layers.Count - 1;
+
+        // Decide where each layer's outputs live before writing any code.
+        var outputs = new Values[layers.Count];
+        var buffered = new List<LayerModel>();
+        for (int l = 0; l < layers.Count; l++)
+        {
+            LayerModel layer = layers[l];
+            bool locals = l == last
+                ? IsUnrolled(layer) && layer.Activation == ActivationKind.Softmax
+                : IsUnrolled(layer) && IsUnrolled(layers[l + 1]);
+            if (locals)
+            {
+                outputs[l] = Values.Locals($"h{l}");
+            }
+            else if (l == last)
+            {
+                outputs[l] = Values.Memory("y");
+            }
+            else
+            {
+                outputs[l] = Values.Memory($"a{l}");
+                buffered.Add(layer);
+            }
+        }
+
+        _w.Line("/// <summary>The forward pass for one sample: <paramref name=\"x\"/> has InputSize values, <paramref name=\"y\"/> receives OutputSize.</summary>");
+        _w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
+        _w.Open($"private void Forward(ref {T} x, ref {T} y)");
+        _w.Line($"ref {T} p = ref {TypeNames.MemoryMarshal}.GetArrayDataReference(_parameters);");
+        if (buffered.Count > 0)
+        {
+            int size = buffered.Sum(b => b.Units);
+            DeclareBuffer("buffer", size.ToString(System.Globalization.CultureInfo.InvariantCulture), size, slot: 0);
+            int offset = 0;
+            foreach (LayerModel layer in buffered)
+            {
+                string at = offset == 0
+                    ? $"{TypeNames.MemoryMarshal}.GetReference(buffer)"
+                    : $"{TypeNames.Unsafe}.Add(ref {TypeNames.MemoryMarshal}.GetReference(buffer), {offset})";
+                _w.Line($"ref {T} a{layer.Index} = ref {at};");
+                offset += layer.Units;
+            }
+        }
+
+        Values input = Values.Memory("x");
+        for (int l = 0; l < layers.Count; l++)
+        {
+            LayerModel layer = layers[l];
+            _w.Line();
+            _w.Line($"// Layer {l}: dense {layer.FanIn} -> {layer.Units}, {ActivationText(layer)}{(IsUnrolled(layer) ? ", unrolled" : ", vectorized over the inputs")}");
+            ActivationEmitter activation = ActivationEmitter.For(layer.Activation);
+            Values output = outputs[l];
+            if (IsUnrolled(layer))
+            {
+                EmitUnrolledDense(layer, input, output, activation);
+            }
+            else
+            {
+                EmitVectorDense(layer, input.Name, (row, z) =>
+                    _w.Line(activation.IsElementwise
+                        ? $"{TypeNames.Unsafe}.Add(ref {output.Name}, {row}) = {activation.Apply(z, layer, _types)};"
+                        : $"{TypeNames.Unsafe}.Add(ref {output.Name}, {row}) = {z};"));
+            }
+
+            if (!activation.IsElementwise)
+            {
+                _w.Line();
+                _w.Line("// Softmax over the outputs (shifted by the maximum, so exp cannot overflow).");
+                if (output.InLocals)
+                {
+                    EmitUnrolledSoftmax(layer, output);
+                }
+                else
+                {
+                    EmitSoftmaxInPlace(output.Name, layer.Units);
+                }
+            }
+            input = output;
+        }
+        _w.Close();
+        _w.Line();
+    }
+
+    /// <summary>Straight-line code: each output is a sum of products split into independent FMA chains, added as a tree.</summary>
+    private void EmitUnrolledDense(LayerModel layer, Values input, Values output, ActivationEmitter activation)
+    {
+        if (!input.InLocals)
+        {
+            // Load the inputs once; every output row reads all of them.
+            string prefix = $"in{layer.Index}";
+            for (int i = 0; i < layer.FanIn; i++)
+            {
+                _w.Line($"{T} {prefix}_{i} = {input.At(i)};");
+            }
+            input = Values.Locals(prefix);
+        }
+
+        _w.Line($"ref {T} weights{layer.Index} = ref {TypeNames.Unsafe}.Add(ref p, {WeightOffsetName(layer)});");
+        if (layer.HasBias)
+        {
+            _w.Line($"ref {T} bias{layer.Index} = ref {TypeNames.Unsafe}.Add(ref p, {BiasOffsetName(layer)});");
+        }
+
+        int chains = Math.Min(4, layer.FanIn);
+        for (int j = 0; j < layer.Units; j++)
+        {
+            var chainExpressions = new string[chains];
+            for (int c = 0; c < chains; c++)
+            {
+                string? expression = c == 0 && layer.HasBias ? $"{TypeNames.Unsafe}.Add(ref bias{layer.Index}, {j})" : null;
+                for (int i = c; i < layer.FanIn; i += chains)
+                {
+                    string weight = $"{TypeNames.Unsafe}.Add(ref weights{layer.Index}, {j * layer.FanIn + i})";
+                    expression = expression is null
+                        ? $"{weight} * {input.At(i)}"
+                        : $"{TypeNames.Kernels}.MultiplyAdd({weight}, {input.At(i)}, {expression})";
+                }
+                chainExpressions[c] = expression!;
+            }
+
+            string sum = TreeSum(chainExpressions);
+            string value = activation.IsElementwise ? activation.Apply(sum, layer, _types) : sum;
+            _w.Line(output.InLocals ? $"{T} {output.At(j)} = {value};" : $"{output.At(j)} = {value};");
+        }
+    }
+
+    private static string TreeSum(IReadOnlyList<string> terms)
+    {
+        if (terms.Count == 1)
+        {
+            return terms[0];
+        }
+        int half = (terms.Count + 1) / 2;
+        string left = TreeSum(terms.Take(half).ToList());
+        string right = TreeSum(terms.Skip(half).ToList());
+        return $"({left}) + ({right})";
+    }
+
+    /// <summary>
+    /// <c>z[j] = W[j,:] · in + b[j]</c> for every row, <see cref="RowBlock"/> rows at a time: a Vector&lt;T&gt; body
+    /// over the inputs and a scalar tail for the inputs left over. <paramref name="store"/> writes row
+    /// <c>row</c> given the variable holding its z.
+    /// </summary>
+    private void EmitVectorDense(LayerModel layer, string input, Action<string, string> store)
+    {
+        int fullBlocks = layer.Units / RowBlock * RowBlock;
+        if (fullBlocks > 0)
+        {
+            _w.Open($"for (int j = 0; j < {fullBlocks}; j += {RowBlock})");
+            EmitRowBlock(layer, input, "j", RowBlock, store);
+            _w.Close();
+        }
+        int rest = layer.Units - fullBlocks;
+        if (rest > 0)
+        {
+            _w.Open("");
+            _w.Line($"const int j = {fullBlocks};");
+            EmitRowBlock(layer, input, "j", rest, store);
+            _w.Close();
+        }
+    }
+
+    private void EmitRowBlock(LayerModel layer, string input, string row, int rows, Action<string, string> store)
+    {
+        int fanIn = layer.FanIn;
+        string vector = _types.VectorT;
+        string lanes = _types.Lanes;
+        _w.Line($"ref {T} w0 = ref {TypeNames.Unsafe}.Add(ref p, {WeightOffsetName(layer)} + {row} * {fanIn});");
+        for (int r = 1; r < rows; r++)
+        {
+            _w.Line($"ref {T} w{r} = ref {TypeNames.Unsafe}.Add(ref w0, {r * fanIn});");
+        }
+        _w.Line(string.Join(", ", Enumerable.Range(0, rows).Select(r => (r == 0 ? vector + " " : "") + $"s{r} = {vector}.Zero")) + ";");
+        _w.Line("int i = 0;");
+        _w.Open($"for (; i <= {fanIn} - {lanes}; i += {lanes})");
+        _w.Line($"{vector} v = {TypeNames.Vector}.LoadUnsafe(ref {input}, (nuint)i);");
+        for (int r = 0; r < rows; r++)
+        {
+            _w.Line($"s{r} = {TypeNames.Kernels}.MultiplyAdd({TypeNames.Vector}.LoadUnsafe(ref w{r}, (nuint)i), v, s{r});");
+        }
+        _w.Close();
+        _w.Line(string.Join(", ", Enumerable.Range(0, rows).Select(r => (r == 0 ? T + " " : "") + $"d{r} = {TypeNames.Vector}.Sum(s{r})")) + ";");
+        _w.Open($"for (; i < {fanIn}; i++)");
+        _w.Line($"{T} v = {TypeNames.Unsafe}.Add(ref {input}, i);");
+        for (int r = 0; r < rows; r++)
+        {
+            _w.Line($"d{r} = {TypeNames.Kernels}.MultiplyAdd({TypeNames.Unsafe}.Add(ref w{r}, i), v, d{r});");
+        }
+        _w.Close();
+        for (int r = 0; r < rows; r++)
+        {
+            string rowIndex = r == 0 ? row : $"{row} + {r}";
+            string bias = layer.HasBias ? $" + {TypeNames.Unsafe}.Add(ref p, {BiasOffsetName(layer)} + {rowIndex})" : "";
+            _w.Line($"{T} sum{r} = d{r}{bias};");
+            store(rowIndex, $"sum{r}");
+        }
+    }
+
+    private void EmitUnrolledSoftmax(LayerModel layer, Values output)
+    {
+        var terms = Enumerable.Range(0, layer.Units).Select(output.At).ToList();
+        _w.Line($"{T} max = {TreeMax(terms)};");
+        for (int j = 0; j < layer.Units; j++)
+        {
+            _w.Line($"{T} e{j} = {_types.Math}.Exp({output.At(j)} - max);");
+        }
+        _w.Line($"{T} scale = {_types.Literal(1)} / ({TreeSum(Enumerable.Range(0, layer.Units).Select(j => $"e{j}").ToList())});");
+        for (int j = 0; j < layer.Units; j++)
+        {
+            _w.Line($"{TypeNames.Unsafe}.Add(ref y, {j}) = e{j} * scale;");
+        }
+    }
+
+    private string TreeMax(IReadOnlyList<string> terms)
+    {
+        if (terms.Count == 1)
+        {
+            return terms[0];
+        }
+        int half = (terms.Count + 1) / 2;
+        return $"{_types.Math}.Max({TreeMax(terms.Take(half).ToList())}, {TreeMax(terms.Skip(half).ToList())})";
+    }
+
+    /// <summary>Softmax over <paramref name="count"/> values behind <paramref name="values"/>, in place.</summary>
+    private void EmitSoftmaxInPlace(string values, int count)
+    {
+        string at = $"{TypeNames.Unsafe}.Add(ref {values}, j)";
+        _w.Open("");
+        _w.Line($"{T} max = {values};");
+        _w.Open($"for (int j = 1; j < {count}; j++)");
+        _w.Line($"max = {_types.Math}.Max(max, {at});");
+        _w.Close();
+        _w.Line($"{T} total = {_types.Literal(0)};");
+        _w.Open($"for (int j = 0; j < {count}; j++)");
+        _w.Line($"{T} e = {_types.Math}.Exp({at} - max);");
+        _w.Line($"{at} = e;");
+        _w.Line("total += e;");
+        _w.Close();
+        _w.Line($"{T} scale = {_types.Literal(1)} / total;");
+        _w.Open($"for (int j = 0; j < {count}; j++)");
+        _w.Line($"{at} *= scale;");
+        _w.Close();
+        _w.Close();
+    }
+}

@@ -1,0 +1,53 @@
+using System.Globalization;
+using StaticNet.Generator.Model;
+
+namespace StaticNet.Generator.Emit;
+
+/// <summary>The spellings that depend on the network's precision, and the fully qualified names emitted code uses.</summary>
+internal sealed class TypeNames
+{
+    public const string Kernels = "global::StaticNet.Kernels";
+    public const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
+    public const string MemoryMarshal = "global::System.Runtime.InteropServices.MemoryMarshal";
+    public const string Vector = "global::System.Numerics.Vector";
+    public const string Span = "global::System.Span";
+    public const string ReadOnlySpan = "global::System.ReadOnlySpan";
+
+    private TypeNames(PrecisionKind precision)
+    {
+        Precision = precision;
+        T = precision == PrecisionKind.Double ? "double" : "float";
+        Math = precision == PrecisionKind.Double ? "global::System.Math" : "global::System.MathF";
+    }
+
+    public static TypeNames Float { get; } = new(PrecisionKind.Float);
+
+    public static TypeNames Double { get; } = new(PrecisionKind.Double);
+
+    public static TypeNames For(PrecisionKind precision) => precision == PrecisionKind.Double ? Double : Float;
+
+    public PrecisionKind Precision { get; }
+
+    /// <summary>"float" or "double".</summary>
+    public string T { get; }
+
+    /// <summary>MathF or Math.</summary>
+    public string Math { get; }
+
+    /// <summary><c>Vector&lt;T&gt;</c>.</summary>
+    public string VectorT => $"global::System.Numerics.Vector<{T}>";
+
+    /// <summary>The number of lanes, a JIT-time constant.</summary>
+    public string Lanes => $"{VectorT}.Count";
+
+    /// <summary>A literal of type T that round-trips <paramref name="value"/>.</summary>
+    public string Literal(double value)
+    {
+        if (Precision == PrecisionKind.Double)
+        {
+            string text = value.ToString("R", CultureInfo.InvariantCulture);
+            return text.IndexOfAny(new[] { '.', 'E', 'e' }) >= 0 ? text : text + ".0";
+        }
+        return ((float)value).ToString("R", CultureInfo.InvariantCulture) + "f";
+    }
+}

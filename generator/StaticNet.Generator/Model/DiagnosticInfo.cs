@@ -1,0 +1,29 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+
+namespace StaticNet.Generator.Model;
+
+/// <summary>
+/// A diagnostic as plain data (descriptor id, arguments, file position), so it can live in a cached pipeline
+/// model; <see cref="ToDiagnostic"/> turns it into a Roslyn diagnostic at the very end.
+/// </summary>
+internal sealed record DiagnosticInfo(
+    DiagnosticDescriptor Descriptor,
+    string FilePath,
+    TextSpan Span,
+    LinePositionSpan LineSpan,
+    EquatableArray<string> Arguments)
+{
+    public Diagnostic ToDiagnostic()
+    {
+        object[] arguments = new object[Arguments.Count];
+        for (int i = 0; i < arguments.Length; i++)
+        {
+            arguments[i] = Arguments[i];
+        }
+        return Diagnostic.Create(Descriptor, Location.Create(FilePath, Span, LineSpan), arguments);
+    }
+}
+
+/// <summary>The outcome of parsing one spec file: a model when it is valid, and its diagnostics.</summary>
+internal sealed record SpecResult(NetworkModel? Network, EquatableArray<DiagnosticInfo> Diagnostics, string FilePath, TextSpan NameSpan, LinePositionSpan NameLineSpan);

@@ -1,0 +1,121 @@
+using System;
+using System.Collections.Generic;
+using StaticNet.Generator.Model;
+
+namespace StaticNet.Generator.Parsing;
+
+/// <summary>The words of the spec format: field names, activation and loss names, and their limits.</summary>
+internal static class SpecVocabulary
+{
+    public const int MaxWidth = 1 << 20;
+    public const int MaxLayers = 256;
+    public const long MaxParameters = 1L << 28;
+
+    public static readonly string[] RootFields =
+        { "$schema", "name", "namespace", "precision", "inputs", "inputNames", "layers", "labels", "loss" };
+
+    public static readonly string[] LayerFields = { "type", "units", "activation", "bias", "name", "alpha" };
+
+    public static readonly string[] LayerTypes = { "dense" };
+
+    public static readonly string[] Precisions = { "float", "double" };
+
+    public static readonly (string Name, ActivationKind Kind)[] Activations =
+    {
+        ("identity", ActivationKind.Identity),
+        ("sigmoid", ActivationKind.Sigmoid),
+        ("tanh", ActivationKind.Tanh),
+        ("relu", ActivationKind.Relu),
+        ("leaky_relu", ActivationKind.LeakyRelu),
+        ("elu", ActivationKind.Elu),
+        ("gelu", ActivationKind.Gelu),
+        ("silu", ActivationKind.Silu),
+        ("softplus", ActivationKind.Softplus),
+        ("softmax", ActivationKind.Softmax),
+        ("step", ActivationKind.Step),
+    };
+
+    public static readonly (string Name, LossKind Kind)[] Losses =
+    {
+        ("mse", LossKind.MeanSquaredError),
+        ("cross_entropy", LossKind.CrossEntropy),
+        ("binary_cross_entropy", LossKind.BinaryCrossEntropy),
+    };
+
+    /// <summary>Members of the generated class; a network or label may not take these names.</summary>
+    public static readonly HashSet<string> GeneratedMemberNames = new(StringComparer.Ordinal)
+    {
+        "Label", "InputSize", "OutputSize", "ParameterCount", "Description", "Parameters", "Predict",
+        "PredictBatch", "Classify", "AccumulateGradient", "Save", "Load", "IsTrainable",
+    };
+
+    public static string ActivationName(ActivationKind kind)
+    {
+        foreach ((string name, ActivationKind value) in Activations)
+        {
+            if (value == kind)
+            {
+                return name;
+            }
+        }
+        throw new ArgumentOutOfRangeException(nameof(kind));
+    }
+
+    public static string LossName(LossKind kind)
+    {
+        foreach ((string name, LossKind value) in Losses)
+        {
+            if (value == kind)
+            {
+                return name;
+            }
+        }
+        throw new ArgumentOutOfRangeException(nameof(kind));
+    }
+
+    public static double DefaultAlpha(ActivationKind kind) => kind switch
+    {
+        ActivationKind.LeakyRelu => 0.01,
+        ActivationKind.Elu => 1.0,
+        _ => 0.0,
+    };
+
+    /// <summary>" (did you mean 'x'?)" for the closest candidate within a small edit distance, else "".</summary>
+    public static string Suggestion(string value, IEnumerable<string> candidates)
+    {
+        string? best = null;
+        int bestDistance = int.MaxValue;
+        foreach (string candidate in candidates)
+        {
+            int distance = EditDistance(value.ToLowerInvariant(), candidate.ToLowerInvariant());
+            if (distance < bestDistance)
+            {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+        int limit = Math.Max(2, value.Length / 3);
+        return best is not null && bestDistance <= limit ? $" (did you mean '{best}'?)" : "";
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+                current[j] = Math.Min(substitution, Math.Min(previous[j] + 1, current[j - 1] + 1));
+            }
+            (previous, current) = (current, previous);
+        }
+        return previous[b.Length];
+    }
+}

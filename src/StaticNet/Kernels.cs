@@ -1,0 +1,267 @@
+using System;
+using System.ComponentModel;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace StaticNet;
+
+/// <summary>
+/// Scalar and vector building blocks that generated networks call: fused multiply-add, the activation
+/// functions with PyTorch's definitions, and their derivatives. Everything here is small and aggressively
+/// inlined, so the JIT sees through the call into the generated kernel.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class Kernels
+{
+    // ---- fused multiply-add -------------------------------------------------------------------------
+
+    /// <summary><c>a * b + c</c> with one rounding where the hardware has FMA.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> MultiplyAdd(Vector<float> a, Vector<float> b, Vector<float> c)
+    {
+        if (Fma.IsSupported && Vector<float>.Count == Vector256<float>.Count)
+        {
+            return Fma.MultiplyAdd(a.AsVector256(), b.AsVector256(), c.AsVector256()).AsVector();
+        }
+        if (Fma.IsSupported && Vector<float>.Count == Vector128<float>.Count)
+        {
+            return Fma.MultiplyAdd(a.AsVector128(), b.AsVector128(), c.AsVector128()).AsVector();
+        }
+        return a * b + c;
+    }
+
+    /// <summary><c>a * b + c</c> with one rounding where the hardware has FMA.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<double> MultiplyAdd(Vector<double> a, Vector<double> b, Vector<double> c)
+    {
+        if (Fma.IsSupported && Vector<double>.Count == Vector256<double>.Count)
+        {
+            return Fma.MultiplyAdd(a.AsVector256(), b.AsVector256(), c.AsVector256()).AsVector();
+        }
+        if (Fma.IsSupported && Vector<double>.Count == Vector128<double>.Count)
+        {
+            return Fma.MultiplyAdd(a.AsVector128(), b.AsVector128(), c.AsVector128()).AsVector();
+        }
+        return a * b + c;
+    }
+
+    /// <summary><c>a * b + c</c>, fused where the hardware has FMA (the software fallback of <see cref="MathF.FusedMultiplyAdd"/> is slow).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float MultiplyAdd(float a, float b, float c) => Fma.IsSupported ? MathF.FusedMultiplyAdd(a, b, c) : a * b + c;
+
+    /// <summary><c>a * b + c</c>, fused where the hardware has FMA.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double MultiplyAdd(double a, double b, double c) => Fma.IsSupported ? Math.FusedMultiplyAdd(a, b, c) : a * b + c;
+
+    // ---- activations (float) ------------------------------------------------------------------------
+
+    /// <summary>max(0, x), propagating NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Relu(float x) => x > 0f ? x : (float.IsNaN(x) ? x : 0f);
+
+    /// <summary>x if x &gt; 0, else alpha * x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float LeakyRelu(float x, float alpha) => x > 0f ? x : x * alpha;
+
+    /// <summary>x if x &gt; 0, else alpha * (e^x - 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Elu(float x, float alpha) => x > 0f ? x : alpha * (MathF.Exp(x) - 1f);
+
+    /// <summary>1 / (1 + e^-x), without overflow for large |x|.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
+
+    /// <summary>Hyperbolic tangent.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Tanh(float x) => MathF.Tanh(x);
+
+    /// <summary>x * sigmoid(x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Silu(float x) => x / (1f + MathF.Exp(-x));
+
+    /// <summary>log(1 + e^x), and x itself above 20 (PyTorch's threshold).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Softplus(float x) => x > 20f ? x : (float)Math.Log(1.0 + Math.Exp(x));
+
+    /// <summary>x * Phi(x) with the exact error function, PyTorch's default GELU.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Gelu(float x) => (float)Gelu((double)x);
+
+    /// <summary>1 if x &gt; 0, else 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Step(float x) => x > 0f ? 1f : 0f;
+
+    // ---- activations (double) -----------------------------------------------------------------------
+
+    /// <summary>max(0, x), propagating NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Relu(double x) => x > 0d ? x : (double.IsNaN(x) ? x : 0d);
+
+    /// <summary>x if x &gt; 0, else alpha * x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double LeakyRelu(double x, double alpha) => x > 0d ? x : x * alpha;
+
+    /// <summary>x if x &gt; 0, else alpha * (e^x - 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Elu(double x, double alpha) => x > 0d ? x : alpha * (Math.Exp(x) - 1d);
+
+    /// <summary>1 / (1 + e^-x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Sigmoid(double x) => 1d / (1d + Math.Exp(-x));
+
+    /// <summary>Hyperbolic tangent.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Tanh(double x) => Math.Tanh(x);
+
+    /// <summary>x * sigmoid(x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Silu(double x) => x / (1d + Math.Exp(-x));
+
+    /// <summary>log(1 + e^x), and x itself above 20 (PyTorch's threshold).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Softplus(double x) => x > 20d ? x : Math.Log(1d + Math.Exp(x));
+
+    /// <summary>x * Phi(x) = x/2 * (1 + erf(x / sqrt 2)).</summary>
+    public static double Gelu(double x) => 0.5 * x * (1.0 + Erf(x * 0.70710678118654752440));
+
+    /// <summary>1 if x &gt; 0, else 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Step(double x) => x > 0d ? 1d : 0d;
+
+    // ---- derivatives, from the pre-activation z and/or the activation a = f(z) -----------------------
+
+    /// <summary>d sigmoid / dz from a = sigmoid(z).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float SigmoidDerivative(float a) => a * (1f - a);
+
+    /// <summary>d sigmoid / dz from a = sigmoid(z).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double SigmoidDerivative(double a) => a * (1d - a);
+
+    /// <summary>d tanh / dz from a = tanh(z).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float TanhDerivative(float a) => 1f - a * a;
+
+    /// <summary>d tanh / dz from a = tanh(z).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double TanhDerivative(double a) => 1d - a * a;
+
+    /// <summary>d relu / dz: 1 for z &gt; 0, else 0 (PyTorch's convention at 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float ReluDerivative(float z) => z > 0f ? 1f : 0f;
+
+    /// <summary>d relu / dz: 1 for z &gt; 0, else 0 (PyTorch's convention at 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double ReluDerivative(double z) => z > 0d ? 1d : 0d;
+
+    /// <summary>d leaky_relu / dz.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float LeakyReluDerivative(float z, float alpha) => z > 0f ? 1f : alpha;
+
+    /// <summary>d leaky_relu / dz.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double LeakyReluDerivative(double z, double alpha) => z > 0d ? 1d : alpha;
+
+    /// <summary>d elu / dz from z and a = elu(z): 1, or a + alpha below 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float EluDerivative(float z, float a, float alpha) => z > 0f ? 1f : a + alpha;
+
+    /// <summary>d elu / dz from z and a = elu(z): 1, or a + alpha below 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double EluDerivative(double z, double a, double alpha) => z > 0d ? 1d : a + alpha;
+
+    /// <summary>d silu / dz = s (1 + z (1 - s)) with s = sigmoid(z).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float SiluDerivative(float z)
+    {
+        float s = Sigmoid(z);
+        return s * (1f + z * (1f - s));
+    }
+
+    /// <summary>d silu / dz = s (1 + z (1 - s)) with s = sigmoid(z).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double SiluDerivative(double z)
+    {
+        double s = Sigmoid(z);
+        return s * (1d + z * (1d - s));
+    }
+
+    /// <summary>d softplus / dz = sigmoid(z), and 1 above PyTorch's threshold of 20.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float SoftplusDerivative(float z) => z > 20f ? 1f : Sigmoid(z);
+
+    /// <summary>d softplus / dz = sigmoid(z), and 1 above PyTorch's threshold of 20.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double SoftplusDerivative(double z) => z > 20d ? 1d : Sigmoid(z);
+
+    /// <summary>d gelu / dz = Phi(z) + z phi(z).</summary>
+    public static float GeluDerivative(float z) => (float)GeluDerivative((double)z);
+
+    /// <summary>d gelu / dz = Phi(z) + z phi(z).</summary>
+    public static double GeluDerivative(double z)
+    {
+        const double InverseSqrt2Pi = 0.39894228040143267794;
+        double cdf = 0.5 * (1.0 + Erf(z * 0.70710678118654752440));
+        return cdf + z * InverseSqrt2Pi * Math.Exp(-0.5 * z * z);
+    }
+
+    // ---- error function -----------------------------------------------------------------------------
+
+    /// <summary>
+    /// The error function to about 1e-15 relative accuracy (.NET has none): a series with positive terms
+    /// for |x| &lt; 3, the continued fraction of erfc beyond.
+    /// </summary>
+    public static double Erf(double x)
+    {
+        if (double.IsNaN(x))
+        {
+            return x;
+        }
+
+        double ax = Math.Abs(x);
+        double result;
+        if (ax < 3.0)
+        {
+            // erf(x) = 2/sqrt(pi) * e^-x^2 * sum_n (2x^2)^n x / (1*3*...*(2n+1)); every term positive.
+            double twoXSquared = 2.0 * ax * ax;
+            double term = ax;
+            double sum = ax;
+            for (int n = 1; n < 200 && term > sum * 1e-17; n++)
+            {
+                term *= twoXSquared / (2 * n + 1);
+                sum += term;
+            }
+            result = 1.12837916709551257390 * Math.Exp(-ax * ax) * sum;
+        }
+        else if (ax < 6.0)
+        {
+            // erfc(x) = e^-x^2 / sqrt(pi) / (x + 1/2 / (x + 1 / (x + 3/2 / (x + ...)))), by modified Lentz.
+            const double Tiny = 1e-300;
+            double f = ax, c = ax, d = 0.0;
+            for (int k = 1; k < 500; k++)
+            {
+                double an = 0.5 * k;
+                d = ax + an * d;
+                d = d == 0 ? Tiny : d;
+                c = ax + an / c;
+                c = c == 0 ? Tiny : c;
+                d = 1.0 / d;
+                double delta = c * d;
+                f *= delta;
+                if (Math.Abs(delta - 1.0) < 1e-16)
+                {
+                    break;
+                }
+            }
+            result = 1.0 - Math.Exp(-ax * ax) / (f * 1.77245385090551602730);
+        }
+        else
+        {
+            result = 1.0;
+        }
+
+        return x < 0 ? -result : result;
+    }
+}
