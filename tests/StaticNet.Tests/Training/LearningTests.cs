@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using StaticNet.Optimizers;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -15,7 +16,7 @@ public class LearningTests(ITestOutputHelper output)
     public void Xor_TwoTwoOneSigmoid_ReachesFullAccuracy()
     {
         var network = new TrainerXor(seed: 1);
-        var trainer = new Trainer<float>(network, new GradientDescent(2.0)) { Epochs = 2000, BatchSize = 4, Seed = 1, Threads = 1 };
+        var trainer = new Trainer<float>(network, new Sgd(0.5, momentum: 0.9)) { Epochs = 1000, BatchSize = 4, Seed = 1, Threads = 1 };
 
         TrainingHistory history = trainer.Fit(Xor());
 
@@ -35,7 +36,7 @@ public class LearningTests(ITestOutputHelper output)
         for (int seed = 1; seed <= 20; seed++)
         {
             var network = new TrainerXor(seed);
-            new Trainer<float>(network, new GradientDescent(2.0)) { Epochs = 2000, BatchSize = 4, Seed = seed, Threads = 1 }.Fit(Xor());
+            new Trainer<float>(network, new Sgd(0.5, momentum: 0.9)) { Epochs = 1000, BatchSize = 4, Seed = seed, Threads = 1 }.Fit(Xor());
             solved += Trainer.Evaluate(network, Xor()).Accuracy == 1.0 ? 1 : 0;
         }
         output.WriteLine($"{solved} of 20 seeds solve XOR");
@@ -62,10 +63,10 @@ public class LearningTests(ITestOutputHelper output)
     {
         var (training, validation) = CsvDataSet.Load("iris").ToStandardizedTrainingData<float>().Split(0.2, seed: 1);
         var network = new TrainerIris(seed: 1);
-        var trainer = new Trainer<float>(network, new GradientDescent(0.1))
+        var trainer = new Trainer<float>(network, new Adam(1e-2))
         {
-            Epochs = 200, BatchSize = 16, Seed = 1,
-            Schedule = LearningRateSchedule.Cosine(200, 0.01),
+            Epochs = 100, BatchSize = 16, Seed = 1,
+            Schedule = LearningRateSchedule.Cosine(100),
         };
 
         TrainingHistory history = trainer.Fit(training, validation);
@@ -81,7 +82,7 @@ public class LearningTests(ITestOutputHelper output)
     {
         var (training, validation) = CsvDataSet.Load("digits").ToTrainingData<float>(1.0 / 16).Split(0.2, seed: 1);
         var network = new TrainerDigits(seed: 1);
-        var trainer = new Trainer<float>(network, new GradientDescent(0.2))
+        var trainer = new Trainer<float>(network, new Adam(3e-3))
         {
             Epochs = 40, BatchSize = 32, Seed = 1, Threads = 2,
             EarlyStopping = new EarlyStopping(patience: 4),
@@ -104,7 +105,7 @@ public class LearningTests(ITestOutputHelper output)
         float[] Train(int threads)
         {
             var network = new TrainerDigits(seed: 2);
-            new Trainer<float>(network, new GradientDescent(0.1)) { Epochs = 2, BatchSize = 64, Seed = 3, Threads = threads, ParallelThreshold = 1 }
+            new Trainer<float>(network, new Adam(1e-3)) { Epochs = 2, BatchSize = 64, Seed = 3, Threads = threads, ParallelThreshold = 1 }
                 .Fit(data);
             return network.Parameters.ToArray();
         }
@@ -125,7 +126,7 @@ public class LearningTests(ITestOutputHelper output)
         var network = new TrainerDigits(seed: 2);
         int[] order = new int[data.Count];
         for (int i = 0; i < order.Length; i++) order[i] = i;
-        using var session = new TrainingSession<float>(network, new GradientDescent(0.01), clipNorm: 1.0, threads: 1, parallelThreshold: long.MaxValue);
+        using var session = new TrainingSession<float>(network, new Adam(1e-3), clipNorm: 1.0, threads: 1, parallelThreshold: long.MaxValue);
         session.TrainBatch(data, order, 0, 32, measureAccuracy: true, 1, 1, 1);
         session.Evaluate(data, CancellationToken.None);
 
