@@ -64,6 +64,7 @@ internal sealed partial class NetworkEmitter
         EmitPredict();
         EmitClassify();
         EmitPredictBatch();
+        EmitWeightFiles();
         EmitForward();
         if (_network.IsTrainable)
         {
@@ -252,6 +253,32 @@ internal sealed partial class NetworkEmitter
         _w.Open("for (int row = 0; row < count; row++)");
         _w.Line($"Forward(ref {TypeNames.Unsafe}.Add(ref x, row * InputSize), ref {TypeNames.Unsafe}.Add(ref y, row * OutputSize));");
         _w.Close();
+        _w.Close();
+        _w.Line();
+    }
+
+    private void EmitWeightFiles()
+    {
+        string name = _network.ClassName;
+        _w.Line("/// <summary>Saves the parameters as a safetensors file with PyTorch's state_dict keys; atomic, so a failure leaves an existing file intact.</summary>");
+        _w.Line("public void Save(string path) => global::StaticNet.WeightFile.Save(this, path);");
+        _w.Line();
+        _w.Line("/// <summary>Writes the parameters to <paramref name=\"stream\"/> as safetensors.</summary>");
+        _w.Line("public void Save(global::System.IO.Stream stream) => global::StaticNet.WeightFile.Save(this, stream);");
+        _w.Line();
+        _w.Line("/// <summary>Creates a network from a safetensors file (ours, or PyTorch's for the equivalent nn.Sequential).</summary>");
+        _w.Line("/// <exception cref=\"global::StaticNet.WeightFileException\">The file is malformed or does not fit this network.</exception>");
+        _w.Open($"public static {name} Load(string path, global::StaticNet.WeightLoadOptions? options = null)");
+        _w.Line($"var network = new {name}(seed: 0);");
+        _w.Line("global::StaticNet.WeightFile.Load(network, path, options);");
+        _w.Line("return network;");
+        _w.Close();
+        _w.Line();
+        _w.Line("/// <summary>Creates a network from safetensors data read from <paramref name=\"stream\"/>.</summary>");
+        _w.Open($"public static {name} Load(global::System.IO.Stream stream, global::StaticNet.WeightLoadOptions? options = null)");
+        _w.Line($"var network = new {name}(seed: 0);");
+        _w.Line("global::StaticNet.WeightFile.Load(network, stream, options);");
+        _w.Line("return network;");
         _w.Close();
         _w.Line();
     }
