@@ -93,6 +93,13 @@ public static class WeightFile
                     parameters.Slice(layer.BiasOffset, layer.Units), [layer.Units], dtype));
             }
         }
+        ReadOnlySpan<T> normalization = network.NormalizationParameters;
+        if (!normalization.IsEmpty)
+        {
+            int width = description.InputSize;
+            file.Tensors.Add(SafeTensorsTensor.Create(InputNormalization.ShiftKey, normalization.Slice(0, width), [width], dtype));
+            file.Tensors.Add(SafeTensorsTensor.Create(InputNormalization.ScaleKey, normalization.Slice(width, width), [width], dtype));
+        }
         return file;
     }
 
@@ -166,10 +173,26 @@ public static class WeightFile
                     layer.BiasOffset));
             }
         }
-        if (!options.AllowUnexpectedTensors && plan.Count != byName.Count)
+        // The input normalization is optional in a file (PyTorch has none): when absent, the network keeps its own.
+        var normalizationPlan = new List<(SafeTensorsTensor Tensor, int Offset)>(2);
+        if (!network.NormalizationParameters.IsEmpty)
+        {
+            foreach ((string key, int offset) in new[] { (InputNormalization.ShiftKey, 0), (InputNormalization.ScaleKey, description.InputSize) })
+            {
+                if (byName.ContainsKey(key))
+                {
+                    normalizationPlan.Add((Match(byName, key, "input normalization", [description.InputSize], description, source), offset));
+                }
+            }
+        }
+        if (!options.AllowUnexpectedTensors && plan.Count + normalizationPlan.Count != byName.Count)
         {
             var expected = new HashSet<string>(StringComparer.Ordinal);
             foreach ((SafeTensorsTensor tensor, _) in plan)
+            {
+                expected.Add(tensor.Name);
+            }
+            foreach ((SafeTensorsTensor tensor, _) in normalizationPlan)
             {
                 expected.Add(tensor.Name);
             }
@@ -190,7 +213,17 @@ public static class WeightFile
         {
             tensor.CopyTo(staging.AsSpan(offset, (int)tensor.ElementCount));
         }
+        T[]? normalizationStaging = null;
+        if (normalizationPlan.Count > 0)
+        {
+            normalizationStaging = network.NormalizationParameters.ToArray();
+            foreach ((SafeTensorsTensor tensor, int offset) in normalizationPlan)
+            {
+                tensor.CopyTo(normalizationStaging.AsSpan(offset, description.InputSize));
+            }
+        }
         staging.CopyTo(network.Parameters);
+        normalizationStaging?.CopyTo(network.NormalizationParameters);
     }
 
     private static SafeTensorsTensor Match(Dictionary<string, SafeTensorsTensor> byName, string key, string role,
