@@ -60,7 +60,9 @@ public static class IrisSample
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Data: {data.Count} flowers from {Path.GetFileName(data.Path)}; {training.Count} for training, {test.Count} for testing (stratified, seed {settings.Seed})."));
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Network: {IrisClassifier.InputSize}-16-{IrisClassifier.OutputSize} (relu, softmax), {IrisClassifier.ParameterCount} parameters; Adam, learning rate {settings.LearningRate}, cosine schedule, {settings.Epochs} epochs, batches of {settings.BatchSize}."));
+            $"Network: {IrisClassifier.InputSize}-16-{IrisClassifier.OutputSize} (relu, softmax), {IrisClassifier.ParameterCount} parameters."));
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Training: Adam, learning rate {settings.LearningRate} (cosine schedule), {settings.Epochs} epochs, batches of {settings.BatchSize}."));
 
         // 2. Train. The test set is passed as validation data only to draw its curve: nothing is tuned on it.
         var network = new IrisClassifier(settings.Seed);
