@@ -1,17 +1,28 @@
 using System.Threading;
+using Samples.Common;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Samples.Digits;
 
-/// <summary>Entry point: <c>dotnet run --project samples/Digits -c Release -- [options]</c>.</summary>
+/// <summary>Entry point: <c>dotnet run --project samples/Digits -c Release -- [options]</c> (<c>--help</c> lists them).</summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
-        Samples.Common.ConsoleSetup.ForLogs();
-        var app = new CommandApp<DigitsCommand>();
-        app.Configure(config => config.SetApplicationName("dotnet run --project samples/Digits -c Release --"));
+        ConsoleSetup.ForLogs();
+        return Run(args, AnsiConsole.Console);
+    }
+
+    /// <summary>Parses <paramref name="args"/> and runs the sample, writing to <paramref name="console"/>.</summary>
+    public static int Run(string[] args, IAnsiConsole console)
+    {
+        var app = new CommandApp<DigitsCommand>().WithDescription("Trains a 64-32-10 classifier on 8x8 handwritten digits and draws the test digits it gets wrong.").WithData(console);
+        app.Configure(config =>
+        {
+            config.SetApplicationName("dotnet run --project samples/Digits -c Release --");
+            config.ConfigureConsole(console);
+        });
         return app.Run(args);
     }
 }
@@ -20,7 +31,7 @@ internal sealed class DigitsCommand : Command<DigitsSettings>
 {
     public override int Execute(CommandContext context, DigitsSettings settings, CancellationToken cancellationToken)
     {
-        DigitsSample.Run(settings, AnsiConsole.Console, cancellationToken);
+        DigitsSample.Run(settings, context.Data as IAnsiConsole ?? AnsiConsole.Console, cancellationToken);
         return 0;
     }
 }

@@ -1,17 +1,28 @@
 using System.Threading;
+using Samples.Common;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Samples.Xor;
 
-/// <summary>Entry point: <c>dotnet run --project samples/Xor -c Release -- [options]</c>.</summary>
+/// <summary>Entry point: <c>dotnet run --project samples/Xor -c Release -- [options]</c> (<c>--help</c> lists them).</summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
-        Samples.Common.ConsoleSetup.ForLogs();
-        var app = new CommandApp<XorCommand>();
-        app.Configure(config => config.SetApplicationName("dotnet run --project samples/Xor -c Release --"));
+        ConsoleSetup.ForLogs();
+        return Run(args, AnsiConsole.Console);
+    }
+
+    /// <summary>Parses <paramref name="args"/> and runs the sample, writing to <paramref name="console"/>.</summary>
+    public static int Run(string[] args, IAnsiConsole console)
+    {
+        var app = new CommandApp<XorCommand>().WithDescription("Trains the classic 2-2-1 sigmoid network on XOR and prints its truth table before and after.").WithData(console);
+        app.Configure(config =>
+        {
+            config.SetApplicationName("dotnet run --project samples/Xor -c Release --");
+            config.ConfigureConsole(console);
+        });
         return app.Run(args);
     }
 }
@@ -20,7 +31,7 @@ internal sealed class XorCommand : Command<XorSettings>
 {
     public override int Execute(CommandContext context, XorSettings settings, CancellationToken cancellationToken)
     {
-        XorSample.Run(settings, AnsiConsole.Console, cancellationToken);
+        XorSample.Run(settings, context.Data as IAnsiConsole ?? AnsiConsole.Console, cancellationToken);
         return 0;
     }
 }
