@@ -169,6 +169,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         int epochCount = Epochs;
         int batchSize = BatchSize;
         LearningRateSchedule? schedule = Schedule;
+        bool shuffle = Shuffle;
         int seed = Seed ?? SeededRandom.NewSeed();
         var random = new SeededRandom(seed);
         int[] order = new int[data.Count];
@@ -200,7 +201,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 {
                     order[i] = i;
                 }
-                if (Shuffle)
+                if (shuffle)
                 {
                     random.Shuffle(order.AsSpan());
                 }

