@@ -4,18 +4,18 @@ using Spectre.Console;
 
 namespace StaticNet.Samples.Tests;
 
-/// <summary>A non-interactive Spectre console writing plain text to a string, as in a CI log.</summary>
+/// <summary>A Spectre console writing to a string: by default non-interactive plain text, as in a CI log.</summary>
 internal sealed class SampleConsole
 {
     private readonly StringWriter _writer = new();
 
-    public SampleConsole(int width = 160)
+    public SampleConsole(int width = 160, bool interactive = false)
     {
         Console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
+            Ansi = interactive ? AnsiSupport.Yes : AnsiSupport.No,
+            ColorSystem = interactive ? ColorSystemSupport.Standard : ColorSystemSupport.NoColors,
+            Interactive = interactive ? InteractionSupport.Yes : InteractionSupport.No,
             Out = new AnsiConsoleOutput(_writer),
         });
         Console.Profile.Width = width;

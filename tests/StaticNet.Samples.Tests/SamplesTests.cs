@@ -55,6 +55,22 @@ public class SamplesTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Iris_InteractiveConsole_DrawsTheProgressBar()
+    {
+        using var folder = new TempFolder();
+        var console = new SampleConsole(interactive: true);
+
+        IrisResult result = IrisSample.Run(new IrisSettings { Epochs = 20, Output = folder.Path }, console.Console);
+
+        string text = console.Text;
+        Assert.Equal(20, result.History.Epochs.Count);
+        Assert.Contains("\u001b[", text);          // live rendering moves the cursor
+        Assert.Contains("100%", text);              // the bar's last frame
+        Assert.Contains("epoch 20/20", text);       // epoch lines still printed above the bar
+        Assert.Contains("Test accuracy", text);
+    }
+
+    [Fact]
     public void Iris_CommandLine_ParsesOptions()
     {
         using var folder = new TempFolder();
