@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using Spectre.Console;
 
 namespace Samples.Common;
@@ -17,5 +18,23 @@ internal static class ConsoleSetup
         {
             AnsiConsole.Profile.Width = 120;
         }
+    }
+
+    /// <summary>
+    /// A token canceled by the first Ctrl+C, so that training stops between two batches and the live display
+    /// restores the cursor; a second Ctrl+C ends the program at once, as usual.
+    /// </summary>
+    public static CancellationToken CancelOnCtrlC()
+    {
+        var source = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            if (!source.IsCancellationRequested)
+            {
+                e.Cancel = true;
+                source.Cancel();
+            }
+        };
+        return source.Token;
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Threading;
 using Samples.Common;
 using Spectre.Console;
@@ -11,11 +12,11 @@ public static class Program
     public static int Main(string[] args)
     {
         ConsoleSetup.ForLogs();
-        return Run(args, AnsiConsole.Console);
+        return Run(args, AnsiConsole.Console, ConsoleSetup.CancelOnCtrlC());
     }
 
     /// <summary>Parses <paramref name="args"/> and runs the sample, writing to <paramref name="console"/>.</summary>
-    public static int Run(string[] args, IAnsiConsole console)
+    public static int Run(string[] args, IAnsiConsole console, CancellationToken cancellationToken = default)
     {
         var app = new CommandApp<XorCommand>().WithDescription("Trains the classic 2-2-1 sigmoid network on XOR and prints its truth table before and after.").WithData(console);
         app.Configure(config =>
@@ -23,7 +24,7 @@ public static class Program
             config.SetApplicationName("dotnet run --project samples/Xor -c Release --");
             config.ConfigureConsole(console);
         });
-        return app.Run(args);
+        return app.Run(args, cancellationToken);
     }
 }
 
@@ -31,7 +32,16 @@ internal sealed class XorCommand : Command<XorSettings>
 {
     public override int Execute(CommandContext context, XorSettings settings, CancellationToken cancellationToken)
     {
-        XorSample.Run(settings, context.Data as IAnsiConsole ?? AnsiConsole.Console, cancellationToken);
-        return 0;
+        IAnsiConsole console = context.Data as IAnsiConsole ?? AnsiConsole.Console;
+        try
+        {
+            XorSample.Run(settings, console, cancellationToken);
+            return 0;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            console.MarkupLine("[yellow]Canceled.[/]");
+            return 130;
+        }
     }
 }
