@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Globalization;
 using System.Threading;
 using Spectre.Console;
@@ -28,6 +29,23 @@ internal static class TrainingConsole
         int logEvery,
         string validationName = "test",
         CancellationToken cancellationToken = default)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        long started = Stopwatch.GetTimestamp();
+        TrainingHistory history = Run(console, trainer, training, validation, logEvery, validationName, cancellationToken);
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Trained {history.Epochs.Count} epochs in {Stopwatch.GetElapsedTime(started).TotalSeconds:F2} s{(history.StoppedEarly ? " (stopped early)" : "")}."));
+        return history;
+    }
+
+    private static TrainingHistory Run<T>(
+        IAnsiConsole console,
+        Trainer<T> trainer,
+        TrainingData<T> training,
+        TrainingData<T>? validation,
+        int logEvery,
+        string validationName,
+        CancellationToken cancellationToken)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         int epochs = trainer.Epochs;
