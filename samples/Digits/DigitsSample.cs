@@ -118,7 +118,7 @@ public static class DigitsSample
         var caption = new StringBuilder();
         foreach ((int row, DigitClassifier.Label predicted) in digits)
         {
-            string text = string.Create(CultureInfo.InvariantCulture, $"true {testLabels[row]}, predicted {(int)predicted}");
+            string text = string.Create(CultureInfo.InvariantCulture, $"true {testLabels[row]}, said {(int)predicted}");
             caption.Append(text.PadRight(cellWidth + gap));
         }
 

@@ -146,7 +146,7 @@ public class SamplesTests(ITestOutputHelper output)
         Assert.True(result.TestAccuracy >= 0.9, $"test accuracy {result.TestAccuracy}");
         Assert.Contains("Test accuracy: ", text);
         Assert.True(result.Misclassified > 0, "nothing to draw");
-        Assert.Contains("predicted", text);
+        Assert.Contains(", said ", text);
         Assert.Contains("|", text);
         Assert.True(File.Exists(result.WeightsPath));
         Assert.Equal(DigitClassifier.ParameterCount, DigitClassifier.Load(result.WeightsPath).Parameters.Length);
