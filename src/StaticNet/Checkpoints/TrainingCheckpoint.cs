@@ -178,7 +178,10 @@ public sealed class TrainingCheckpoint
     /// <summary>Epochs in a row, up to <see cref="Epoch"/>, that did not improve on the best.</summary>
     public int EpochsWithoutImprovement { get; }
 
-    /// <summary>Whether the file holds the best epoch's parameters as <c>best.*</c> tensors.</summary>
+    /// <summary>
+    /// Whether the file holds the best epoch's parameters as <c>best.*</c> tensors: written when the run's early stopping
+    /// restores the best parameters and the best epoch is an earlier one (when it is this one, they are the file's own).
+    /// </summary>
     public bool HasBestParameters { get; }
 
     /// <summary>Metrics of epochs 1 to <see cref="Epoch"/>.</summary>

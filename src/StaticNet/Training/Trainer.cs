@@ -20,6 +20,10 @@ namespace StaticNet;
 /// give bit-identical parameters. A different thread count sums in a different order and may differ by
 /// floating-point rounding.
 /// </para>
+/// <para>
+/// With <see cref="Checkpoints"/> set, the trainer saves checkpoints (network, optimizer state, shuffle state, early
+/// stopping state and history) that <see cref="Resume"/> continues from, bit-identically to an uninterrupted run.
+/// </para>
 /// <para>A trainer is not thread-safe: run one <see cref="Fit"/> at a time.</para>
 /// </remarks>
 /// <example>

@@ -245,7 +245,7 @@ public class CheckpointTests
         using var folder = new TempFolder();
         var network = new TrainerIris(seed: 2);
         // A large rate makes the validation loss go up and down, so the best epoch is usually not the last.
-        var trainer = NewTrainer(network, new Sgd(0.3, momentum: 0.9), epochs: 10);
+        var trainer = NewTrainer(network, new Sgd(0.3, momentum: 0.9), epochs: 9);
         trainer.Schedule = null;
         trainer.EarlyStopping = new EarlyStopping(patience: 100, restoreBestParameters: true);
         trainer.Checkpoints = new CheckpointOptions(folder.Path) { EveryEpochs = 0, SaveBest = true };
@@ -260,12 +260,14 @@ public class CheckpointTests
         }));
 
         Assert.Equal(["best.safetensors"], folder.Files());
+        // (With these seeds the validation loss is lowest at epoch 8 of 9; the test needs only an earlier best epoch.)
+        Assert.True(history.BestEpoch < 9, $"best epoch {history.BestEpoch}: validation losses {string.Join(", ", history.Epochs.Select(m => m.ValidationLoss))}");
         TrainingCheckpoint best = TrainingCheckpoint.Read(folder["best.safetensors"]);
         Assert.Equal(history.BestEpoch, best.Epoch);
         Assert.Equal(history.BestEpoch, best.BestEpoch);
         Assert.Equal(0, best.EpochsWithoutImprovement);
         Assert.Equal(history.Best!.ValidationLoss, best.BestLoss);
-        Assert.Equal(10, bestSeen.Count);
+        Assert.Equal(9, bestSeen.Count);
         Assert.Equal(history.BestEpoch, bestSeen[^1]);
         Assert.True(history.RestoredBestParameters);
         AssertBitIdentical(network.Parameters, TrainerIris.Load(folder["best.safetensors"]).Parameters);
