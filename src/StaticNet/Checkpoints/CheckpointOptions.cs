@@ -62,7 +62,8 @@ public sealed class CheckpointOptions
     /// <summary>
     /// Number of periodic checkpoints kept: after writing one, the oldest <c>epoch-NNNN.safetensors</c> files of the
     /// folder with a number up to the current epoch are deleted beyond this many (files of later epochs, left by an
-    /// earlier longer run, are not touched). 0 keeps them all. Default 2. The best checkpoint is never deleted.
+    /// earlier longer run, are not touched). 0 keeps them all. Default 2. The best checkpoint is never deleted. Deleting
+    /// is best effort: a file that cannot be deleted is left, and training goes on.
     /// </summary>
     public int KeepLast
     {

@@ -503,7 +503,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
     }
 
-    /// <summary>Deletes the periodic checkpoints of epochs up to <paramref name="epoch"/> but the last <paramref name="keep"/>.</summary>
+    /// <summary>Deletes the periodic checkpoints of epochs up to <paramref name="epoch"/> but the last <paramref name="keep"/> (best effort).</summary>
     private static void PruneCheckpoints(string folder, int epoch, int keep)
     {
         var found = new List<(int Epoch, string Path)>();
@@ -522,7 +522,14 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         found.Sort((a, b) => b.Epoch.CompareTo(a.Epoch));
         for (int i = keep; i < found.Count; i++)
         {
-            File.Delete(found[i].Path);
+            try
+            {
+                File.Delete(found[i].Path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Best effort: an old checkpoint that cannot be deleted (say, open elsewhere) must not stop training.
+            }
         }
     }
 

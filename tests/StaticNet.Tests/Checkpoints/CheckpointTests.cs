@@ -184,6 +184,38 @@ public class CheckpointTests
         }
     }
 
+    [Fact]
+    public void Resume_OfADoubleNetwork_IsBitIdentical_AndAFloatCheckpointIsRejected()
+    {
+        using var folder = new TempFolder();
+        TrainingData<double> data = SyntheticData.Blobs<double>(120, 3, seed: 2, spread: 1.5);
+        Trainer<double> Make(INetwork<double> network, int epochs) =>
+            new(network, new Adam(2e-2, amsgrad: true)) { Epochs = epochs, BatchSize = 10, Seed = 4, Threads = 1 };
+
+        var expected = new LinearNetwork<double>(2, 3, Activation.Softmax, seed: 1);
+        Make(expected, 5).Fit(data);
+
+        var first = Make(new LinearNetwork<double>(2, 3, Activation.Softmax, seed: 1), 2);
+        first.Checkpoints = new CheckpointOptions(folder.Path) { EveryEpochs = 2, SaveBest = false };
+        first.Fit(data);
+        string path = folder["epoch-0002.safetensors"];
+        Assert.All(TrainingCheckpoint.Read(path).File.Tensors, t => Assert.Equal(SafeTensorsDType.F64, t.DType));
+
+        var network = new LinearNetwork<double>(2, 3, Activation.Softmax, seed: 2);
+        Make(network, 5).Resume(path, data);
+        Assert.Equal(expected.Parameters.ToArray(), network.Parameters.ToArray());
+
+        // The same topology in float: the parameters would convert, but the optimizer's moments are double.
+        var single = new LinearNetwork<float>(2, 3, Activation.Softmax, seed: 2);
+        float[] before = single.Parameters.ToArray();
+        var optimizer = new Adam(2e-2, amsgrad: true);
+        var floatTrainer = new Trainer<float>(single, optimizer) { Epochs = 5, BatchSize = 10, Seed = 4 };
+        var e = Assert.Throws<WeightFileException>(() => floatTrainer.Resume(path, SyntheticData.Blobs<float>(120, 3, seed: 2, spread: 1.5)));
+        Assert.Contains("Double values, but network Linear has 9 Single parameters", e.Message);
+        Assert.Equal(before, single.Parameters.ToArray());
+        Assert.Equal(0, optimizer.StepCount);
+    }
+
     // ---- what a checkpoint holds ----
 
     [Fact]
