@@ -202,6 +202,9 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="cancellationToken">As for <see cref="Fit"/>.</param>
     /// <exception cref="WeightFileException">The checkpoint is malformed or does not fit the network.</exception>
     /// <exception cref="ArgumentException">The checkpoint does not fit the optimizer, the trainer's settings or the data.</exception>
+    /// <exception cref="NotSupportedException">The optimizer cannot import a state (StaticNet's optimizers can).</exception>
+    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     public TrainingHistory Resume(
         string checkpointPath,
         TrainingData<T> data,
