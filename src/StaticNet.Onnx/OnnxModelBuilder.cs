@@ -6,6 +6,7 @@ using System.Numerics;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Google.Protobuf;
 using Onnx;
@@ -23,6 +24,9 @@ internal sealed class OnnxModelBuilder
 
     /// <summary>Protobuf refuses messages of 2 GiB and more; leave room for everything that is not a weight.</summary>
     private const long MaxInitializerBytes = int.MaxValue - (16L << 20);
+
+    /// <summary>Metadata is not HTML: keep labels such as "café" or "猫" readable instead of \u-escaped.</summary>
+    private static readonly JsonSerializerOptions MetadataJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly NetworkDescription description;
     private readonly OnnxExportOptions options;
@@ -265,11 +269,11 @@ internal sealed class OnnxModelBuilder
         Add("staticnet.loss", LossName(description.Loss));
         if (description.Labels.Count > 0)
         {
-            Add("labels", JsonSerializer.Serialize(description.Labels));
+            Add("labels", JsonSerializer.Serialize(description.Labels, MetadataJson));
         }
         if (description.InputNames.Count > 0)
         {
-            Add("input_names", JsonSerializer.Serialize(description.InputNames));
+            Add("input_names", JsonSerializer.Serialize(description.InputNames, MetadataJson));
         }
         if (options.Metadata is not null)
         {

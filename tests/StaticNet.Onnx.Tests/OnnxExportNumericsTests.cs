@@ -30,6 +30,7 @@ public sealed class OnnxExportNumericsTests
         ["OnnxSoftplusFloat"] = () => new OnnxSoftplusFloat(9),
         ["OnnxSoftmaxFloat"] = () => new OnnxSoftmaxFloat(10),
         ["OnnxStepFloat"] = () => new OnnxStepFloat(11),
+        ["OnnxMnistFloat"] = () => new OnnxMnistFloat(12),
         ["OnnxIdentityDouble"] = () => new OnnxIdentityDouble(1),
         ["OnnxSigmoidDouble"] = () => new OnnxSigmoidDouble(2),
         ["OnnxTanhDouble"] = () => new OnnxTanhDouble(3),

@@ -49,6 +49,9 @@ public sealed class OnnxExportStructureTests
         Assert.Equal("[\"north\",\"east\",\"south\",\"west\"]", props["labels"]);
         Assert.Equal("[\"a\",\"b\",\"c\",\"d\",\"e\"]", props["input_names"]);
 
+        Proto.ModelProto mnist = Export(new OnnxMnistFloat(1));
+        Assert.Contains("\"fünf\"", mnist.MetadataProps.Single(entry => entry.Key == "labels").Value);
+
         Proto.ModelProto plain = Export(new OnnxReluFloat(1));
         Assert.DoesNotContain(plain.MetadataProps, entry => entry.Key is "labels" or "input_names");
     }
