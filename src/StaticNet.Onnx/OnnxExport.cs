@@ -16,12 +16,12 @@ namespace StaticNet.Onnx;
 /// <para>Float networks give a float32 graph, double networks a float64 graph throughout.</para>
 /// <para>Float graphs use ONNX's fused activation operators. <c>softplus</c> is ONNX's <c>Softplus</c>, which has
 /// no threshold (PyTorch and StaticNet return x above 20; the difference there is below e^-20, about 2e-9 relative).</para>
-/// <para>ONNX Runtime's CPU provider has no double kernel for <c>LeakyRelu</c>, <c>Elu</c>, <c>Softplus</c> or
-/// <c>Erf</c>, and ONNX's <c>alpha</c> attributes are float. Double graphs therefore write <c>leaky_relu</c>,
-/// <c>elu</c> and <c>softplus</c> with elementary operators (<c>Greater</c>, <c>Where</c>, <c>Exp</c>, <c>Log</c>),
-/// exactly: alpha stays a double and softplus keeps PyTorch's threshold. <c>gelu</c> needs <c>Erf</c>, for which
-/// there is no exact elementary form: a double GELU graph is valid ONNX, but ONNX Runtime (1.31) refuses to load it
-/// (<c>NotImplemented</c>); runtimes with a double <c>Erf</c> run it.</para>
+/// <para>ONNX's <c>alpha</c> attributes are float, and ONNX Runtime's CPU provider has no double kernel for
+/// <c>Elu</c>, <c>Softplus</c> or <c>Erf</c>. Double graphs therefore write <c>leaky_relu</c> as <c>PRelu</c> with a
+/// double slope, and <c>elu</c> and <c>softplus</c> with elementary operators (<c>Greater</c>, <c>Where</c>,
+/// <c>Exp</c>, <c>Log</c>), exactly: alpha stays a double and softplus keeps PyTorch's threshold. <c>gelu</c> needs
+/// <c>Erf</c>, for which there is no exact elementary form: a double GELU graph is valid ONNX, but ONNX Runtime
+/// (1.31) refuses to load it (<c>NotImplemented</c>); runtimes with a double <c>Erf</c> run it.</para>
 /// </remarks>
 public static class OnnxExport
 {

@@ -157,22 +157,16 @@ internal sealed class OnnxModelBuilder
                 AddNode("LeakyRelu", $"{scope}/LeakyRelu", [x], result, FloatAttribute("alpha", layer.Alpha));
                 break;
             case Activation.LeakyRelu:
-            {
-                // ONNX Runtime has no double LeakyRelu kernel, and the alpha attribute is a float:
-                // where(x > 0, x, alpha * x) with a double alpha is exact and runs everywhere.
-                string positive = NewTensor($"{scope}/leaky_relu/greater");
-                AddNode("Greater", $"{scope}/leaky_relu/Greater", [x, Constant("const/zero", 0.0)], positive);
-                string scaled = NewTensor($"{scope}/leaky_relu/mul");
-                AddNode("Mul", $"{scope}/leaky_relu/Mul", [x, AddScalar($"{scope}/alpha", layer.Alpha)], scaled);
-                AddNode("Where", $"{scope}/leaky_relu/Where", [positive, x, scaled], result);
+                // The alpha attribute of LeakyRelu is a float, which would round a double alpha (0.2 becomes
+                // 0.20000000298): PRelu takes its slope as a tensor, here a double scalar, and is otherwise the same.
+                AddNode("PRelu", $"{scope}/PRelu", [x, AddScalar($"{scope}/alpha", layer.Alpha)], result);
                 break;
-            }
             case Activation.Elu when !IsDouble:
                 AddNode("Elu", $"{scope}/Elu", [x], result, FloatAttribute("alpha", layer.Alpha));
                 break;
             case Activation.Elu:
             {
-                // No double Elu kernel in ONNX Runtime either: where(x > 0, x, alpha * (exp(x) - 1)).
+                // ONNX Runtime has no double Elu kernel (and alpha would be a float): where(x > 0, x, (exp(x) - 1) * alpha).
                 string positive = NewTensor($"{scope}/elu/greater");
                 AddNode("Greater", $"{scope}/elu/Greater", [x, Constant("const/zero", 0.0)], positive);
                 string exp = NewTensor($"{scope}/elu/exp");

@@ -121,7 +121,7 @@ public sealed class OnnxExportStructureTests
         Assert.Equal(new[] { "Gemm", "Greater", "Exp", "Add", "Log", "Where" }, Ops(new OnnxSoftplusDouble(1), 0));
         Assert.Equal(new[] { "Gemm", "Softmax" }, Ops(new OnnxSoftmaxFloat(1), 1));
         Assert.Equal(new[] { "Gemm", "Greater", "Cast" }, Ops(new OnnxStepDouble(1), 0));
-        Assert.Equal(new[] { "Gemm", "Greater", "Mul", "Where" }, Ops(new OnnxLeakyReluDouble(1), 0));
+        Assert.Equal(new[] { "Gemm", "PRelu" }, Ops(new OnnxLeakyReluDouble(1), 0));
         Assert.Equal(new[] { "Gemm", "Greater", "Exp", "Sub", "Mul", "Where" }, Ops(new OnnxEluDouble(1), 0));
 
         Proto.ModelProto leaky = Export(new OnnxLeakyReluFloat(1));
