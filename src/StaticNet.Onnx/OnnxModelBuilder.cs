@@ -61,6 +61,7 @@ internal sealed class OnnxModelBuilder
             throw new NotSupportedException(
                 $"'{description.Name}' has {parameters.Length} parameters; ONNX models of 2 GiB and more need external data, which the exporter does not write.");
         }
+        ValidateLayers(description, parameters.Length);
         ValidateOptions(options);
 
         var builder = new OnnxModelBuilder(description, options, elementType);
@@ -81,6 +82,31 @@ internal sealed class OnnxModelBuilder
                 $"The network is an INetwork<{typeof(T).Name}> but its description says {description.Precision}.", "network");
         }
         return type;
+    }
+
+    /// <summary>A hand-written description could disagree with itself; refuse it rather than write a graph no runtime loads.</summary>
+    private static void ValidateLayers(NetworkDescription description, int parameterCount)
+    {
+        IReadOnlyList<LayerDescription> layers = description.Layers;
+        if (layers is null || layers.Count == 0)
+        {
+            throw new ArgumentException($"'{description.Name}' has no layers.", "network");
+        }
+        int fanIn = description.InputSize;
+        foreach (LayerDescription layer in layers)
+        {
+            bool consistent = layer.FanIn == fanIn && layer.Units > 0 && layer.FanIn > 0
+                && layer.WeightOffset >= 0 && (long)layer.WeightOffset + layer.WeightCount <= parameterCount
+                && (!layer.HasBias || (layer.BiasOffset >= 0 && (long)layer.BiasOffset + layer.Units <= parameterCount))
+                && !string.IsNullOrEmpty(layer.WeightKey);
+            if (!consistent)
+            {
+                throw new ArgumentException(
+                    $"Layer {layer.Index} of '{description.Name}' is inconsistent: fan-in {layer.FanIn} (expected {fanIn}), {layer.Units} units, " +
+                    $"weight at {layer.WeightOffset}, bias at {layer.BiasOffset}, {parameterCount} parameters.", "network");
+            }
+            fanIn = layer.Units;
+        }
     }
 
     private static void ValidateOptions(OnnxExportOptions options)

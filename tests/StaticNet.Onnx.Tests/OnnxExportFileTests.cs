@@ -70,6 +70,22 @@ public sealed class OnnxExportFileTests
     }
 
     [Fact]
+    public void InconsistentDescription_IsRefused()
+    {
+        INetwork<float> inner = new OnnxReluFloat(1);
+        NetworkDescription description = inner.Description;
+        var layers = description.Layers.ToArray();
+        // Same parameter count, shapes that do not chain: layer 1 is 5 -> 6 without bias; make it "6 -> 5".
+        layers[1] = layers[1] with { FanIn = layers[1].Units, Units = layers[1].FanIn };
+        var broken = new WrappedNetwork<float>(inner, description with { Layers = layers });
+        ArgumentException error = Assert.Throws<ArgumentException>(() => broken.ExportOnnx(new MemoryStream()));
+        Assert.Contains("Layer 1", error.Message);
+
+        var empty = new WrappedNetwork<float>(inner, description with { Layers = Array.Empty<LayerDescription>() }, parameters: Array.Empty<float>());
+        Assert.Throws<ArgumentException>(() => empty.ExportOnnx(new MemoryStream()));
+    }
+
+    [Fact]
     public void NameCollisions_AreRefused()
     {
         var network = new OnnxReluFloat(1);
