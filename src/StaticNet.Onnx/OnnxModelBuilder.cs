@@ -65,7 +65,7 @@ internal sealed class OnnxModelBuilder
         ValidateOptions(options);
 
         var builder = new OnnxModelBuilder(description, options, elementType);
-        builder.BuildGraph(parameters);
+        builder.BuildGraph(parameters, network.NormalizationParameters);
         return builder.BuildModel();
     }
 
@@ -128,7 +128,7 @@ internal sealed class OnnxModelBuilder
         }
     }
 
-    private void BuildGraph<T>(ReadOnlySpan<T> parameters)
+    private void BuildGraph<T>(ReadOnlySpan<T> parameters, ReadOnlySpan<T> normalization)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         graph.Name = options.GraphName ?? description.Name;
@@ -138,6 +138,18 @@ internal sealed class OnnxModelBuilder
 
         IReadOnlyList<LayerDescription> layers = description.Layers;
         string current = options.InputName;
+        if (!normalization.IsEmpty)
+        {
+            // The network's input normalization, (x - shift) * scale, so the exported model takes raw features too.
+            int width = description.InputSize;
+            string shift = AddInitializer(InputNormalization.ShiftKey, normalization.Slice(0, width), width);
+            string scale = AddInitializer(InputNormalization.ScaleKey, normalization.Slice(width, width), width);
+            string centered = NewTensor("normalization/centered");
+            string normalized = NewTensor("normalization/output");
+            AddNode("Sub", "normalization/Sub", [current, shift], centered);
+            AddNode("Mul", "normalization/Mul", [centered, scale], normalized);
+            current = normalized;
+        }
         for (int i = 0; i < layers.Count; i++)
         {
             LayerDescription layer = layers[i];

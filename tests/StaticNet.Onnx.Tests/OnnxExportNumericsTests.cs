@@ -19,6 +19,8 @@ public sealed class OnnxExportNumericsTests
 
     private static readonly Dictionary<string, Func<object>> Networks = new()
     {
+        ["OnnxNormalizedFloat"] = () => Fitted(new OnnxNormalizedFloat(12)),
+        ["OnnxNormalizedDouble"] = () => Fitted(new OnnxNormalizedDouble(13)),
         ["OnnxIdentityFloat"] = () => new OnnxIdentityFloat(1),
         ["OnnxSigmoidFloat"] = () => new OnnxSigmoidFloat(2),
         ["OnnxTanhFloat"] = () => new OnnxTanhFloat(3),
@@ -44,6 +46,19 @@ public sealed class OnnxExportNumericsTests
     };
 
     public static TheoryData<string> NetworkNames => new(Networks.Keys);
+
+    /// <summary>A network whose input normalization is fitted to skewed data, so the exported Sub/Mul nodes matter.</summary>
+    private static INetwork<T> Fitted<T>(INetwork<T> network) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var random = new SeededRandom(3);
+        var rows = new T[20 * network.InputSize];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            rows[i] = T.CreateTruncating(random.NextUniform(-5, 40) * (1 + i % network.InputSize));
+        }
+        InputNormalization.Fit(network, rows);
+        return network;
+    }
 
     private readonly ITestOutputHelper output;
 
