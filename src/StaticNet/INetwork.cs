@@ -49,4 +49,31 @@ public interface INetwork<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>Adds the gradient of this sample's loss against class <paramref name="label"/> to <paramref name="gradient"/> and returns the loss.</summary>
     T AccumulateGradient(ReadOnlySpan<T> input, int label, Span<T> gradient);
+
+    /// <summary>
+    /// Adds the gradients of many samples (<paramref name="inputs"/> <c>[count x InputSize]</c>, <paramref name="targets"/>
+    /// <c>[count x OutputSize]</c>, row-major) to <paramref name="gradient"/> and returns the sum of their losses.
+    /// Generated networks compute it with batch kernels; this default calls <c>AccumulateGradient</c> per sample.
+    /// </summary>
+    T AccumulateGradientBatch(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, Span<T> gradient)
+    {
+        int count = inputs.Length / InputSize;
+        T loss = T.Zero;
+        for (int s = 0; s < count; s++)
+        {
+            loss += AccumulateGradient(inputs.Slice(s * InputSize, InputSize), targets.Slice(s * OutputSize, OutputSize), gradient);
+        }
+        return loss;
+    }
+
+    /// <summary>Adds the gradients of many samples against class labels and returns the sum of their losses.</summary>
+    T AccumulateGradientBatch(ReadOnlySpan<T> inputs, ReadOnlySpan<int> labels, Span<T> gradient)
+    {
+        T loss = T.Zero;
+        for (int s = 0; s < labels.Length; s++)
+        {
+            loss += AccumulateGradient(inputs.Slice(s * InputSize, InputSize), labels[s], gradient);
+        }
+        return loss;
+    }
 }

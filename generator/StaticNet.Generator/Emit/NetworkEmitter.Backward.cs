@@ -112,7 +112,7 @@ internal sealed partial class NetworkEmitter
 
         _w.Line();
         _w.Line($"{T} loss = {_types.Literal(0)};");
-        EmitLoss(layers[last], DeltaName(last, last));
+        EmitLoss(layers[last], $"z{last}", $"a{last}", "t", DeltaName(last, last), "loss");
 
         for (int l = last; l >= 0; l--)
         {
@@ -131,13 +131,16 @@ internal sealed partial class NetworkEmitter
     private static string At(string reference, int offset) =>
         offset == 0 ? reference : $"{TypeNames.Unsafe}.Add(ref {reference}, {offset})";
 
-    /// <summary>The per-sample loss and dloss/dz of the last layer, written to <paramref name="delta"/>.</summary>
-    private void EmitLoss(LayerModel output, string delta)
+    /// <summary>
+    /// Adds one sample's loss to the variable <paramref name="loss"/> (zero before) and writes dloss/dz of the
+    /// last layer to <paramref name="delta"/>; the other arguments name the <c>ref T</c> rows of z, a and target.
+    /// </summary>
+    private void EmitLoss(LayerModel output, string zRow, string aRow, string targetRow, string delta, string loss)
     {
         int n = output.Units;
-        string z = $"{TypeNames.Unsafe}.Add(ref z{output.Index}, j)";
-        string a = $"{TypeNames.Unsafe}.Add(ref a{output.Index}, j)";
-        string tj = $"{TypeNames.Unsafe}.Add(ref t, j)";
+        string z = $"{TypeNames.Unsafe}.Add(ref {zRow}, j)";
+        string a = $"{TypeNames.Unsafe}.Add(ref {aRow}, j)";
+        string tj = $"{TypeNames.Unsafe}.Add(ref {targetRow}, j)";
         string d = $"{TypeNames.Unsafe}.Add(ref {delta}, j)";
         string math = _types.Math;
 
@@ -147,7 +150,7 @@ internal sealed partial class NetworkEmitter
                 _w.Line("// Cross-entropy of softmax(z) against the target distribution t:");
                 _w.Line("// loss = sum_j t_j (logsumexp(z) - z_j), dloss/dz_j = softmax(z)_j * sum(t) - t_j.");
                 _w.Open("");
-                _w.Line($"{T} max = z{output.Index};");
+                _w.Line($"{T} max = {zRow};");
                 _w.Open($"for (int j = 1; j < {n}; j++)");
                 _w.Line($"max = {math}.Max(max, {z});");
                 _w.Close();
@@ -160,7 +163,7 @@ internal sealed partial class NetworkEmitter
                 _w.Line($"{T} logSumExp = max + {math}.Log(total);");
                 _w.Line($"{T} targetSum = {_types.Literal(0)};");
                 _w.Open($"for (int j = 0; j < {n}; j++)");
-                _w.Line($"loss += {tj} * (logSumExp - {z});");
+                _w.Line($"{loss} += {tj} * (logSumExp - {z});");
                 _w.Line($"targetSum += {tj};");
                 _w.Close();
                 _w.Line($"{T} scale = targetSum / total;");
@@ -176,10 +179,10 @@ internal sealed partial class NetworkEmitter
                 _w.Open($"for (int j = 0; j < {n}; j++)");
                 _w.Line($"{T} aj = {a};");
                 _w.Line($"{T} tj = {tj};");
-                _w.Line($"loss -= tj * {math}.Max({math}.Log(aj), {_types.Literal(-100)}) + ({_types.Literal(1)} - tj) * {math}.Max({math}.Log({_types.Literal(1)} - aj), {_types.Literal(-100)});");
+                _w.Line($"{loss} -= tj * {math}.Max({math}.Log(aj), {_types.Literal(-100)}) + ({_types.Literal(1)} - tj) * {math}.Max({math}.Log({_types.Literal(1)} - aj), {_types.Literal(-100)});");
                 _w.Line($"{d} = (aj - tj) / {_types.Literal(n)};");
                 _w.Close();
-                _w.Line($"loss /= {_types.Literal(n)};");
+                _w.Line($"{loss} /= {_types.Literal(n)};");
                 break;
 
             default:
@@ -187,13 +190,13 @@ internal sealed partial class NetworkEmitter
                 _w.Line("// Mean squared error over the outputs: dloss/da = 2 (a - t) / n, times da/dz.");
                 _w.Open($"for (int j = 0; j < {n}; j++)");
                 _w.Line($"{T} difference = {a} - {tj};");
-                _w.Line("loss += difference * difference;");
+                _w.Line($"{loss} += difference * difference;");
                 string derivative = activation.IsElementwise && output.Activation != ActivationKind.Identity
                     ? " * " + activation.Derivative(z, a, output, _types)
                     : "";
                 _w.Line($"{d} = {_types.Literal(2.0 / n)} * difference{derivative};");
                 _w.Close();
-                _w.Line($"loss /= {_types.Literal(n)};");
+                _w.Line($"{loss} /= {_types.Literal(n)};");
                 if (!activation.IsElementwise)
                 {
                     _w.Line("// Through the softmax Jacobian: dz_j = a_j (da_j - sum_k da_k a_k).");

@@ -68,10 +68,19 @@ internal sealed partial class NetworkEmitter
         EmitWeightFiles();
         EmitPretrained();
         EmitForward();
+        if (UsesTiles)
+        {
+            EmitForwardTile();
+        }
         if (_network.IsTrainable)
         {
             EmitAccumulateGradient();
+            EmitAccumulateGradientBatch();
             EmitBackpropagate();
+            if (UsesTiles)
+            {
+                EmitBackpropagateTile();
+            }
         }
         EmitInterfaceMembers();
         _w.Close();
@@ -267,37 +276,6 @@ internal sealed partial class NetworkEmitter
         _w.Line();
     }
 
-    private void EmitPredictBatch()
-    {
-        _w.Line("/// <summary>Computes the outputs of many samples stored row-major: <paramref name=\"inputs\"/> is [count x InputSize], <paramref name=\"outputs\"/> [count x OutputSize].</summary>");
-        _w.Open($"public void PredictBatch(global::System.ReadOnlySpan<{T}> inputs, global::System.Span<{T}> outputs)");
-        _w.Line("int count = inputs.Length / InputSize;");
-        _w.Open("if (count * InputSize != inputs.Length)");
-        _w.Line("global::StaticNet.ThrowHelper.NotMultipleOfRow(nameof(inputs), inputs.Length, InputSize);");
-        _w.Close();
-        _w.Open("if (outputs.Length != count * OutputSize)");
-        _w.Line("global::StaticNet.ThrowHelper.WrongBatchLength(nameof(outputs), outputs.Length, count * OutputSize);");
-        _w.Close();
-        _w.Line($"ref {T} x = ref {TypeNames.MemoryMarshal}.GetReference(inputs);");
-        _w.Line($"ref {T} y = ref {TypeNames.MemoryMarshal}.GetReference(outputs);");
-        if (HasNormalization)
-        {
-            DeclareBuffer("normalized", "InputSize", _network.InputSize, slot: 2);
-            _w.Open("for (int row = 0; row < count; row++)");
-            _w.Line($"global::StaticNet.InputNormalization.Apply<{T}>(inputs.Slice(row * InputSize, InputSize), _normalization, normalized);");
-            _w.Line($"Forward(ref {TypeNames.MemoryMarshal}.GetReference(normalized), ref {TypeNames.Unsafe}.Add(ref y, row * OutputSize));");
-            _w.Close();
-        }
-        else
-        {
-            _w.Open("for (int row = 0; row < count; row++)");
-            _w.Line($"Forward(ref {TypeNames.Unsafe}.Add(ref x, row * InputSize), ref {TypeNames.Unsafe}.Add(ref y, row * OutputSize));");
-            _w.Close();
-        }
-        _w.Close();
-        _w.Line();
-    }
-
     private void EmitWeightFiles()
     {
         string name = _network.ClassName;
@@ -380,17 +358,30 @@ internal sealed partial class NetworkEmitter
 
     /// <summary>
     /// The <c>ref T</c> argument for the first layer's input: the span itself, or, with input normalization,
-    /// a normalized copy that this emits first.
+    /// a normalized copy that this emits first (into the <c>normalized</c> buffer, declared here unless
+    /// <paramref name="declared"/> says a caller declared it once outside a loop).
     /// </summary>
-    private string InputReference(string input)
+    private string InputReference(string input, bool declared = false)
     {
         if (!HasNormalization)
         {
             return $"ref {TypeNames.MemoryMarshal}.GetReference({input})";
         }
-        DeclareBuffer("normalized", "InputSize", _network.InputSize, slot: 2);
+        if (!declared)
+        {
+            DeclareNormalizedInput();
+        }
         _w.Line($"global::StaticNet.InputNormalization.Apply<{T}>({input}, _normalization, normalized);");
         return $"ref {TypeNames.MemoryMarshal}.GetReference(normalized)";
+    }
+
+    /// <summary>Declares the <c>normalized</c> buffer of one input row, when the network normalizes its inputs.</summary>
+    private void DeclareNormalizedInput()
+    {
+        if (HasNormalization)
+        {
+            DeclareBuffer("normalized", "InputSize", _network.InputSize, slot: 2);
+        }
     }
 
     private static string NormalizationMember(string kind) => kind switch

@@ -29,6 +29,11 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
     private readonly long _parallelThreshold;
     private readonly int _parameterCount;
     private readonly T[][] _gradients;
+
+    // Per part: the part's rows gathered contiguously (inputs, then labels or targets), for the batch kernels.
+    private readonly T[]?[] _gatheredInputs;
+    private readonly int[]?[] _gatheredLabels;
+    private readonly T[]?[] _gatheredTargets;
     private readonly double[] _partLoss;
     private readonly long[] _partCorrect;
     private readonly Action<int> _trainPart;
@@ -53,6 +58,9 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
         _parameterCount = network.ParameterCount;
         _gradients = new T[_threads][];
         _gradients[0] = new T[_parameterCount];
+        _gatheredInputs = new T[_threads][];
+        _gatheredLabels = new int[_threads][];
+        _gatheredTargets = new T[_threads][];
         _partLoss = new double[_threads];
         _partCorrect = new long[_threads];
         _trainPart = TrainPart;
@@ -194,24 +202,51 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
         int[]? labels = data.LabelArray;
         int[]? classes = _measureAccuracy ? data.Classes : null;
         int targetSize = data.TargetSize;
+        int inputSize = data.InputSize;
         ReadOnlySpan<T> targets = data.Targets;
-        double loss = 0;
+        int count = to - from;
         long correct = 0;
-        for (int i = from; i < to; i++)
+
+        // Gather the part's (shuffled) rows so the network's batch kernels see them contiguously; the buffers
+        // grow to the largest part once and are reused, so steady-state steps do not allocate.
+        Span<T> inputs = Gathered(_gatheredInputs, part, count * inputSize);
+        Span<int> partLabels = labels is null ? default : Gathered(_gatheredLabels, part, count);
+        Span<T> partTargets = labels is null ? Gathered(_gatheredTargets, part, count * targetSize) : default;
+        for (int i = 0; i < count; i++)
         {
-            int row = rows[i];
+            int row = rows[from + i];
             ReadOnlySpan<T> input = data.Input(row);
+            input.CopyTo(inputs.Slice(i * inputSize, inputSize));
+            if (labels is not null)
+            {
+                partLabels[i] = labels[row];
+            }
+            else
+            {
+                targets.Slice(row * targetSize, targetSize).CopyTo(partTargets.Slice(i * targetSize, targetSize));
+            }
             if (classes is not null && network.Classify(input) == classes[row])
             {
                 correct++;
             }
-            T sampleLoss = labels is not null
-                ? network.AccumulateGradient(input, labels[row], gradient)
-                : network.AccumulateGradient(input, targets.Slice(row * targetSize, targetSize), gradient);
-            loss += double.CreateTruncating(sampleLoss);
         }
+        T partLoss = labels is not null
+            ? network.AccumulateGradientBatch(inputs, partLabels, gradient)
+            : network.AccumulateGradientBatch(inputs, partTargets, gradient);
+        double loss = double.CreateTruncating(partLoss);
         _partLoss[part] = loss;
         _partCorrect[part] = correct;
+    }
+
+    private static Span<TItem> Gathered<TItem>(TItem[]?[] buffers, int part, int length)
+    {
+        TItem[]? buffer = buffers[part];
+        if (buffer is null || buffer.Length < length)
+        {
+            buffer = new TItem[length];
+            buffers[part] = buffer;
+        }
+        return buffer.AsSpan(0, length);
     }
 
     private void EvaluatePart(int part)
@@ -236,18 +271,19 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
         long correct = 0;
         for (int row = from; row < to; row++)
         {
-            ReadOnlySpan<T> input = data.Input(row);
-            if (classes is not null && network.Classify(input) == classes[row])
+            if (classes is not null && network.Classify(data.Input(row)) == classes[row])
             {
                 correct++;
             }
-            if (computeLoss)
-            {
-                T sampleLoss = labels is not null
-                    ? network.AccumulateGradient(input, labels[row], scratch)
-                    : network.AccumulateGradient(input, targets.Slice(row * targetSize, targetSize), scratch);
-                loss += double.CreateTruncating(sampleLoss);
-            }
+        }
+        if (computeLoss)
+        {
+            // Evaluation rows are in order, so the batch kernels read them in place.
+            ReadOnlySpan<T> inputs = data.Inputs.Slice(from * data.InputSize, (to - from) * data.InputSize);
+            T partLoss = labels is not null
+                ? network.AccumulateGradientBatch(inputs, labels.AsSpan(from, to - from), scratch)
+                : network.AccumulateGradientBatch(inputs, targets.Slice(from * targetSize, (to - from) * targetSize), scratch);
+            loss = double.CreateTruncating(partLoss);
         }
         _partLoss[part] = loss;
         _partCorrect[part] = correct;
