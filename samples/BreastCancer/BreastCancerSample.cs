@@ -1,3 +1,4 @@
+using System;
 using System.Globalization;
 using System.IO;
 using System.Threading;
@@ -17,15 +18,20 @@ namespace Samples.BreastCancer;
 /// <param name="FalseNegatives">Malignant, called benign.</param>
 /// <param name="TrueNegatives">Benign, called benign.</param>
 /// <param name="History">Every epoch's metrics.</param>
-/// <param name="WeightsPath">The saved safetensors file.</param>
+/// <param name="WeightsPath">The saved safetensors file (weights and normalization).</param>
+/// <param name="ReloadedMatches">
+/// Whether the network loaded back from <paramref name="WeightsPath"/> has the trained parameters and the fitted
+/// normalization, and gives every raw test case the same class.
+/// </param>
 public sealed record BreastCancerResult(
     double Accuracy, double Precision, double Recall,
     int TruePositives, int FalsePositives, int FalseNegatives, int TrueNegatives,
-    TrainingHistory History, string WeightsPath);
+    TrainingHistory History, string WeightsPath, bool ReloadedMatches);
 
 /// <summary>
-/// Trains the generated <see cref="CancerClassifier"/> (30-16-1, relu then sigmoid, binary cross-entropy) on the
-/// Wisconsin diagnostic breast cancer data and reports accuracy, precision and recall on held-out cases.
+/// Trains the generated <see cref="CancerClassifier"/> (30-16-1, relu then sigmoid, binary cross-entropy, inputs
+/// standardized inside the network) on the raw Wisconsin diagnostic breast cancer features, reports accuracy, precision
+/// and recall on held-out cases, and saves, reloads and uses the network as a deployed program would.
 /// </summary>
 public static class BreastCancerSample
 {
@@ -47,11 +53,7 @@ public static class BreastCancerSample
         float[] testInputs = Split.Rows<float>(data.Features, data.FeatureCount, testRows);
         int[] testLabels = Split.Rows<int>(labels, 1, testRows);
 
-        // The 30 features span very different scales (areas in the thousands, fractal dimensions near 0.06).
-        // Normalization is not yet baked into the network, so standardize here with training-split statistics.
-        Standardizer standardizer = Standardizer.Fit(trainInputs, data.FeatureCount);
-        standardizer.Apply(trainInputs);
-        standardizer.Apply(testInputs);
+        // Raw features throughout: the network standardizes its inputs itself ("normalize": "standard").
         // With a single output, a label is the 0/1 target of the sigmoid (binary cross-entropy).
         var training = TrainingData<float>.FromLabels(trainInputs, Split.Rows<int>(labels, 1, trainRows), CancerClassifier.InputSize);
         var test = TrainingData<float>.FromLabels(testInputs, testLabels, CancerClassifier.InputSize);
@@ -63,7 +65,16 @@ public static class BreastCancerSample
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Training: Adam, learning rate {settings.LearningRate} (cosine schedule), {settings.Epochs} epochs, batches of {settings.BatchSize}."));
 
+        // The 30 features span very different scales (areas in the thousands, fractal dimensions near 0.06).
+        // FitNormalization measures each feature's mean and deviation on the training split only; Predict, Classify
+        // and training then standardize inside the network, and the weight file stores the statistics.
         var network = new CancerClassifier(settings.Seed);
+        network.FitNormalization(trainInputs);
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Normalization (standard, in the network): fitted on the {training.Count} training cases only."));
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  e.g. mean_area {network.NormalizationParameters[MeanArea]:F1} (sd {1 / network.NormalizationParameters[CancerClassifier.InputSize + MeanArea]:F1}), mean_fractal_dimension {network.NormalizationParameters[MeanFractalDimension]:F4} (sd {1 / network.NormalizationParameters[CancerClassifier.InputSize + MeanFractalDimension]:F4})"));
+
         var trainer = new Trainer<float>(network, new Adam(settings.LearningRate))
         {
             Epochs = settings.Epochs,
@@ -107,8 +118,58 @@ public static class BreastCancerSample
         string output = SampleOutput.Resolve(settings.Output, "BreastCancer");
         string weightsPath = Path.Combine(output, "breast_cancer.safetensors");
         network.Save(weightsPath);
-        console.WriteLine($"Saved the weights to {weightsPath}");
-        return new BreastCancerResult(accuracy, precision, recall, tp, fp, fn, tn, history, weightsPath);
+        console.WriteLine($"Saved the weights and the normalization to {weightsPath}");
+
+        // Load them back as a deployed program would, and classify raw cases: no scaling outside the network.
+        CancerClassifier reloaded = CancerClassifier.Load(weightsPath);
+        bool sameParameters = reloaded.Parameters.SequenceEqual(network.Parameters);
+        bool sameNormalization = reloaded.NormalizationParameters.SequenceEqual(network.NormalizationParameters);
+        bool sameClasses = true;
+        for (int row = 0; row < test.Count; row++)
+        {
+            sameClasses &= reloaded.Classify(test.Input(row)) == network.Classify(test.Input(row));
+        }
+
+        console.WriteLine($"Loaded them back with CancerClassifier.Load: {(sameParameters ? "the same parameters" : "THE PARAMETERS DIFFER")}, {(sameNormalization ? "the same normalization" : "THE NORMALIZATION DIFFERS")}.");
+        console.WriteLine(string.Create(c,
+            $"The reloaded network gives {(sameClasses ? "the same class as the trained one" : "A DIFFERENT CLASS THAN THE TRAINED ONE")} to {(sameClasses ? "each" : "some")} of the {test.Count} raw test cases."));
+        console.Write(PredictionTable(reloaded, data, testRows, testLabels));
+        console.WriteLine("A deployed network takes the raw measurements: it standardizes them itself, with the statistics in its weight file.");
+        return new BreastCancerResult(accuracy, precision, recall, tp, fp, fn, tn, history, weightsPath, sameParameters && sameNormalization && sameClasses);
+    }
+
+    private const int MeanArea = 3, MeanFractalDimension = 9;
+
+    /// <summary>A few raw test cases (four of their 30 features shown) classified by the reloaded network.</summary>
+    private static Table PredictionTable(CancerClassifier network, CsvDataSet data, int[] testRows, int[] testLabels)
+    {
+        var table = new Table().Title("A few test cases, raw features, classified by the reloaded network");
+        foreach (int feature in new[] { 0, 1, MeanArea, MeanFractalDimension })
+        {
+            table.AddColumn(new TableColumn(data.FeatureNames[feature]).RightAligned());
+        }
+
+        table.AddColumn(new TableColumn("P(malignant)").RightAligned());
+        table.AddColumn("Classify(...)");
+        table.AddColumn("actual");
+
+        float[] probability = new float[CancerClassifier.OutputSize];
+        int shown = Math.Min(6, testRows.Length);
+        CultureInfo c = CultureInfo.InvariantCulture;
+        for (int i = 0; i < shown; i++)
+        {
+            int index = i * testRows.Length / shown;
+            ReadOnlySpan<float> input = data.Row(testRows[index]); // all 30 raw features, as measured
+            network.Predict(input, probability);
+            CancerClassifier.Label label = network.Classify(input);
+            bool right = (int)label == testLabels[index];
+            table.AddRow(
+                input[0].ToString("0.00", c), input[1].ToString("0.00", c), input[MeanArea].ToString("0.0", c),
+                input[MeanFractalDimension].ToString("0.00000", c), probability[0].ToString("0.000", c),
+                right ? $"[green]Label.{label}[/]" : $"[red]Label.{label}[/]", Classes[testLabels[index]]);
+        }
+
+        return table;
     }
 
     private static int Count(int[] labels, int value)

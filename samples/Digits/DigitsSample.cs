@@ -16,8 +16,12 @@ namespace Samples.Digits;
 /// <param name="TestCount">Number of test digits.</param>
 /// <param name="Misclassified">Number of test digits classified wrong.</param>
 /// <param name="History">Every epoch's metrics.</param>
-/// <param name="WeightsPath">The saved safetensors file.</param>
-public sealed record DigitsResult(double TestAccuracy, int TestCount, int Misclassified, TrainingHistory History, string WeightsPath);
+/// <param name="WeightsPath">The saved safetensors file (weights and normalization).</param>
+/// <param name="ReloadedMatches">
+/// Whether the network loaded back from <paramref name="WeightsPath"/> has the trained parameters and the fitted
+/// normalization, and gives every raw test digit the same class.
+/// </param>
+public sealed record DigitsResult(double TestAccuracy, int TestCount, int Misclassified, TrainingHistory History, string WeightsPath, bool ReloadedMatches);
 
 /// <summary>
 /// Trains the generated <see cref="DigitClassifier"/> (64-32-10, relu then softmax) on the UCI 8x8 handwritten digits
@@ -40,9 +44,9 @@ public static class DigitsSample
         }
 
         (int[] trainRows, int[] testRows) = Split.Stratified(labels, settings.TestFraction, settings.Seed);
-        // Pixels are 0..16: dividing by 16 puts every input in [0, 1], which is all this data needs.
-        float[] trainInputs = Scale(Split.Rows<float>(data.Features, data.FeatureCount, trainRows));
-        float[] testInputs = Scale(Split.Rows<float>(data.Features, data.FeatureCount, testRows));
+        // Raw pixel intensities 0..16 throughout: the network scales its inputs itself ("normalize" in the spec).
+        float[] trainInputs = Split.Rows<float>(data.Features, data.FeatureCount, trainRows);
+        float[] testInputs = Split.Rows<float>(data.Features, data.FeatureCount, testRows);
         int[] testLabels = Split.Rows<int>(labels, 1, testRows);
         var training = TrainingData<float>.FromLabels(trainInputs, Split.Rows<int>(labels, 1, trainRows), DigitClassifier.InputSize);
         var test = TrainingData<float>.FromLabels(testInputs, testLabels, DigitClassifier.InputSize);
@@ -53,7 +57,12 @@ public static class DigitsSample
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Training: Adam, learning rate {settings.LearningRate} (cosine schedule), {settings.Epochs} epochs, batches of {settings.BatchSize}."));
 
+        // FitNormalization measures each pixel's statistics on the training split only; Predict, Classify and
+        // training then normalize inside the network, and the weight file stores the shift and scale.
         var network = new DigitClassifier(settings.Seed);
+        network.FitNormalization(trainInputs);
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Normalization ({NormalizationKindName()}, in the network): fitted on the {training.Count} training digits only."));
         var trainer = new Trainer<float>(network, new Adam(settings.LearningRate))
         {
             Epochs = settings.Epochs,
@@ -96,19 +105,34 @@ public static class DigitsSample
         string output = SampleOutput.Resolve(settings.Output, "Digits");
         string weightsPath = Path.Combine(output, "digits.safetensors");
         network.Save(weightsPath);
-        console.WriteLine($"Saved the weights to {weightsPath}");
-        return new DigitsResult(accuracy, test.Count, wrong.Count, history, weightsPath);
-    }
+        console.WriteLine($"Saved the weights and the normalization to {weightsPath}");
 
-    private static float[] Scale(float[] pixels)
-    {
-        for (int i = 0; i < pixels.Length; i++)
+        // Load them back as a deployed program would: it classifies raw 0..16 pixels, no scaling outside the network.
+        DigitClassifier reloaded = DigitClassifier.Load(weightsPath);
+        bool sameParameters = reloaded.Parameters.SequenceEqual(network.Parameters);
+        bool sameNormalization = reloaded.NormalizationParameters.SequenceEqual(network.NormalizationParameters);
+        int reloadedCorrect = 0;
+        bool sameClasses = true;
+        for (int row = 0; row < test.Count; row++)
         {
-            pixels[i] /= 16f;
+            DigitClassifier.Label predicted = reloaded.Classify(data.Row(testRows[row])); // the raw pixels from the file
+            sameClasses &= predicted == network.Classify(test.Input(row));
+            reloadedCorrect += (int)predicted == testLabels[row] ? 1 : 0;
         }
 
-        return pixels;
+        console.WriteLine($"Loaded them back with DigitClassifier.Load: {(sameParameters ? "the same parameters" : "THE PARAMETERS DIFFER")}, {(sameNormalization ? "the same normalization" : "THE NORMALIZATION DIFFERS")}.");
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"On the raw 0..16 test pixels it classifies {reloadedCorrect} of {test.Count} right{(sameClasses ? ", each as the trained network did" : ", NOT ALWAYS AS THE TRAINED NETWORK DID")}."));
+        return new DigitsResult(accuracy, test.Count, wrong.Count, history, weightsPath, sameParameters && sameNormalization && sameClasses);
     }
+
+    /// <summary>The spec's normalization kind as written in it ("min_max", "standard").</summary>
+    private static string NormalizationKindName() => DigitClassifier.Description.Normalization![0] switch
+    {
+        StaticNet.NormalizationKind.MinMax => "min_max",
+        StaticNet.NormalizationKind.Standard => "standard",
+        _ => "none",
+    };
 
     /// <summary>The digits drawn next to each other: a caption line, then 8 rows of 2 characters per pixel.</summary>
     internal static IEnumerable<string> DrawSideBySide(

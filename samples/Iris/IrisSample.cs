@@ -17,7 +17,11 @@ namespace Samples.Iris;
 /// <param name="History">Every epoch's metrics.</param>
 /// <param name="WeightsPath">The saved safetensors file.</param>
 /// <param name="PlotPath">The PNG of the loss and accuracy curves.</param>
-/// <param name="ReloadedMatches">Whether the network loaded back from <paramref name="WeightsPath"/> has the trained parameters.</param>
+/// <param name="ReloadedMatches">
+/// Whether the network loaded back from <paramref name="WeightsPath"/> has the trained parameters and the fitted
+/// normalization, and gives every raw test flower the same class.
+/// </param>
+/// <param name="Normalization">The fitted normalization: shift (training mean) [4] then scale (1 / deviation) [4].</param>
 public sealed record IrisResult(
     double TestAccuracy,
     int TestCount,
@@ -25,11 +29,13 @@ public sealed record IrisResult(
     TrainingHistory History,
     string WeightsPath,
     string PlotPath,
-    bool ReloadedMatches);
+    bool ReloadedMatches,
+    float[] Normalization);
 
 /// <summary>
-/// Trains the generated <see cref="IrisClassifier"/> (4-16-3, relu then softmax) on Fisher's iris data, tests it on
-/// held-out flowers, saves and reloads its weights, and plots its training curves.
+/// Trains the generated <see cref="IrisClassifier"/> (4-16-3, relu then softmax, inputs standardized inside the network)
+/// on Fisher's raw iris measurements, tests it on held-out flowers, saves and reloads its weights and normalization,
+/// classifies raw flowers with the reloaded network, and plots its training curves.
 /// </summary>
 public static class IrisSample
 {
@@ -49,12 +55,7 @@ public static class IrisSample
         int[] trainLabels = Split.Rows<int>(labels, 1, trainRows);
         int[] testLabels = Split.Rows<int>(labels, 1, testRows);
 
-        // The measurements are in cm, on different scales (petal width 0.1-2.5, sepal length 4.3-7.9).
-        // Normalization is not yet baked into the network, so the sample standardizes the inputs itself, with the
-        // mean and standard deviation of the training split only, and must do the same to every flower it classifies.
-        Standardizer standardizer = Standardizer.Fit(trainInputs, data.FeatureCount);
-        standardizer.Apply(trainInputs);
-        standardizer.Apply(testInputs);
+        // Raw measurements (cm) throughout: the network standardizes its inputs itself ("normalize": "standard").
         var training = TrainingData<float>.FromLabels(trainInputs, trainLabels, IrisClassifier.InputSize);
         var test = TrainingData<float>.FromLabels(testInputs, testLabels, IrisClassifier.InputSize);
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -64,8 +65,17 @@ public static class IrisSample
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Training: Adam, learning rate {settings.LearningRate} (cosine schedule), {settings.Epochs} epochs, batches of {settings.BatchSize}."));
 
-        // 2. Train. The test set is passed as validation data only to draw its curve: nothing is tuned on it.
+        // 2. Normalization. The measurements are on different scales (petal width 0.1-2.5 cm, sepal length 4.3-7.9 cm).
+        // The spec's "normalize": "standard" bakes standardization into the network: FitNormalization measures each
+        // input's mean and deviation on the training split only (the test flowers stay unseen), and Predict, Classify
+        // and training then compute (x - mean) / deviation inside the network. The weight file stores both.
         var network = new IrisClassifier(settings.Seed);
+        network.FitNormalization(trainInputs);
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Normalization (standard, in the network): fitted on the {training.Count} training flowers only."));
+        console.WriteLine(NormalizationStatistics(network, data.FeatureNames));
+
+        // 3. Train on the raw measurements. The test set is passed as validation data only to draw its curve: nothing is tuned on it.
         var trainer = new Trainer<float>(network, new Adam(settings.LearningRate))
         {
             Epochs = settings.Epochs,
@@ -75,7 +85,7 @@ public static class IrisSample
         };
         TrainingHistory history = TrainingConsole.Fit(console, trainer, training, test, settings.LogEvery, "test", cancellationToken);
 
-        // 3. Test accuracy and confusion matrix.
+        // 4. Test accuracy and confusion matrix.
         int[,] confusion = new int[Species.Length, Species.Length];
         int correct = 0;
         for (int row = 0; row < test.Count; row++)
@@ -90,24 +100,31 @@ public static class IrisSample
             $"Test accuracy: [bold]{accuracy * 100:F2}%[/] ({correct} of {test.Count} flowers)"));
         console.Write(ConfusionTable(confusion));
 
-        // 4. Save the weights (safetensors, loadable by PyTorch as an nn.Sequential state_dict) and load them back.
+        // 5. Save the weights and the normalization (safetensors: an nn.Sequential state_dict plus the tensors
+        // input_normalization.shift and .scale) and load them back, as a deployed program would.
         string output = SampleOutput.Resolve(settings.Output, "Iris");
         string weightsPath = Path.Combine(output, "iris.safetensors");
         network.Save(weightsPath);
         IrisClassifier reloaded = IrisClassifier.Load(weightsPath);
-        bool matches = reloaded.Parameters.SequenceEqual(network.Parameters);
-        console.WriteLine($"Saved the weights to {weightsPath} ({new FileInfo(weightsPath).Length} bytes).");
-        console.WriteLine($"Loaded them back with IrisClassifier.Load: {(matches ? "the same parameters" : "THE PARAMETERS DIFFER")}.");
+        bool sameParameters = reloaded.Parameters.SequenceEqual(network.Parameters);
+        bool sameNormalization = reloaded.NormalizationParameters.SequenceEqual(network.NormalizationParameters);
+        bool sameClasses = SameClasses(reloaded, network, test);
+        bool matches = sameParameters && sameNormalization && sameClasses;
+        console.WriteLine($"Saved the weights and the normalization to {weightsPath} ({new FileInfo(weightsPath).Length} bytes).");
+        console.WriteLine($"Loaded them back with IrisClassifier.Load: {(sameParameters ? "the same parameters" : "THE PARAMETERS DIFFER")}, {(sameNormalization ? "the same normalization" : "THE NORMALIZATION DIFFERS")}.");
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"The reloaded network gives {(sameClasses ? "the same class as the trained one" : "A DIFFERENT CLASS THAN THE TRAINED ONE")} to {(sameClasses ? "each" : "some")} of the {test.Count} raw test flowers."));
 
-        // 5. Classify a few test flowers with the reloaded network.
-        console.Write(PredictionTable(reloaded, data, testRows, labels, standardizer));
+        // 6. Classify a few test flowers, raw measurements as they come, with the reloaded network.
+        console.Write(PredictionTable(reloaded, data, testRows, labels));
+        console.WriteLine("A deployed network takes raw measurements (cm): it standardizes them itself, with the statistics in its weight file.");
 
-        // 6. Plot the training curves.
+        // 7. Plot the training curves.
         string plotPath = Path.Combine(output, "iris-training.png");
         TrainingPlot.Save(history, plotPath, "Iris: 4-16-3 classifier, Adam", "test");
         console.WriteLine($"Wrote the loss and accuracy curves to {plotPath}");
 
-        return new IrisResult(accuracy, test.Count, confusion, history, weightsPath, plotPath, matches);
+        return new IrisResult(accuracy, test.Count, confusion, history, weightsPath, plotPath, matches, network.NormalizationParameters.ToArray());
     }
 
     private static Table ConfusionTable(int[,] confusion)
@@ -134,9 +151,37 @@ public static class IrisSample
         return table;
     }
 
-    private static Table PredictionTable(IrisClassifier network, CsvDataSet data, int[] testRows, int[] labels, Standardizer standardizer)
+    /// <summary>The fitted normalization: each input's training mean and deviation (shift, and 1 / scale).</summary>
+    private static string NormalizationStatistics(IrisClassifier network, string[] names)
     {
-        var table = new Table().Title("A few test flowers (cm) classified by the reloaded network");
+        ReadOnlySpan<float> parameters = network.NormalizationParameters;
+        var parts = new List<string>();
+        for (int i = 0; i < IrisClassifier.InputSize; i++)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{names[i]} {parameters[i]:F2} ({1 / parameters[IrisClassifier.InputSize + i]:F2})"));
+        }
+
+        return $"  mean (sd) in cm: {string.Join(", ", parts)}";
+    }
+
+    /// <summary>Whether both networks give every raw test flower the same class.</summary>
+    private static bool SameClasses(IrisClassifier a, IrisClassifier b, TrainingData<float> test)
+    {
+        for (int row = 0; row < test.Count; row++)
+        {
+            if (a.Classify(test.Input(row)) != b.Classify(test.Input(row)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static Table PredictionTable(IrisClassifier network, CsvDataSet data, int[] testRows, int[] labels)
+    {
+        var table = new Table().Title("A few test flowers, raw measurements (cm), classified by the reloaded network");
         foreach (string name in data.FeatureNames)
         {
             table.AddColumn(new TableColumn(name.Replace('_', ' ')).RightAligned()); // cm
@@ -159,8 +204,7 @@ public static class IrisSample
                 cells.Add(value.ToString("0.0", CultureInfo.InvariantCulture));
             }
 
-            standardizer.Apply(input); // the same scaling as in training
-            network.Predict(input, probabilities);
+            network.Predict(input, probabilities); // raw cm: the network standardizes inside
             IrisClassifier.Label label = network.Classify(input);
             cells.Add(string.Create(CultureInfo.InvariantCulture, $"{probabilities[0]:F3} {probabilities[1]:F3} {probabilities[2]:F3}"));
             bool right = (int)label == labels[row];

@@ -28,11 +28,24 @@ public class SamplesTests(ITestOutputHelper output)
         Assert.Contains("Confusion matrix", text);
         Assert.Contains("epoch 100/100", text);
         Assert.Contains("Label.Setosa", text);
+        Assert.Contains("Normalization (standard, in the network): fitted on the 120 training flowers only", text);
+        Assert.Contains("the same normalization", text);
+        Assert.Contains("raw measurements", text);
         Assert.DoesNotContain("\u001b[", text); // no ANSI escapes in a non-interactive console
 
         Assert.True(result.ReloadedMatches);
         Assert.Equal(Path.Combine(folder.Path, "iris.safetensors"), result.WeightsPath);
         IrisClassifier reloaded = IrisClassifier.Load(result.WeightsPath);
+        // The weight file carries the training split's statistics, so the deployed network takes raw centimetres.
+        Assert.Equal(result.Normalization, reloaded.NormalizationParameters.ToArray());
+        for (int i = 0; i < IrisClassifier.InputSize; i++)
+        {
+            Assert.InRange(result.Normalization[i], 1f, 7f);      // a mean in cm, not the identity's 0
+            Assert.NotEqual(1f, result.Normalization[4 + i]);     // 1 / deviation, not the identity's 1
+        }
+
+        Assert.Equal(IrisClassifier.Label.Setosa, reloaded.Classify([5.1f, 3.5f, 1.4f, 0.2f]));
+        Assert.Equal(IrisClassifier.Label.Virginica, reloaded.Classify([7.7f, 3.0f, 6.1f, 2.3f]));
         int correctOnDiagonal = 0, total = 0;
         for (int t = 0; t < 3; t++)
         {
@@ -149,7 +162,12 @@ public class SamplesTests(ITestOutputHelper output)
         Assert.Contains(", said ", text);
         Assert.Contains("|", text);
         Assert.True(File.Exists(result.WeightsPath));
-        Assert.Equal(DigitClassifier.ParameterCount, DigitClassifier.Load(result.WeightsPath).Parameters.Length);
+        Assert.True(result.ReloadedMatches);
+        Assert.Contains("the same normalization", text);
+        DigitClassifier reloaded = DigitClassifier.Load(result.WeightsPath);
+        Assert.Equal(DigitClassifier.ParameterCount, reloaded.Parameters.Length);
+        Assert.Contains("Normalization (standard, in the network): fitted on the 1438 training digits only", text);
+        Assert.InRange(reloaded.NormalizationParameters[36], 1f, 16f); // a central pixel's mean intensity, in raw 0..16 units
     }
 
     [Fact]
@@ -170,6 +188,11 @@ public class SamplesTests(ITestOutputHelper output)
         Assert.Contains("Precision:", text);
         Assert.Contains("Recall:", text);
         Assert.True(File.Exists(result.WeightsPath));
+        Assert.True(result.ReloadedMatches);
+        Assert.Contains("the same normalization", text);
+        Assert.Contains("raw features, classified by the reloaded network", text);
+        CancerClassifier reloaded = CancerClassifier.Load(result.WeightsPath);
+        Assert.True(reloaded.NormalizationParameters[3] > 100, "the mean area (hundreds of square units) travels with the weights");
     }
 
     private static float Predict(XorNetwork network, float a, float b)
