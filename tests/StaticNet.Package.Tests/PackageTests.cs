@@ -170,6 +170,38 @@ public class PackageTests(PackedPackage package, ITestOutputHelper output) : ICl
         string schemaPath = schema.Output.Trim();
         Assert.True(File.Exists(schemaPath), $"StaticNetSchemaPath is '{schemaPath}'");
         Assert.StartsWith(Path.Combine(packages, "staticnet", package.Version), schemaPath);
+
+        // Transitively (buildTransitive/ and the analyzer flow through a project reference): a library that only
+        // references the console project still has its own spec compiled.
+        string library = Path.Combine(package.Root, "TransitiveLibrary");
+        Directory.CreateDirectory(library);
+        File.WriteAllText(Path.Combine(library, "TransitiveLibrary.csproj"), """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+              </PropertyGroup>
+              <ItemGroup>
+                <ProjectReference Include="../PackageConsumer/PackageConsumer.csproj" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.Copy(Path.Combine(consumer, "nuget.config"), Path.Combine(library, "nuget.config"));
+        File.WriteAllText(Path.Combine(library, "Tiny.staticnet.json"), """{ "name": "Tiny", "inputs": 3, "layers": [{ "units": 2 }] }""");
+        File.WriteAllText(Path.Combine(library, "Sizes.cs"), """
+            namespace TransitiveLibrary;
+
+            /// <summary>Uses the generated class.</summary>
+            public static class Sizes
+            {
+                /// <summary>3 * 2 weights + 2 biases.</summary>
+                public const int Parameters = Tiny.ParameterCount;
+            }
+            """);
+        ProcessResult transitive = DotNet.Run(library, BuildTimeout, environment, "build", "-c", "Release", "--disable-build-servers", "-nodeReuse:false");
+        output.WriteLine(transitive.ToString());
+        Assert.True(transitive.ExitCode == 0, transitive.ToString());
     }
 
     private const string XorSpec = """
