@@ -16,9 +16,13 @@ def pascal(name):
     return "".join(part.capitalize() for part in name.split("_"))
 
 
+# Editors validate and complete the specs with the schema (relative to Numerics/ and Gradients/).
+SCHEMA = "../../../../src/StaticNet/schema/staticnet.schema.json"
+
+
 def write(folder, spec):
     with open(os.path.join(folder, spec["name"] + ".staticnet.json"), "w") as f:
-        json.dump(spec, f, indent=2)
+        json.dump({"$schema": SCHEMA, **spec}, f, indent=2)
         f.write("\n")
 
 
