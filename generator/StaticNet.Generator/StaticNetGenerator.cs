@@ -46,7 +46,8 @@ public sealed class StaticNetGenerator : IIncrementalGenerator
             .Select(static (pair, cancellationToken) => ParseSafely(pair.Left, pair.Right, cancellationToken))
             .WithTrackingName(Steps.Parse);
 
-        // Two specs defining the same class: the first (by path) wins, the others get SN0012.
+        // Two specs defining the same class: the first (by path) wins, the others get SN0012. Names are compared
+        // ignoring case, as Roslyn compares hint names (and some file systems compare the emitted files).
         IncrementalValueProvider<EquatableArray<DiagnosticInfo>> duplicates = specs
             .Collect()
             .Select(static (all, _) => FindDuplicates(all))
@@ -123,13 +124,13 @@ public sealed class StaticNetGenerator : IIncrementalGenerator
         var diagnostics = new List<DiagnosticInfo>();
         foreach (IGrouping<string, SpecResult> group in all
             .Where(spec => spec.Network is not null)
-            .GroupBy(spec => spec.Network!.FullName, StringComparer.Ordinal))
+            .GroupBy(spec => spec.Network!.FullName, StringComparer.OrdinalIgnoreCase))
         {
             List<SpecResult> ordered = group.OrderBy(spec => spec.FilePath, StringComparer.Ordinal).ToList();
             foreach (SpecResult duplicate in ordered.Skip(1))
             {
                 diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.DuplicateNetwork, duplicate.FilePath, duplicate.NameSpan, duplicate.NameLineSpan,
-                    new EquatableArray<string>(new[] { System.IO.Path.GetFileName(ordered[0].FilePath), group.Key })));
+                    new EquatableArray<string>(new[] { System.IO.Path.GetFileName(ordered[0].FilePath), ordered[0].Network!.FullName })));
             }
         }
         return new EquatableArray<DiagnosticInfo>(diagnostics);
