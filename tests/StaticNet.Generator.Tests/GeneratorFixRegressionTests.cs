@@ -33,4 +33,57 @@ public sealed class GeneratorFixRegressionTests
         Assert.Equal(new[] { "Contoso.Models.Net.g.cs", "Contoso.Models.Other.g.cs" }, run.Sources.Keys.OrderBy(k => k));
         GeneratorHarness.AssertCompilesCleanly(run.Sources.Values);
     }
+
+    [Theory]
+    [InlineData("Forward")]
+    [InlineData("Backpropagate")]
+    [InlineData("_parameters")]
+    [InlineData("Layer0Weights")]
+    [InlineData("Layer12Bias")]
+    public void NamesOfPrivateGeneratedMembersAreRejected(string name)
+    {
+        // A class cannot have a member with its own name (CS0542); only the public members used to be checked.
+        Markup spec = Markup.Parse("{ \"name\": [|\"" + name + "\"|]," + OneLayer + "}");
+        GeneratorRun run = GeneratorHarness.Run(spec.Text);
+
+        Diagnostic diagnostic = Assert.Single(run.Diagnostics);
+        Assert.Equal("SN0006", diagnostic.Id);
+        Assert.Equal(spec.Span, diagnostic.Location.SourceSpan);
+        Assert.Equal($"Network name '{name}' does not give a valid C# identifier (it is the name of a generated member)", diagnostic.GetMessage());
+        Assert.Empty(run.Sources);
+    }
+
+    [Theory]
+    [InlineData("xornet")]
+    [InlineData("var")]
+    [InlineData("record")]
+    public void AllLowercaseNamesAreRejected(string name)
+    {
+        // CS8981 (CS8860 for "record") is a warning in the generated file, an error with TreatWarningsAsErrors.
+        Markup spec = Markup.Parse("{ \"name\": [|\"" + name + "\"|]," + OneLayer + "}");
+        GeneratorRun run = GeneratorHarness.Run(spec.Text);
+
+        Diagnostic diagnostic = Assert.Single(run.Diagnostics);
+        Assert.Equal("SN0006", diagnostic.Id);
+        Assert.Equal(spec.Span, diagnostic.Location.SourceSpan);
+        Assert.Contains("start it with a capital letter", diagnostic.GetMessage());
+        Assert.Empty(run.Sources);
+    }
+
+    [Theory]
+    [InlineData("xor2")]
+    [InlineData("x_y")]
+    [InlineData("_")]
+    [InlineData("Layer")]
+    [InlineData("LayerWeights")]
+    [InlineData("Layer1x2Bias")]
+    [InlineData("ForwardNet")]
+    [InlineData("été")]
+    public void NamesCloseToTheRejectedOnesStillCompile(string name)
+    {
+        GeneratorRun run = GeneratorHarness.Run("{ \"name\": \"" + name + "\"," + OneLayer + "}");
+
+        Assert.Empty(run.Diagnostics);
+        GeneratorHarness.AssertCompilesCleanly(new[] { run.SingleSource() });
+    }
 }

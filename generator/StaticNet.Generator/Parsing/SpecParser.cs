@@ -57,9 +57,15 @@ internal sealed class SpecParser
         Dictionary<string, JsonProperty> fields = ReadFields(spec, SpecVocabulary.RootFields, "the spec");
 
         string? className = ReadIdentifier(fields, "name", required: true, spec, "Network name");
-        if (className is not null && SpecVocabulary.GeneratedMemberNames.Contains(className))
+        if (className is not null && SpecVocabulary.IsGeneratedMemberName(className))
         {
             Report(DiagnosticDescriptors.InvalidIdentifier, fields["name"].Value.Span, "Network name", className, " (it is the name of a generated member)");
+            className = null;
+        }
+        else if (className is not null && SpecVocabulary.IsReservedTypeName(className))
+        {
+            Report(DiagnosticDescriptors.InvalidIdentifier, fields["name"].Value.Span, "Network name", className,
+                " (C# warns that type names of only lowercase letters may become keywords; start it with a capital letter)");
             className = null;
         }
 
