@@ -86,4 +86,34 @@ public sealed class GeneratorFixRegressionTests
         Assert.Empty(run.Diagnostics);
         GeneratorHarness.AssertCompilesCleanly(new[] { run.SingleSource() });
     }
+
+    [Theory]
+    [InlineData("1e39")]
+    [InlineData("-3.5e38")]
+    [InlineData("1e999")]
+    public void AlphaOutsideTheFloatRangeIsOutOfRange(string alpha)
+    {
+        // 1e39 used to be emitted as the float literal "Infinityf"; 1e999 was reported as "a finite number, but is a number".
+        Markup spec = Markup.Parse("{ \"name\": \"Net\", \"inputs\": 2, \"layers\": [{ \"units\": 2, \"activation\": \"leaky_relu\", \"alpha\": [|" + alpha + "|] }] }");
+        GeneratorRun run = GeneratorHarness.Run(spec.Text);
+
+        Diagnostic diagnostic = Assert.Single(run.Diagnostics);
+        Assert.Equal("SN0005", diagnostic.Id);
+        Assert.Equal(spec.Span, diagnostic.Location.SourceSpan);
+        Assert.Equal($"'alpha' must be between -3.4E+38 and 3.4E+38, but is {alpha}", diagnostic.GetMessage());
+        Assert.Empty(run.Sources);
+    }
+
+    [Theory]
+    [InlineData("float", "3e38")]
+    [InlineData("double", "-3e38")]
+    [InlineData("float", "1e-50")]
+    [InlineData("float", "1.5e-45")]
+    public void ExtremeAlphasInsideTheFloatRangeCompile(string precision, string alpha)
+    {
+        GeneratorRun run = GeneratorHarness.Run("{ \"name\": \"Net\", \"precision\": \"" + precision + "\", \"inputs\": 2, \"layers\": [{ \"units\": 2, \"activation\": \"elu\", \"alpha\": " + alpha + " }] }");
+
+        Assert.Empty(run.Diagnostics);
+        GeneratorHarness.AssertCompilesCleanly(new[] { run.SingleSource() });
+    }
 }

@@ -245,9 +245,14 @@ internal sealed class SpecParser
             double alpha = SpecVocabulary.DefaultAlpha(activation);
             if (layerFields.TryGetValue("alpha", out JsonProperty? alphaField))
             {
-                if (alphaField.Value is JsonNumber number && !double.IsInfinity(number.Value))
+                if (alphaField.Value is JsonNumber number)
                 {
-                    if (activation is ActivationKind.LeakyRelu or ActivationKind.Elu)
+                    if (Math.Abs(number.Value) > float.MaxValue)
+                    {
+                        // Emitted as a float literal in float networks, where it would read "Infinityf"; also catches 1e999.
+                        Report(DiagnosticDescriptors.OutOfRange, alphaField.Value.Span, "alpha", "-3.4E+38", "3.4E+38", number.Text);
+                    }
+                    else if (activation is ActivationKind.LeakyRelu or ActivationKind.Elu)
                     {
                         alpha = number.Value;
                     }
