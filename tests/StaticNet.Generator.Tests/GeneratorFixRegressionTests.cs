@@ -116,4 +116,34 @@ public sealed class GeneratorFixRegressionTests
         Assert.Empty(run.Diagnostics);
         GeneratorHarness.AssertCompilesCleanly(new[] { run.SingleSource() });
     }
+
+    [Fact]
+    public void LabelsAndInputNamesWithLineSeparatorsAndControlCharactersCompileAndRoundTrip()
+    {
+        // U+2028, U+2029 and U+0085 end a line in C#: they broke the Description string literals and the doc
+        // comments (CS1010). Control characters, U+FFFF and lone surrogates made the XML docs malformed (CS1570).
+        const string spec = """
+            {
+              "name": "Net",
+              "inputs": 3,
+              "inputNames": ["x\u2029y", "tab\there", "nul\u0000"],
+              "layers": [{ "units": 6, "activation": "softmax" }],
+              "labels": ["a\u2028b", "c\u0085d", "e\u0001f", "g\uFFFFh", "i\uD800j", "k & <l> \"m\""]
+            }
+            """;
+        GeneratorRun run = GeneratorHarness.Run(spec);
+        Assert.Empty(run.Diagnostics);
+        string source = run.SingleSource();
+
+        GeneratorHarness.AssertCompilesCleanly(new[] { source });
+        Assert.Contains("\"a\\u2028b\"", source);
+        Assert.Contains("/// <summary>\"a b\"</summary>", source);
+        Assert.Contains("/// <summary>\"k &amp; &lt;l&gt; \"m\"\"</summary>", source);
+
+        System.Type type = GeneratorHarness.CompileAndLoad(new[] { source }).GetType("Contoso.Models.Net", throwOnError: true)!;
+        var description = (NetworkDescription)type.GetProperty("Description")!.GetValue(null)!;
+        Assert.Equal(new[] { "a\u2028b", "c\u0085d", "e\u0001f", "g\uFFFFh", "i\uD800j", "k & <l> \"m\"" }, description.Labels);
+        Assert.Equal(new[] { "x\u2029y", "tab\there", "nul\u0000" }, description.InputNames);
+        Assert.Equal(new[] { "AB", "CD", "EF", "GH", "IJ", "KLM" }, System.Enum.GetNames(type.GetNestedType("Label")!));
+    }
 }

@@ -126,6 +126,18 @@ internal static class GeneratorHarness
             .ToList();
     }
 
+    /// <summary>Compiles <paramref name="sources"/> and loads the assembly into a collectible context.</summary>
+    public static System.Reflection.Assembly CompileAndLoad(IEnumerable<string> sources)
+    {
+        var trees = sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, ParseOptions, path: $"Generated{i}.g.cs")).ToList();
+        CSharpCompilation compilation = CSharpCompilation.Create("Loaded" + Guid.NewGuid().ToString("N"), trees, References, StrictOptions);
+        using var stream = new System.IO.MemoryStream();
+        Microsoft.CodeAnalysis.Emit.EmitResult result = compilation.Emit(stream);
+        Assert.True(result.Success, GeneratorRun.Describe(result.Diagnostics));
+        stream.Position = 0;
+        return new System.Runtime.Loader.AssemblyLoadContext(null, isCollectible: true).LoadFromStream(stream);
+    }
+
     /// <summary>Asserts that <paramref name="sources"/> compile without a single warning or error.</summary>
     public static void AssertCompilesCleanly(IEnumerable<string> sources, LanguageVersion languageVersion = LanguageVersion.CSharp12)
     {
