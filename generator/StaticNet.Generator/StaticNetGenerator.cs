@@ -91,9 +91,10 @@ public sealed class StaticNetGenerator : IIncrementalGenerator
 
     private static SpecResult ParseSafely(AdditionalText file, string? rootNamespace, System.Threading.CancellationToken cancellationToken)
     {
-        SourceText? text = file.GetText(cancellationToken);
         try
         {
+            // Inside the try: a host whose GetText throws must cost this spec only, not the whole generator.
+            SourceText? text = file.GetText(cancellationToken);
             return SpecParser.Parse(file.Path, text ?? SourceText.From(""), rootNamespace, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
