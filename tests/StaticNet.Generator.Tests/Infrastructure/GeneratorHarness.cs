@@ -127,14 +127,18 @@ internal static class GeneratorHarness
             .ToList();
     }
 
-    /// <summary>Compiles <paramref name="sources"/> and loads the assembly into a collectible context.</summary>
+    /// <summary>
+    /// Compiles <paramref name="sources"/> with <see cref="StrictOptions"/>, asserts there is not a single warning
+    /// or error, and loads the assembly into a collectible context.
+    /// </summary>
     public static System.Reflection.Assembly CompileAndLoad(IEnumerable<string> sources)
     {
         var trees = sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, ParseOptions, path: $"Generated{i}.g.cs")).ToList();
         CSharpCompilation compilation = CSharpCompilation.Create("Loaded" + Guid.NewGuid().ToString("N"), trees, References, StrictOptions);
         using var stream = new System.IO.MemoryStream();
         Microsoft.CodeAnalysis.Emit.EmitResult result = compilation.Emit(stream);
-        Assert.True(result.Success, GeneratorRun.Describe(result.Diagnostics));
+        var problems = result.Diagnostics.Where(d => d.Severity is DiagnosticSeverity.Warning or DiagnosticSeverity.Error).ToList();
+        Assert.True(result.Success && problems.Count == 0, $"Generated code does not compile cleanly:\n{GeneratorRun.Describe(problems.Take(20))}");
         stream.Position = 0;
         return new System.Runtime.Loader.AssemblyLoadContext(null, isCollectible: true).LoadFromStream(stream);
     }
