@@ -62,6 +62,12 @@ public sealed partial class AndGate : global::StaticNet.INetwork<float>
         global::StaticNet.Initializers.PyTorchDefault<float>(_parameters, Description, seed);
     }
 
+    /// <summary>Creates the network with the given parameters (empty: all zero), for Load and Pretrained.</summary>
+    private AndGate(global::System.ReadOnlySpan<float> parameters)
+    {
+        parameters.CopyTo(_parameters);
+    }
+
     /// <summary>All parameters in canonical order: per layer its weight [units x fanIn] row-major (as nn.Linear.weight), then its bias.</summary>
     public global::System.Span<float> Parameters => _parameters;
 
@@ -111,6 +117,29 @@ public sealed partial class AndGate : global::StaticNet.INetwork<float>
         {
             Forward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, row * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, row * OutputSize));
         }
+    }
+
+    /// <summary>Saves the parameters as a safetensors file with PyTorch's state_dict keys; atomic, so a failure leaves an existing file intact.</summary>
+    public void Save(string path) => global::StaticNet.WeightFile.Save(this, path);
+
+    /// <summary>Writes the parameters to <paramref name="stream"/> as safetensors.</summary>
+    public void Save(global::System.IO.Stream stream) => global::StaticNet.WeightFile.Save(this, stream);
+
+    /// <summary>Creates a network from a safetensors file (ours, or PyTorch's for the equivalent nn.Sequential).</summary>
+    /// <exception cref="global::StaticNet.WeightFileException">The file is malformed or does not fit this network.</exception>
+    public static AndGate Load(string path, global::StaticNet.WeightLoadOptions? options = null)
+    {
+        var network = new AndGate(global::System.ReadOnlySpan<float>.Empty);
+        global::StaticNet.WeightFile.Load(network, path, options);
+        return network;
+    }
+
+    /// <summary>Creates a network from safetensors data read from <paramref name="stream"/>.</summary>
+    public static AndGate Load(global::System.IO.Stream stream, global::StaticNet.WeightLoadOptions? options = null)
+    {
+        var network = new AndGate(global::System.ReadOnlySpan<float>.Empty);
+        global::StaticNet.WeightFile.Load(network, stream, options);
+        return network;
     }
 
     /// <summary>The forward pass for one sample: <paramref name="x"/> has InputSize values, <paramref name="y"/> receives OutputSize.</summary>
