@@ -123,12 +123,21 @@ public sealed class StaticNetGenerator : IIncrementalGenerator
 
     private static BinaryFile? ReadBinary(AdditionalText file, System.Threading.CancellationToken cancellationToken)
     {
-        SourceText? text = file.GetText(cancellationToken);
-        if (text is null || BinaryAdditionalFile.Decode(text) is not { } decoded)
+        try
         {
+            SourceText? text = file.GetText(cancellationToken);
+            if (text is null || BinaryAdditionalFile.Decode(text) is not { } decoded)
+            {
+                return null;
+            }
+            return new BinaryFile(System.IO.Path.GetFullPath(decoded.Path), new EquatableArray<byte>(ImmutableArray.Create(decoded.Bytes)));
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // An unreadable copy or one whose first line is no path ("", "\0"; GetFullPath throws): not a weight
+            // file. A spec naming it then gets SN0018 instead of the whole generator failing (CS8785).
             return null;
         }
-        return new BinaryFile(System.IO.Path.GetFullPath(decoded.Path), new EquatableArray<byte>(ImmutableArray.Create(decoded.Bytes)));
     }
 
     private static GeneratedFile EmitSafely(SpecResult spec)
