@@ -50,7 +50,7 @@ internal static class SpecVocabulary
     {
         "Label", "InputSize", "OutputSize", "ParameterCount", "Description", "Parameters", "Predict",
         "PredictBatch", "Classify", "AccumulateGradient", "Save", "Load", "IsTrainable",
-        "Forward", "Backpropagate", "_parameters",
+        "Forward", "Backpropagate", "_parameters", "Pretrained", "PretrainedParameters",
     };
 
     public static bool IsGeneratedMemberName(string name)
