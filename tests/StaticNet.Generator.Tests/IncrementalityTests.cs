@@ -94,7 +94,13 @@ public sealed class IncrementalityTests
     [Fact]
     public void PipelineModelsHoldNoSymbolsSyntaxLocationsOrCompilations()
     {
-        InMemoryAdditionalText[] specs = ThreeSpecs().Append(GeneratorHarness.Spec("Bad.staticnet.json", """{ "name": "Tiny2", "inputs": 0 """)).ToArray();
+        // Three specs, a bad one, and one with baked weights.
+        byte[] weights = SafeTensors.Build(SafeTensors.F32("0.weight", new long[] { 1, 2 }, 1, 2), SafeTensors.F32("0.bias", new long[] { 1 }, 3));
+        AdditionalText[] specs = ThreeSpecs()
+            .Append(GeneratorHarness.Spec("Bad.staticnet.json", """{ "name": "Tiny2", "inputs": 0 """))
+            .Append(GeneratorHarness.Spec("Baked.staticnet.json", """{ "name": "Baked", "inputs": 2, "layers": [{ "units": 1 }], "weights": "baked.safetensors" }"""))
+            .Append(SafeTensors.Encoded("/project/Specs/baked.safetensors", weights))
+            .ToArray();
         GeneratorDriver driver = GeneratorHarness.CreateDriver(specs).RunGenerators(Host);
         GeneratorRunResult result = driver.GetRunResult().Results.Single();
 
@@ -104,7 +110,7 @@ public sealed class IncrementalityTests
             foreach (IncrementalGeneratorRunStep step in steps)
             {
                 // Steps this generator names (and whatever feeds them) must carry plain data.
-                if (!TrackedSteps.Contains(name) && name != StaticNetGenerator.Steps.Duplicates)
+                if (!TrackedSteps.Contains(name) && name is not (StaticNetGenerator.Steps.Duplicates or StaticNetGenerator.Steps.Weights))
                 {
                     continue;
                 }
@@ -115,7 +121,7 @@ public sealed class IncrementalityTests
                 }
             }
         }
-        Assert.True(checkedValues >= 8, $"Only {checkedValues} step outputs were walked.");
+        Assert.True(checkedValues >= 15, $"Only {checkedValues} step outputs were walked.");
     }
 
     [Fact]
