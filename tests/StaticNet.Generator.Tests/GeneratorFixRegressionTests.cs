@@ -42,10 +42,14 @@ public sealed class GeneratorFixRegressionTests
     [InlineData("Layer12Bias")]
     [InlineData("Pretrained")]
     [InlineData("PretrainedParameters")]
+    [InlineData("NormalizationParameters")]
+    [InlineData("FitNormalization")]
+    [InlineData("_normalization")]
     public void NamesOfPrivateGeneratedMembersAreRejected(string name)
     {
         // A class cannot have a member with its own name (CS0542); only the public members used to be checked.
-        // Pretrained and PretrainedParameters exist only with baked weights, but a name should not depend on that.
+        // Pretrained and PretrainedParameters exist only with baked weights, the normalization members only with
+        // "normalize", but whether a name is allowed should not depend on that.
         Markup spec = Markup.Parse("{ \"name\": [|\"" + name + "\"|]," + OneLayer + "}");
         GeneratorRun run = GeneratorHarness.Run(spec.Text);
 

@@ -53,6 +53,7 @@ internal static class SpecVocabulary
         "Label", "InputSize", "OutputSize", "ParameterCount", "Description", "Parameters", "Predict",
         "PredictBatch", "Classify", "AccumulateGradient", "Save", "Load", "IsTrainable",
         "Forward", "Backpropagate", "_parameters", "Pretrained", "PretrainedParameters",
+        "NormalizationParameters", "FitNormalization", "_normalization",
     };
 
     public static bool IsGeneratedMemberName(string name)
