@@ -208,6 +208,7 @@ public sealed class DiagnosticTests
         { """{ "name": "Net", "inputs": 2, "layers": [{ "units": 2 }], "labels": [|"a,b"|] }""", "'labels' must be an array of strings, but is a string", 1, 69 },
         { """{ "name": "Net", "inputs": 2, "layers": [{ "units": 2 }], "labels": ["a", [|null|]] }""", "must be a string, but is null", 1, 75 },
         { """{ "name": "Net", "inputs": 2, "layers": [{ "units": 2, "activation": "elu", "alpha": [|"0.1"|] }] }""", "'alpha' must be a finite number, but is a string", 1, 86 },
+        { """{ "name": "Net", "inputs": 2, "normalize": [|true|], "layers": [{ "units": 1 }] }""", "'normalize' must be one of none, standard, min_max, or an array of them (one per input), but is a boolean", 1, 44 },
         { """[|[{ "name": "Net" }]|]""", "'the spec' must be an object, but is an array", 1, 1 },
     };
 
@@ -310,6 +311,10 @@ public sealed class DiagnosticTests
             }
             """, "'inputNames' has 3 entries, but the network has 4 inputs (one name per input)", 4, 17
         },
+        {
+            """{ "name": "Net", "inputs": 3, "normalize": [|["standard", "min_max"]|], "layers": [{ "units": 1 }] }""",
+            "'normalize' has 2 entries, but the network has 3 inputs (one kind per input)", 1, 44
+        },
     };
 
     [Theory]
@@ -375,6 +380,7 @@ public sealed class DiagnosticTests
             """, "Unknown loss 'crossentropy' (did you mean 'cross_entropy'?); expected one of: mse, cross_entropy, binary_cross_entropy", 5, 11
         },
         { """{ "name": "Net", "inputs": 2, "layers": [{ "type": [|"conv2d"|], "units": 1 }] }""", "Unknown layer type 'conv2d'; expected one of: dense", 1, 52 },
+        { """{ "name": "Net", "inputs": 2, "normalize": ["none", [|"standardize"|]], "layers": [{ "units": 1 }] }""", "Unknown normalization 'standardize' (did you mean 'standard'?); expected one of: none, standard, min_max", 1, 53 },
     };
 
     [Theory]

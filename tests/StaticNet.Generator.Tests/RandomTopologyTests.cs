@@ -40,6 +40,7 @@ public sealed class RandomTopologyTests
         Assert.Equal(36, nets.Count);
         Assert.Contains(nets, n => n.IsDouble);
         Assert.Contains(nets, n => n.Spec.Contains("\"step\"", StringComparison.Ordinal));
+        Assert.Contains(nets, n => n.Spec.Contains("\"normalize\": [", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -53,22 +54,25 @@ public sealed class RandomTopologyTests
             if (net.IsDouble)
             {
                 var network = (INetwork<double>)instance;
+                RandomizeNormalization(network.NormalizationParameters, random, v => v);
                 double[] input = RandomVector(random, network.InputSize);
                 var output = new double[network.OutputSize];
                 network.Predict(input, output);
-                double[] expected = Reference(network.Description, network.Parameters.ToArray(), input);
+                double[] expected = Reference(network.Description, network.Parameters.ToArray(), Normalize(input, network.NormalizationParameters.ToArray()));
                 AssertClose(expected, output, 1e-12, net);
                 CheckBatchAndClassify(network, input, output, random);
             }
             else
             {
                 var network = (INetwork<float>)instance;
+                RandomizeNormalization(network.NormalizationParameters, random, v => (float)v);
                 double[] input = RandomVector(random, network.InputSize);
                 float[] inputF = input.Select(v => (float)v).ToArray();
                 var output = new float[network.OutputSize];
                 network.Predict(inputF, output);
-                double[] expected = Reference(network.Description, network.Parameters.ToArray().Select(v => (double)v).ToArray(),
-                    inputF.Select(v => (double)v).ToArray());
+                double[] normalized = Normalize(inputF.Select(v => (double)v).ToArray(), network.NormalizationParameters.ToArray().Select(v => (double)v).ToArray())
+                    .Select(v => (double)(float)v).ToArray(); // the network normalizes in float
+                double[] expected = Reference(network.Description, network.Parameters.ToArray().Select(v => (double)v).ToArray(), normalized);
                 AssertClose(expected, output.Select(v => (double)v).ToArray(), 2e-4, net);
                 CheckBatchAndClassify(network, inputF, output, random);
             }
@@ -210,6 +214,13 @@ public sealed class RandomTopologyTests
         {
             spec.Append("\"inputNames\": [").Append(string.Join(", ", Enumerable.Range(0, inputs).Select(i => $"\"x{i}\""))).Append("], ");
         }
+        if (random.Next(4) == 0)
+        {
+            string[] kinds = { "none", "standard", "min_max" };
+            spec.Append("\"normalize\": ").Append(random.Next(2) == 0
+                ? $"\"{kinds[random.Next(1, 3)]}\""
+                : "[" + string.Join(", ", Enumerable.Range(0, inputs).Select(_ => $"\"{kinds[random.Next(3)]}\"")) + "]").Append(", ");
+        }
         spec.Append("\"layers\": [").Append(string.Join(", ", layers)).Append(']');
         if (random.Next(3) == 0)
         {
@@ -277,6 +288,18 @@ public sealed class RandomTopologyTests
             _ => throw new ArgumentOutOfRangeException(nameof(layer)),
         }).ToArray();
     }
+
+    /// <summary>Random shift and scale for networks with "normalize" (an empty span for the others).</summary>
+    private static void RandomizeNormalization<T>(Span<T> parameters, Random random, Func<double, T> convert)
+    {
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            parameters[i] = convert(i < parameters.Length / 2 ? random.NextDouble() - 0.5 : 0.5 + random.NextDouble());
+        }
+    }
+
+    private static double[] Normalize(double[] input, double[] parameters) =>
+        parameters.Length == 0 ? input : input.Select((x, i) => (x - parameters[i]) * parameters[input.Length + i]).ToArray();
 
     private static void CheckBatchAndClassify<T>(INetwork<T> network, T[] input, T[] output, Random random)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>

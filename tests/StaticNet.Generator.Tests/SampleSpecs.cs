@@ -127,6 +127,19 @@ internal static class SampleSpecs
         }
         """;
 
+    /// <summary>Input normalization, one kind per input ("none" included), with a vectorized first layer.</summary>
+    public const string Normalized = """
+        {
+          "name": "NormalizedNet",
+          "inputs": 3,
+          "normalize": ["standard", "none", "min_max"],
+          "layers": [
+            { "units": 90, "activation": "relu" },
+            { "units": 2, "activation": "softmax" }
+          ]
+        }
+        """;
+
     public static readonly IReadOnlyDictionary<string, string> All = new Dictionary<string, string>
     {
         ["Tiny"] = Tiny,
@@ -138,5 +151,6 @@ internal static class SampleSpecs
         ["BinaryLabels"] = BinaryLabels,
         ["Step"] = Step,
         ["Namespace"] = Namespace,
+        ["Normalized"] = Normalized,
     };
 }
