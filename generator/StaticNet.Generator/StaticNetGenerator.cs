@@ -62,7 +62,8 @@ public sealed class StaticNetGenerator : IIncrementalGenerator
             .Select(static (pair, _) => WeightBaker.Bake(pair.Left, pair.Right))
             .WithTrackingName(Steps.Weights);
 
-        // Two specs defining the same class: the first (by path) wins, the others get SN0012.
+        // Two specs defining the same class: the first (by path) wins, the others get SN0012. Names are compared
+        // ignoring case, as Roslyn compares hint names (and some file systems compare the emitted files).
         IncrementalValueProvider<EquatableArray<DiagnosticInfo>> duplicates = specs
             .Collect()
             .Select(static (all, _) => FindDuplicates(all))
@@ -106,9 +107,10 @@ public sealed class StaticNetGenerator : IIncrementalGenerator
 
     private static SpecResult ParseSafely(AdditionalText file, string? rootNamespace, System.Threading.CancellationToken cancellationToken)
     {
-        SourceText? text = file.GetText(cancellationToken);
         try
         {
+            // Inside the try: a host whose GetText throws must cost this spec only, not the whole generator.
+            SourceText? text = file.GetText(cancellationToken);
             return SpecParser.Parse(file.Path, text ?? SourceText.From(""), rootNamespace, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -121,12 +123,21 @@ public sealed class StaticNetGenerator : IIncrementalGenerator
 
     private static BinaryFile? ReadBinary(AdditionalText file, System.Threading.CancellationToken cancellationToken)
     {
-        SourceText? text = file.GetText(cancellationToken);
-        if (text is null || BinaryAdditionalFile.Decode(text) is not { } decoded)
+        try
         {
+            SourceText? text = file.GetText(cancellationToken);
+            if (text is null || BinaryAdditionalFile.Decode(text) is not { } decoded)
+            {
+                return null;
+            }
+            return new BinaryFile(System.IO.Path.GetFullPath(decoded.Path), new EquatableArray<byte>(ImmutableArray.Create(decoded.Bytes)));
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // An unreadable copy or one whose first line is no path ("", "\0"; GetFullPath throws): not a weight
+            // file. A spec naming it then gets SN0018 instead of the whole generator failing (CS8785).
             return null;
         }
-        return new BinaryFile(System.IO.Path.GetFullPath(decoded.Path), new EquatableArray<byte>(ImmutableArray.Create(decoded.Bytes)));
     }
 
     private static GeneratedFile EmitSafely(SpecResult spec)
@@ -149,13 +160,13 @@ public sealed class StaticNetGenerator : IIncrementalGenerator
         var diagnostics = new List<DiagnosticInfo>();
         foreach (IGrouping<string, SpecResult> group in all
             .Where(spec => spec.Network is not null)
-            .GroupBy(spec => spec.Network!.FullName, StringComparer.Ordinal))
+            .GroupBy(spec => spec.Network!.FullName, StringComparer.OrdinalIgnoreCase))
         {
             List<SpecResult> ordered = group.OrderBy(spec => spec.FilePath, StringComparer.Ordinal).ToList();
             foreach (SpecResult duplicate in ordered.Skip(1))
             {
                 diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.DuplicateNetwork, duplicate.FilePath, duplicate.NameSpan, duplicate.NameLineSpan,
-                    new EquatableArray<string>(new[] { System.IO.Path.GetFileName(ordered[0].FilePath), group.Key })));
+                    new EquatableArray<string>(new[] { System.IO.Path.GetFileName(ordered[0].FilePath), ordered[0].Network!.FullName })));
             }
         }
         return new EquatableArray<DiagnosticInfo>(diagnostics);

@@ -437,7 +437,8 @@ internal sealed partial class NetworkEmitter
                 case '\r': builder.Append("\\r"); break;
                 case '\t': builder.Append("\\t"); break;
                 default:
-                    if (c < ' ')
+                    // Control characters, and NEL/LS/PS, which C# counts as line breaks inside a literal.
+                    if (char.IsControl(c) || c == '\u2028' || c == '\u2029')
                     {
                         builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
                     }
@@ -451,8 +452,40 @@ internal sealed partial class NetworkEmitter
         return builder.ToString();
     }
 
-    private static string Xml(string value) =>
-        value.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\n", " ").Replace("\r", " ");
+    /// <summary>
+    /// Text for a <c>///</c> comment on one line: markup characters escaped; line breaks (including NEL, LS and
+    /// PS, which end a C# comment) and characters XML forbids (controls, U+FFFE/U+FFFF, lone surrogates) become spaces.
+    /// </summary>
+    private static string Xml(string value)
+    {
+        var builder = new StringBuilder(value.Length);
+        for (int i = 0; i < value.Length; i++)
+        {
+            char c = value[i];
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                builder.Append(c).Append(value[++i]);
+            }
+            else if (c == '&')
+            {
+                builder.Append("&amp;");
+            }
+            else if (c == '<')
+            {
+                builder.Append("&lt;");
+            }
+            else if (c == '>')
+            {
+                builder.Append("&gt;");
+            }
+            else
+            {
+                bool invalid = char.IsControl(c) || char.IsSurrogate(c) || c is '\u2028' or '\u2029' or '\uFFFE' or '\uFFFF';
+                builder.Append(invalid ? ' ' : c);
+            }
+        }
+        return builder.ToString();
+    }
 
     /// <summary>FNV-1a over a canonical description of the topology: weight files record it.</summary>
     private string TopologyHash()

@@ -278,7 +278,11 @@ internal sealed class JsonReader
         }
 
         string text = _text.Substring(start, _position - start);
-        double value = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+        // .NET Framework (Visual Studio's compiler host) throws on overflow where .NET Core returns infinity.
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+        {
+            value = text[0] == '-' ? double.NegativeInfinity : double.PositiveInfinity;
+        }
         return new JsonNumber(TextSpan.FromBounds(start, _position), text, value);
     }
 

@@ -57,9 +57,15 @@ internal sealed class SpecParser
         Dictionary<string, JsonProperty> fields = ReadFields(spec, SpecVocabulary.RootFields, "the spec");
 
         string? className = ReadIdentifier(fields, "name", required: true, spec, "Network name");
-        if (className is not null && SpecVocabulary.GeneratedMemberNames.Contains(className))
+        if (className is not null && SpecVocabulary.IsGeneratedMemberName(className))
         {
             Report(DiagnosticDescriptors.InvalidIdentifier, fields["name"].Value.Span, "Network name", className, " (it is the name of a generated member)");
+            className = null;
+        }
+        else if (className is not null && SpecVocabulary.IsReservedTypeName(className))
+        {
+            Report(DiagnosticDescriptors.InvalidIdentifier, fields["name"].Value.Span, "Network name", className,
+                " (C# warns that type names of only lowercase letters may become keywords; start it with a capital letter)");
             className = null;
         }
 
@@ -261,9 +267,14 @@ internal sealed class SpecParser
             double alpha = SpecVocabulary.DefaultAlpha(activation);
             if (layerFields.TryGetValue("alpha", out JsonProperty? alphaField))
             {
-                if (alphaField.Value is JsonNumber number && !double.IsInfinity(number.Value))
+                if (alphaField.Value is JsonNumber number)
                 {
-                    if (activation is ActivationKind.LeakyRelu or ActivationKind.Elu)
+                    if (Math.Abs(number.Value) > float.MaxValue)
+                    {
+                        // Emitted as a float literal in float networks, where it would read "Infinityf"; also catches 1e999.
+                        Report(DiagnosticDescriptors.OutOfRange, alphaField.Value.Span, "alpha", "-3.4E+38", "3.4E+38", number.Text);
+                    }
+                    else if (activation is ActivationKind.LeakyRelu or ActivationKind.Elu)
                     {
                         alpha = number.Value;
                     }

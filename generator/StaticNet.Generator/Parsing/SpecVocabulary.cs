@@ -44,12 +44,53 @@ internal static class SpecVocabulary
         ("binary_cross_entropy", LossKind.BinaryCrossEntropy),
     };
 
-    /// <summary>Members of the generated class; a network or label may not take these names.</summary>
+    /// <summary>
+    /// Members of the generated class, public and private; a network may not take these names (CS0542). The
+    /// per-layer offset constants <c>Layer{i}Weights</c> and <c>Layer{i}Bias</c> are checked by <see cref="IsGeneratedMemberName"/>.
+    /// </summary>
     public static readonly HashSet<string> GeneratedMemberNames = new(StringComparer.Ordinal)
     {
         "Label", "InputSize", "OutputSize", "ParameterCount", "Description", "Parameters", "Predict",
         "PredictBatch", "Classify", "AccumulateGradient", "Save", "Load", "IsTrainable",
+        "Forward", "Backpropagate", "_parameters", "Pretrained", "PretrainedParameters",
+        "NormalizationParameters", "FitNormalization", "_normalization",
     };
+
+    public static bool IsGeneratedMemberName(string name)
+    {
+        if (GeneratedMemberNames.Contains(name))
+        {
+            return true;
+        }
+        string? rest = name.EndsWith("Weights", StringComparison.Ordinal) ? name.Substring(0, name.Length - 7)
+            : name.EndsWith("Bias", StringComparison.Ordinal) ? name.Substring(0, name.Length - 4)
+            : null;
+        if (rest is null || !rest.StartsWith("Layer", StringComparison.Ordinal) || rest.Length == 5)
+        {
+            return false;
+        }
+        for (int i = 5; i < rest.Length; i++)
+        {
+            if (rest[i] < '0' || rest[i] > '9')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>C# warns about type names made only of lowercase ASCII letters (CS8981; CS8860 for "record").</summary>
+    public static bool IsReservedTypeName(string name)
+    {
+        foreach (char c in name)
+        {
+            if (c < 'a' || c > 'z')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
     public static string ActivationName(ActivationKind kind)
     {
