@@ -38,7 +38,9 @@ internal sealed partial class NetworkEmitter
     private void EmitPredictBatch()
     {
         _w.Line("/// <summary>Computes the outputs of many samples stored row-major: <paramref name=\"inputs\"/> is [count x InputSize], <paramref name=\"outputs\"/> [count x OutputSize].</summary>");
-        _w.Line("/// <remarks>Runs tiles of samples through each layer together, reusing every loaded weight for several samples.</remarks>");
+        _w.Line(UsesTiles
+            ? "/// <remarks>Runs tiles of samples through each layer together, reusing every loaded weight for several samples.</remarks>"
+            : "/// <remarks>Runs the samples one by one through the unrolled forward pass, which beats tiling for a network this small.</remarks>");
         _w.Open($"public void PredictBatch(global::System.ReadOnlySpan<{T}> inputs, global::System.Span<{T}> outputs)");
         _w.Line("int count = inputs.Length / InputSize;");
         _w.Open("if (count * InputSize != inputs.Length)");
@@ -79,7 +81,9 @@ internal sealed partial class NetworkEmitter
         _w.Line("/// <summary>");
         _w.Line("/// Adds (+=) the gradients of many samples' losses to <paramref name=\"gradient\"/> and returns the sum of the losses:");
         _w.Line("/// <paramref name=\"inputs\"/> is [count x InputSize], <paramref name=\"targets\"/> [count x OutputSize], row-major.");
-        _w.Line("/// Divide by the count for PyTorch's mean reduction. Tiles of samples share every loaded weight.");
+        _w.Line(UsesTiles
+            ? "/// Divide by the count for PyTorch's mean reduction. Tiles of samples share every loaded weight."
+            : "/// Divide by the count for PyTorch's mean reduction.");
         _w.Line("/// </summary>");
         _w.Open($"public {T} AccumulateGradientBatch({readOnlySpan} inputs, {readOnlySpan} targets, {span} gradient)");
         EmitBatchChecks("targets.Length", "count * OutputSize", "targets");

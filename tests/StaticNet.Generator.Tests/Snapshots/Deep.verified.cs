@@ -127,6 +127,7 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
     }
 
     /// <summary>Computes the outputs of many samples stored row-major: <paramref name="inputs"/> is [count x InputSize], <paramref name="outputs"/> [count x OutputSize].</summary>
+    /// <remarks>Runs tiles of samples through each layer together, reusing every loaded weight for several samples.</remarks>
     public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
     {
         int count = inputs.Length / InputSize;
@@ -138,11 +139,10 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
         {
             global::StaticNet.ThrowHelper.WrongBatchLength(nameof(outputs), outputs.Length, count * OutputSize);
         }
-        ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
-        ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
-        for (int row = 0; row < count; row++)
+        for (int start = 0; start < count; start += 32)
         {
-            Forward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, row * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, row * OutputSize));
+            int tile = global::System.Math.Min(32, count - start);
+            ForwardTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), start * OutputSize), tile);
         }
     }
 
@@ -337,6 +337,949 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
         global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 2) = ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 116), h5_36, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 112), h5_32, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 108), h5_28, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 104), h5_24, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 100), h5_20, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 96), h5_16, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 92), h5_12, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 88), h5_8, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 84), h5_4, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 80), h5_0, global::System.Runtime.CompilerServices.Unsafe.Add(ref bias6, 2)))))))))))) + (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 117), h5_37, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 113), h5_33, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 109), h5_29, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 105), h5_25, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 101), h5_21, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 97), h5_17, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 93), h5_13, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 89), h5_9, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 85), h5_5, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 81) * h5_1))))))))))) + ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 118), h5_38, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 114), h5_34, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 110), h5_30, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 106), h5_26, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 102), h5_22, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 98), h5_18, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 94), h5_14, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 90), h5_10, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 86), h5_6, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 82) * h5_2)))))))))) + (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 119), h5_39, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 115), h5_35, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 111), h5_31, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 107), h5_27, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 103), h5_23, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 99), h5_19, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 95), h5_15, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 91), h5_11, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 87), h5_7, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 83) * h5_3)))))))))));
     }
 
+    /// <summary>The forward pass for <paramref name="count"/> (at most 32) samples stored row-major.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void ForwardTile(ref float x, ref float y, int count)
+    {
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        global::System.Span<float> buffer = stackalloc float[3072];
+        ref float a0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
+        ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer), 768);
+        ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer), 1088);
+        ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer), 1376);
+        ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer), 1600);
+        ref float a5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer), 1792);
+
+        // Layer 0: dense 20 -> 24, leaky_relu (alpha 0.2), for the whole tile
+        {
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
+                ref float a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 24);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 1) * 20);
+                ref float a0Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 24);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 2) * 20);
+                ref float a0Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 24);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 3) * 20);
+                ref float a0Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 24);
+                for (int j = 0; j < 24; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 20);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 20 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
+                    for (; i < 20; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.LeakyRelu(sum00, 0.2f);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum01, 0.2f);
+                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j) = global::StaticNet.Kernels.LeakyRelu(sum10, 0.2f);
+                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum11, 0.2f);
+                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j) = global::StaticNet.Kernels.LeakyRelu(sum20, 0.2f);
+                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum21, 0.2f);
+                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j) = global::StaticNet.Kernels.LeakyRelu(sum30, 0.2f);
+                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum31, 0.2f);
+                }
+            }
+            for (; s < count; s++)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
+                ref float a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 24);
+                for (int j = 0; j < 24; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 20);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 20 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
+                    for (; i < 20; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.LeakyRelu(sum00, 0.2f);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum01, 0.2f);
+                }
+            }
+        }
+
+        // Layer 1: dense 24 -> 10, elu (alpha 0.5), for the whole tile
+        {
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 24);
+                ref float a1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 10);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 24);
+                ref float a1Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 1) * 10);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 24);
+                ref float a1Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 2) * 10);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 24);
+                ref float a1Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 3) * 10);
+                for (int j = 0; j < 10; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 24);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 24);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 24 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
+                    for (; i < 24; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j) = global::StaticNet.Kernels.Elu(sum00, 0.5f);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j + 1) = global::StaticNet.Kernels.Elu(sum01, 0.5f);
+                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row1, j) = global::StaticNet.Kernels.Elu(sum10, 0.5f);
+                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row1, j + 1) = global::StaticNet.Kernels.Elu(sum11, 0.5f);
+                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row2, j) = global::StaticNet.Kernels.Elu(sum20, 0.5f);
+                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row2, j + 1) = global::StaticNet.Kernels.Elu(sum21, 0.5f);
+                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row3, j) = global::StaticNet.Kernels.Elu(sum30, 0.5f);
+                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row3, j + 1) = global::StaticNet.Kernels.Elu(sum31, 0.5f);
+                }
+            }
+            for (; s < count; s++)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 24);
+                ref float a1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 10);
+                for (int j = 0; j < 10; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 24);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 24);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 24 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
+                    for (; i < 24; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j) = global::StaticNet.Kernels.Elu(sum00, 0.5f);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j + 1) = global::StaticNet.Kernels.Elu(sum01, 0.5f);
+                }
+            }
+        }
+
+        // Layer 2: dense 10 -> 9, gelu, for the whole tile
+        {
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 10);
+                ref float a2Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, s * 9);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 1) * 10);
+                ref float a2Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 1) * 9);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 2) * 10);
+                ref float a2Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 2) * 9);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 3) * 10);
+                ref float a2Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 3) * 9);
+                for (int j = 0; j < 8; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 10);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 10);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
+                    for (; i < 10; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j) = global::StaticNet.Kernels.Gelu(sum00);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j + 1) = global::StaticNet.Kernels.Gelu(sum01);
+                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row1, j) = global::StaticNet.Kernels.Gelu(sum10);
+                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row1, j + 1) = global::StaticNet.Kernels.Gelu(sum11);
+                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row2, j) = global::StaticNet.Kernels.Gelu(sum20);
+                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row2, j + 1) = global::StaticNet.Kernels.Gelu(sum21);
+                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row3, j) = global::StaticNet.Kernels.Gelu(sum30);
+                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row3, j + 1) = global::StaticNet.Kernels.Gelu(sum31);
+                }
+                {
+                    const int j = 8;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 10);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d10 = global::System.Numerics.Vector.Sum(acc10), d20 = global::System.Numerics.Vector.Sum(acc20), d30 = global::System.Numerics.Vector.Sum(acc30);
+                    for (; i < 10; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j) = global::StaticNet.Kernels.Gelu(sum00);
+                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row1, j) = global::StaticNet.Kernels.Gelu(sum10);
+                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row2, j) = global::StaticNet.Kernels.Gelu(sum20);
+                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row3, j) = global::StaticNet.Kernels.Gelu(sum30);
+                }
+            }
+            for (; s < count; s++)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 10);
+                ref float a2Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, s * 9);
+                for (int j = 0; j < 8; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 10);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 10);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
+                    for (; i < 10; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j) = global::StaticNet.Kernels.Gelu(sum00);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j + 1) = global::StaticNet.Kernels.Gelu(sum01);
+                }
+                {
+                    const int j = 8;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 10);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00);
+                    for (; i < 10; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j) = global::StaticNet.Kernels.Gelu(sum00);
+                }
+            }
+        }
+
+        // Layer 3: dense 9 -> 7, silu, for the whole tile
+        {
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, s * 9);
+                ref float a3Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, s * 7);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 1) * 9);
+                ref float a3Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, (s + 1) * 7);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 2) * 9);
+                ref float a3Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, (s + 2) * 7);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 3) * 9);
+                ref float a3Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, (s + 3) * 7);
+                for (int j = 0; j < 6; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + j * 9);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 9);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 9 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
+                    for (; i < 9; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row0, j) = global::StaticNet.Kernels.Silu(sum00);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row0, j + 1) = global::StaticNet.Kernels.Silu(sum01);
+                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row1, j) = global::StaticNet.Kernels.Silu(sum10);
+                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row1, j + 1) = global::StaticNet.Kernels.Silu(sum11);
+                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row2, j) = global::StaticNet.Kernels.Silu(sum20);
+                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row2, j + 1) = global::StaticNet.Kernels.Silu(sum21);
+                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row3, j) = global::StaticNet.Kernels.Silu(sum30);
+                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row3, j + 1) = global::StaticNet.Kernels.Silu(sum31);
+                }
+                {
+                    const int j = 6;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + j * 9);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 9 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d10 = global::System.Numerics.Vector.Sum(acc10), d20 = global::System.Numerics.Vector.Sum(acc20), d30 = global::System.Numerics.Vector.Sum(acc30);
+                    for (; i < 9; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row0, j) = global::StaticNet.Kernels.Silu(sum00);
+                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row1, j) = global::StaticNet.Kernels.Silu(sum10);
+                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row2, j) = global::StaticNet.Kernels.Silu(sum20);
+                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row3, j) = global::StaticNet.Kernels.Silu(sum30);
+                }
+            }
+            for (; s < count; s++)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, s * 9);
+                ref float a3Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, s * 7);
+                for (int j = 0; j < 6; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + j * 9);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 9);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 9 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
+                    for (; i < 9; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row0, j) = global::StaticNet.Kernels.Silu(sum00);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row0, j + 1) = global::StaticNet.Kernels.Silu(sum01);
+                }
+                {
+                    const int j = 6;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + j * 9);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 9 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00);
+                    for (; i < 9; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row0, j) = global::StaticNet.Kernels.Silu(sum00);
+                }
+            }
+        }
+
+        // Layer 4: dense 7 -> 6, softplus, for the whole tile
+        {
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, s * 7);
+                ref float a4Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, s * 6);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, (s + 1) * 7);
+                ref float a4Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, (s + 1) * 6);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, (s + 2) * 7);
+                ref float a4Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, (s + 2) * 6);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, (s + 3) * 7);
+                ref float a4Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, (s + 3) * 6);
+                for (int j = 0; j < 6; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Weights + j * 7);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 7);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 7 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
+                    for (; i < 7; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row0, j) = global::StaticNet.Kernels.Softplus(sum00);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row0, j + 1) = global::StaticNet.Kernels.Softplus(sum01);
+                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row1, j) = global::StaticNet.Kernels.Softplus(sum10);
+                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row1, j + 1) = global::StaticNet.Kernels.Softplus(sum11);
+                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row2, j) = global::StaticNet.Kernels.Softplus(sum20);
+                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row2, j + 1) = global::StaticNet.Kernels.Softplus(sum21);
+                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row3, j) = global::StaticNet.Kernels.Softplus(sum30);
+                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row3, j + 1) = global::StaticNet.Kernels.Softplus(sum31);
+                }
+            }
+            for (; s < count; s++)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, s * 7);
+                ref float a4Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, s * 6);
+                for (int j = 0; j < 6; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Weights + j * 7);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 7);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 7 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
+                    for (; i < 7; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row0, j) = global::StaticNet.Kernels.Softplus(sum00);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row0, j + 1) = global::StaticNet.Kernels.Softplus(sum01);
+                }
+            }
+        }
+
+        // Layer 5: dense 6 -> 40, leaky_relu (alpha 0.01), for the whole tile
+        {
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, s * 6);
+                ref float a5Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, s * 40);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, (s + 1) * 6);
+                ref float a5Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, (s + 1) * 40);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, (s + 2) * 6);
+                ref float a5Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, (s + 2) * 40);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, (s + 3) * 6);
+                ref float a5Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, (s + 3) * 40);
+                for (int j = 0; j < 40; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Weights + j * 6);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 6);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 6 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
+                    for (; i < 6; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row0, j) = global::StaticNet.Kernels.LeakyRelu(sum00, 0.01f);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row0, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum01, 0.01f);
+                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row1, j) = global::StaticNet.Kernels.LeakyRelu(sum10, 0.01f);
+                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row1, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum11, 0.01f);
+                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row2, j) = global::StaticNet.Kernels.LeakyRelu(sum20, 0.01f);
+                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row2, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum21, 0.01f);
+                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row3, j) = global::StaticNet.Kernels.LeakyRelu(sum30, 0.01f);
+                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row3, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum31, 0.01f);
+                }
+            }
+            for (; s < count; s++)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, s * 6);
+                ref float a5Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, s * 40);
+                for (int j = 0; j < 40; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Weights + j * 6);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 6);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 6 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
+                    for (; i < 6; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row0, j) = global::StaticNet.Kernels.LeakyRelu(sum00, 0.01f);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row0, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum01, 0.01f);
+                }
+            }
+        }
+
+        // Layer 6: dense 40 -> 3, identity, for the whole tile
+        {
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, s * 40);
+                ref float yRow0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 3);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, (s + 1) * 40);
+                ref float yRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (s + 1) * 3);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, (s + 2) * 40);
+                ref float yRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (s + 2) * 3);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, (s + 3) * 40);
+                ref float yRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (s + 3) * 3);
+                for (int j = 0; j < 2; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Weights + j * 40);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 40);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
+                    for (; i < 40; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = sum00;
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j + 1) = sum01;
+                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow1, j) = sum10;
+                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow1, j + 1) = sum11;
+                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow2, j) = sum20;
+                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow2, j + 1) = sum21;
+                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow3, j) = sum30;
+                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow3, j + 1) = sum31;
+                }
+                {
+                    const int j = 2;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Weights + j * 40);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d10 = global::System.Numerics.Vector.Sum(acc10), d20 = global::System.Numerics.Vector.Sum(acc20), d30 = global::System.Numerics.Vector.Sum(acc30);
+                    for (; i < 40; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = sum00;
+                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow1, j) = sum10;
+                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow2, j) = sum20;
+                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow3, j) = sum30;
+                }
+            }
+            for (; s < count; s++)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, s * 40);
+                ref float yRow0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 3);
+                for (int j = 0; j < 2; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Weights + j * 40);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 40);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
+                    for (; i < 40; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = sum00;
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j + 1) = sum01;
+                }
+                {
+                    const int j = 2;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Weights + j * 40);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00);
+                    for (; i < 40; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = sum00;
+                }
+            }
+        }
+    }
+
     /// <summary>Adds (+=) the gradient of this sample's mse loss against <paramref name="target"/> to <paramref name="gradient"/> and returns the loss.</summary>
     /// <remarks>Allocation-free and safe to call from many threads at once (each with its own gradient span).</remarks>
     public float AccumulateGradient(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient)
@@ -375,6 +1318,71 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
         target.Clear();
         target[label] = 1f;
         return Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+    }
+
+    /// <summary>
+    /// Adds (+=) the gradients of many samples' losses to <paramref name="gradient"/> and returns the sum of the losses:
+    /// <paramref name="inputs"/> is [count x InputSize], <paramref name="targets"/> [count x OutputSize], row-major.
+    /// Divide by the count for PyTorch's mean reduction. Tiles of samples share every loaded weight.
+    /// </summary>
+    public float AccumulateGradientBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient)
+    {
+        int count = inputs.Length / InputSize;
+        if (count * InputSize != inputs.Length)
+        {
+            global::StaticNet.ThrowHelper.NotMultipleOfRow(nameof(inputs), inputs.Length, InputSize);
+        }
+        if (targets.Length != count * OutputSize)
+        {
+            global::StaticNet.ThrowHelper.WrongBatchLength(nameof(targets), targets.Length, count * OutputSize);
+        }
+        if (gradient.Length != ParameterCount)
+        {
+            global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
+        }
+        float loss = 0f;
+        for (int start = 0; start < count; start += 32)
+        {
+            int tile = global::System.Math.Min(32, count - start);
+            loss += BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), start * OutputSize), tile, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+        }
+        return loss;
+    }
+
+    /// <summary>Adds the gradients of many samples' losses against class labels (one-hot targets) and returns the sum of the losses.</summary>
+    public float AccumulateGradientBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradient)
+    {
+        int count = inputs.Length / InputSize;
+        if (count * InputSize != inputs.Length)
+        {
+            global::StaticNet.ThrowHelper.NotMultipleOfRow(nameof(inputs), inputs.Length, InputSize);
+        }
+        if (labels.Length != count)
+        {
+            global::StaticNet.ThrowHelper.WrongBatchLength(nameof(labels), labels.Length, count);
+        }
+        if (gradient.Length != ParameterCount)
+        {
+            global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
+        }
+        global::System.Span<float> targets = stackalloc float[96];
+        float loss = 0f;
+        for (int start = 0; start < count; start += 32)
+        {
+            int tile = global::System.Math.Min(32, count - start);
+            targets.Clear();
+            for (int s = 0; s < tile; s++)
+            {
+                int label = labels[start + s];
+                if ((uint)label >= OutputSize)
+                {
+                    global::StaticNet.ThrowHelper.LabelOutOfRange(nameof(labels), label, OutputSize);
+                }
+                targets[s * OutputSize + label] = 1f;
+            }
+            loss += BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), tile, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+        }
+        return loss;
     }
 
     /// <summary>Backpropagation for one sample; adds the gradient to <paramref name="g"/> and returns the loss.</summary>
@@ -958,6 +1966,1657 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
             {
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
             }
+        }
+        return loss;
+    }
+
+    /// <summary>Backpropagation for <paramref name="count"/> (at most 32) samples; adds their gradients to <paramref name="g"/> and returns the sum of their losses.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private float BackpropagateTile(ref float x, ref float t, int count, ref float g)
+    {
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        global::System.Span<float> buffer = global::StaticNet.Scratch<float>.Get(8800, 0);
+        ref float start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
+        ref float z0 = ref start;
+        ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 768);
+        ref float z1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 1536);
+        ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 1856);
+        ref float z2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 2176);
+        ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 2464);
+        ref float z3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 2752);
+        ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 2976);
+        ref float z4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 3200);
+        ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 3392);
+        ref float z5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 3584);
+        ref float a5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 4864);
+        ref float z6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 6144);
+        ref float a6 = ref z6; // identity: a = z
+        ref float deltaA = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 6240);
+        ref float deltaB = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 7520);
+
+        // Forward, layer 0: dense 20 -> 24, leaky_relu (alpha 0.2), keeping z and a of the tile
+        {
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
+                ref float z0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, s * 24);
+                ref float a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 24);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 1) * 20);
+                ref float z0Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, (s + 1) * 24);
+                ref float a0Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 24);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 2) * 20);
+                ref float z0Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, (s + 2) * 24);
+                ref float a0Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 24);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 3) * 20);
+                ref float z0Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, (s + 3) * 24);
+                ref float a0Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 24);
+                for (int j = 0; j < 24; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 20);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 20 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
+                    for (; i < 20; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j) = sum00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.LeakyRelu(sum00, 0.2f);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j + 1) = sum01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum01, 0.2f);
+                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row1, j) = sum10;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j) = global::StaticNet.Kernels.LeakyRelu(sum10, 0.2f);
+                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row1, j + 1) = sum11;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum11, 0.2f);
+                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row2, j) = sum20;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j) = global::StaticNet.Kernels.LeakyRelu(sum20, 0.2f);
+                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row2, j + 1) = sum21;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum21, 0.2f);
+                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row3, j) = sum30;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j) = global::StaticNet.Kernels.LeakyRelu(sum30, 0.2f);
+                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row3, j + 1) = sum31;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum31, 0.2f);
+                }
+            }
+            for (; s < count; s++)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
+                ref float z0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, s * 24);
+                ref float a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 24);
+                for (int j = 0; j < 24; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 20);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 20 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
+                    for (; i < 20; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j) = sum00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.LeakyRelu(sum00, 0.2f);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j + 1) = sum01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum01, 0.2f);
+                }
+            }
+        }
+
+        // Forward, layer 1: dense 24 -> 10, elu (alpha 0.5), keeping z and a of the tile
+        {
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 24);
+                ref float z1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, s * 10);
+                ref float a1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 10);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 24);
+                ref float z1Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, (s + 1) * 10);
+                ref float a1Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 1) * 10);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 24);
+                ref float z1Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, (s + 2) * 10);
+                ref float a1Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 2) * 10);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 24);
+                ref float z1Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, (s + 3) * 10);
+                ref float a1Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 3) * 10);
+                for (int j = 0; j < 10; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 24);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 24);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 24 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
+                    for (; i < 24; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j) = sum00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j) = global::StaticNet.Kernels.Elu(sum00, 0.5f);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j + 1) = sum01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j + 1) = global::StaticNet.Kernels.Elu(sum01, 0.5f);
+                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row1, j) = sum10;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row1, j) = global::StaticNet.Kernels.Elu(sum10, 0.5f);
+                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row1, j + 1) = sum11;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row1, j + 1) = global::StaticNet.Kernels.Elu(sum11, 0.5f);
+                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row2, j) = sum20;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row2, j) = global::StaticNet.Kernels.Elu(sum20, 0.5f);
+                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row2, j + 1) = sum21;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row2, j + 1) = global::StaticNet.Kernels.Elu(sum21, 0.5f);
+                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row3, j) = sum30;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row3, j) = global::StaticNet.Kernels.Elu(sum30, 0.5f);
+                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row3, j + 1) = sum31;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row3, j + 1) = global::StaticNet.Kernels.Elu(sum31, 0.5f);
+                }
+            }
+            for (; s < count; s++)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 24);
+                ref float z1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, s * 10);
+                ref float a1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 10);
+                for (int j = 0; j < 10; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 24);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 24);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 24 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
+                    for (; i < 24; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j) = sum00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j) = global::StaticNet.Kernels.Elu(sum00, 0.5f);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j + 1) = sum01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j + 1) = global::StaticNet.Kernels.Elu(sum01, 0.5f);
+                }
+            }
+        }
+
+        // Forward, layer 2: dense 10 -> 9, gelu, keeping z and a of the tile
+        {
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 10);
+                ref float z2Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, s * 9);
+                ref float a2Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, s * 9);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 1) * 10);
+                ref float z2Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, (s + 1) * 9);
+                ref float a2Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 1) * 9);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 2) * 10);
+                ref float z2Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, (s + 2) * 9);
+                ref float a2Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 2) * 9);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 3) * 10);
+                ref float z2Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, (s + 3) * 9);
+                ref float a2Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 3) * 9);
+                for (int j = 0; j < 8; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 10);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 10);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
+                    for (; i < 10; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row0, j) = sum00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j) = global::StaticNet.Kernels.Gelu(sum00);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row0, j + 1) = sum01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j + 1) = global::StaticNet.Kernels.Gelu(sum01);
+                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row1, j) = sum10;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row1, j) = global::StaticNet.Kernels.Gelu(sum10);
+                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row1, j + 1) = sum11;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row1, j + 1) = global::StaticNet.Kernels.Gelu(sum11);
+                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row2, j) = sum20;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row2, j) = global::StaticNet.Kernels.Gelu(sum20);
+                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row2, j + 1) = sum21;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row2, j + 1) = global::StaticNet.Kernels.Gelu(sum21);
+                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row3, j) = sum30;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row3, j) = global::StaticNet.Kernels.Gelu(sum30);
+                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row3, j + 1) = sum31;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row3, j + 1) = global::StaticNet.Kernels.Gelu(sum31);
+                }
+                {
+                    const int j = 8;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 10);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d10 = global::System.Numerics.Vector.Sum(acc10), d20 = global::System.Numerics.Vector.Sum(acc20), d30 = global::System.Numerics.Vector.Sum(acc30);
+                    for (; i < 10; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row0, j) = sum00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j) = global::StaticNet.Kernels.Gelu(sum00);
+                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row1, j) = sum10;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row1, j) = global::StaticNet.Kernels.Gelu(sum10);
+                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row2, j) = sum20;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row2, j) = global::StaticNet.Kernels.Gelu(sum20);
+                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row3, j) = sum30;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row3, j) = global::StaticNet.Kernels.Gelu(sum30);
+                }
+            }
+            for (; s < count; s++)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 10);
+                ref float z2Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, s * 9);
+                ref float a2Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, s * 9);
+                for (int j = 0; j < 8; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 10);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 10);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
+                    for (; i < 10; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row0, j) = sum00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j) = global::StaticNet.Kernels.Gelu(sum00);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row0, j + 1) = sum01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j + 1) = global::StaticNet.Kernels.Gelu(sum01);
+                }
+                {
+                    const int j = 8;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 10);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00);
+                    for (; i < 10; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row0, j) = sum00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j) = global::StaticNet.Kernels.Gelu(sum00);
+                }
+            }
+        }
+
+        // Forward, layer 3: dense 9 -> 7, silu, keeping z and a of the tile
+        {
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, s * 9);
+                ref float z3Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z3, s * 7);
+                ref float a3Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, s * 7);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 1) * 9);
+                ref float z3Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z3, (s + 1) * 7);
+                ref float a3Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, (s + 1) * 7);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 2) * 9);
+                ref float z3Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z3, (s + 2) * 7);
+                ref float a3Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, (s + 2) * 7);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 3) * 9);
+                ref float z3Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z3, (s + 3) * 7);
+                ref float a3Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, (s + 3) * 7);
+                for (int j = 0; j < 6; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + j * 9);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 9);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 9 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
+                    for (; i < 9; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z3Row0, j) = sum00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row0, j) = global::StaticNet.Kernels.Silu(sum00);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z3Row0, j + 1) = sum01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row0, j + 1) = global::StaticNet.Kernels.Silu(sum01);
+                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z3Row1, j) = sum10;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row1, j) = global::StaticNet.Kernels.Silu(sum10);
+                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z3Row1, j + 1) = sum11;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row1, j + 1) = global::StaticNet.Kernels.Silu(sum11);
+                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z3Row2, j) = sum20;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row2, j) = global::StaticNet.Kernels.Silu(sum20);
+                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z3Row2, j + 1) = sum21;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row2, j + 1) = global::StaticNet.Kernels.Silu(sum21);
+                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z3Row3, j) = sum30;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row3, j) = global::StaticNet.Kernels.Silu(sum30);
+                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z3Row3, j + 1) = sum31;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row3, j + 1) = global::StaticNet.Kernels.Silu(sum31);
+                }
+                {
+                    const int j = 6;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + j * 9);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 9 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d10 = global::System.Numerics.Vector.Sum(acc10), d20 = global::System.Numerics.Vector.Sum(acc20), d30 = global::System.Numerics.Vector.Sum(acc30);
+                    for (; i < 9; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z3Row0, j) = sum00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row0, j) = global::StaticNet.Kernels.Silu(sum00);
+                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z3Row1, j) = sum10;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row1, j) = global::StaticNet.Kernels.Silu(sum10);
+                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z3Row2, j) = sum20;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row2, j) = global::StaticNet.Kernels.Silu(sum20);
+                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z3Row3, j) = sum30;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row3, j) = global::StaticNet.Kernels.Silu(sum30);
+                }
+            }
+            for (; s < count; s++)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, s * 9);
+                ref float z3Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z3, s * 7);
+                ref float a3Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, s * 7);
+                for (int j = 0; j < 6; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + j * 9);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 9);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 9 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
+                    for (; i < 9; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z3Row0, j) = sum00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row0, j) = global::StaticNet.Kernels.Silu(sum00);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z3Row0, j + 1) = sum01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row0, j + 1) = global::StaticNet.Kernels.Silu(sum01);
+                }
+                {
+                    const int j = 6;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + j * 9);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 9 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00);
+                    for (; i < 9; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z3Row0, j) = sum00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row0, j) = global::StaticNet.Kernels.Silu(sum00);
+                }
+            }
+        }
+
+        // Forward, layer 4: dense 7 -> 6, softplus, keeping z and a of the tile
+        {
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, s * 7);
+                ref float z4Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z4, s * 6);
+                ref float a4Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, s * 6);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, (s + 1) * 7);
+                ref float z4Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z4, (s + 1) * 6);
+                ref float a4Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, (s + 1) * 6);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, (s + 2) * 7);
+                ref float z4Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z4, (s + 2) * 6);
+                ref float a4Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, (s + 2) * 6);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, (s + 3) * 7);
+                ref float z4Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z4, (s + 3) * 6);
+                ref float a4Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, (s + 3) * 6);
+                for (int j = 0; j < 6; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Weights + j * 7);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 7);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 7 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
+                    for (; i < 7; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z4Row0, j) = sum00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row0, j) = global::StaticNet.Kernels.Softplus(sum00);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z4Row0, j + 1) = sum01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row0, j + 1) = global::StaticNet.Kernels.Softplus(sum01);
+                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z4Row1, j) = sum10;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row1, j) = global::StaticNet.Kernels.Softplus(sum10);
+                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z4Row1, j + 1) = sum11;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row1, j + 1) = global::StaticNet.Kernels.Softplus(sum11);
+                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z4Row2, j) = sum20;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row2, j) = global::StaticNet.Kernels.Softplus(sum20);
+                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z4Row2, j + 1) = sum21;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row2, j + 1) = global::StaticNet.Kernels.Softplus(sum21);
+                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z4Row3, j) = sum30;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row3, j) = global::StaticNet.Kernels.Softplus(sum30);
+                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z4Row3, j + 1) = sum31;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row3, j + 1) = global::StaticNet.Kernels.Softplus(sum31);
+                }
+            }
+            for (; s < count; s++)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, s * 7);
+                ref float z4Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z4, s * 6);
+                ref float a4Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, s * 6);
+                for (int j = 0; j < 6; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Weights + j * 7);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 7);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 7 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
+                    for (; i < 7; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z4Row0, j) = sum00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row0, j) = global::StaticNet.Kernels.Softplus(sum00);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z4Row0, j + 1) = sum01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row0, j + 1) = global::StaticNet.Kernels.Softplus(sum01);
+                }
+            }
+        }
+
+        // Forward, layer 5: dense 6 -> 40, leaky_relu (alpha 0.01), keeping z and a of the tile
+        {
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, s * 6);
+                ref float z5Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z5, s * 40);
+                ref float a5Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, s * 40);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, (s + 1) * 6);
+                ref float z5Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z5, (s + 1) * 40);
+                ref float a5Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, (s + 1) * 40);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, (s + 2) * 6);
+                ref float z5Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z5, (s + 2) * 40);
+                ref float a5Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, (s + 2) * 40);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, (s + 3) * 6);
+                ref float z5Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z5, (s + 3) * 40);
+                ref float a5Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, (s + 3) * 40);
+                for (int j = 0; j < 40; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Weights + j * 6);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 6);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 6 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
+                    for (; i < 6; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z5Row0, j) = sum00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row0, j) = global::StaticNet.Kernels.LeakyRelu(sum00, 0.01f);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z5Row0, j + 1) = sum01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row0, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum01, 0.01f);
+                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z5Row1, j) = sum10;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row1, j) = global::StaticNet.Kernels.LeakyRelu(sum10, 0.01f);
+                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z5Row1, j + 1) = sum11;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row1, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum11, 0.01f);
+                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z5Row2, j) = sum20;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row2, j) = global::StaticNet.Kernels.LeakyRelu(sum20, 0.01f);
+                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z5Row2, j + 1) = sum21;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row2, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum21, 0.01f);
+                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z5Row3, j) = sum30;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row3, j) = global::StaticNet.Kernels.LeakyRelu(sum30, 0.01f);
+                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z5Row3, j + 1) = sum31;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row3, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum31, 0.01f);
+                }
+            }
+            for (; s < count; s++)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, s * 6);
+                ref float z5Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z5, s * 40);
+                ref float a5Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, s * 40);
+                for (int j = 0; j < 40; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Weights + j * 6);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 6);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 6 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
+                    for (; i < 6; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z5Row0, j) = sum00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row0, j) = global::StaticNet.Kernels.LeakyRelu(sum00, 0.01f);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z5Row0, j + 1) = sum01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row0, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum01, 0.01f);
+                }
+            }
+        }
+
+        // Forward, layer 6: dense 40 -> 3, identity, keeping z and a of the tile
+        {
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, s * 40);
+                ref float z6Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z6, s * 3);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, (s + 1) * 40);
+                ref float z6Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z6, (s + 1) * 3);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, (s + 2) * 40);
+                ref float z6Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z6, (s + 2) * 3);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, (s + 3) * 40);
+                ref float z6Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z6, (s + 3) * 3);
+                for (int j = 0; j < 2; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Weights + j * 40);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 40);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
+                    for (; i < 40; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z6Row0, j) = sum00;
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z6Row0, j + 1) = sum01;
+                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z6Row1, j) = sum10;
+                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z6Row1, j + 1) = sum11;
+                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z6Row2, j) = sum20;
+                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z6Row2, j + 1) = sum21;
+                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z6Row3, j) = sum30;
+                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z6Row3, j + 1) = sum31;
+                }
+                {
+                    const int j = 2;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Weights + j * 40);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d10 = global::System.Numerics.Vector.Sum(acc10), d20 = global::System.Numerics.Vector.Sum(acc20), d30 = global::System.Numerics.Vector.Sum(acc30);
+                    for (; i < 40; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z6Row0, j) = sum00;
+                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z6Row1, j) = sum10;
+                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z6Row2, j) = sum20;
+                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z6Row3, j) = sum30;
+                }
+            }
+            for (; s < count; s++)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, s * 40);
+                ref float z6Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z6, s * 3);
+                for (int j = 0; j < 2; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Weights + j * 40);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 40);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
+                    for (; i < 40; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z6Row0, j) = sum00;
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z6Row0, j + 1) = sum01;
+                }
+                {
+                    const int j = 2;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Weights + j * 40);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00);
+                    for (; i < 40; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z6Row0, j) = sum00;
+                }
+            }
+        }
+
+        float loss = 0f;
+        for (int s = 0; s < count; s++)
+        {
+            ref float zRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z6, s * 3);
+            ref float aRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a6, s * 3);
+            ref float tRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref t, s * 3);
+            ref float deltaRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 3);
+            float sampleLoss = 0f;
+            // Mean squared error over the outputs: dloss/da = 2 (a - t) / n, times da/dz.
+            for (int j = 0; j < 3; j++)
+            {
+                float difference = global::System.Runtime.CompilerServices.Unsafe.Add(ref aRow, j) - global::System.Runtime.CompilerServices.Unsafe.Add(ref tRow, j);
+                sampleLoss += difference * difference;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaRow, j) = 0.6666667f * difference;
+            }
+            sampleLoss /= 3f;
+            loss += sampleLoss;
+        }
+
+        // Backward, layer 6: gradients of the whole tile, and the delta of layer 5.
+        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaB, count * 40).Clear();
+        for (int j = 0; j < 3; j++)
+        {
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer6Weights + j * 40);
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Weights + j * 40);
+            float biasGradient = 0f;
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 3 + j);
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, s * 40);
+                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 40);
+                float d1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 1) * 3 + j);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, (s + 1) * 40);
+                ref float below1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 1) * 40);
+                float d2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 2) * 3 + j);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, (s + 2) * 40);
+                ref float below2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 2) * 40);
+                float d3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 3) * 3 + j);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, (s + 3) * 40);
+                ref float below3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 3) * 40);
+                biasGradient += d0 + d1 + d2 + d3;
+                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0), dv1 = new global::System.Numerics.Vector<float>(d1), dv2 = new global::System.Numerics.Vector<float>(d2), dv3 = new global::System.Numerics.Vector<float>(d3);
+                int i = 0;
+                for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv1, global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv2, global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv3, global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i), gv);
+                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv1, wv, global::System.Numerics.Vector.LoadUnsafe(ref below1, (nuint)i)), ref below1, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv2, wv, global::System.Numerics.Vector.LoadUnsafe(ref below2, (nuint)i)), ref below2, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv3, wv, global::System.Numerics.Vector.LoadUnsafe(ref below3, (nuint)i)), ref below3, (nuint)i);
+                }
+                for (; i < 40; i++)
+                {
+                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d1, global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d2, global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d3, global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i), gs);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
+                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i) = global::StaticNet.Kernels.MultiplyAdd(d1, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i) = global::StaticNet.Kernels.MultiplyAdd(d2, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i) = global::StaticNet.Kernels.MultiplyAdd(d3, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i));
+                }
+            }
+            for (; s < count; s++)
+            {
+                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 3 + j);
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, s * 40);
+                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 40);
+                biasGradient += d0;
+                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
+                int i = 0;
+                for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
+                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
+                }
+                for (; i < 40; i++)
+                {
+                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
+                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
+                }
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer6Bias + j) += biasGradient;
+        }
+        for (int i = 0; i < count * 40; i++)
+        {
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) *= global::StaticNet.Kernels.LeakyReluDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z5, i), 0.01f);
+        }
+
+        // Backward, layer 5: gradients of the whole tile, and the delta of layer 4.
+        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaA, count * 6).Clear();
+        for (int j = 0; j < 40; j++)
+        {
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer5Weights + j * 6);
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Weights + j * 6);
+            float biasGradient = 0f;
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 40 + j);
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, s * 6);
+                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 6);
+                float d1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 1) * 40 + j);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, (s + 1) * 6);
+                ref float below1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 1) * 6);
+                float d2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 2) * 40 + j);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, (s + 2) * 6);
+                ref float below2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 2) * 6);
+                float d3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 3) * 40 + j);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, (s + 3) * 6);
+                ref float below3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 3) * 6);
+                biasGradient += d0 + d1 + d2 + d3;
+                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0), dv1 = new global::System.Numerics.Vector<float>(d1), dv2 = new global::System.Numerics.Vector<float>(d2), dv3 = new global::System.Numerics.Vector<float>(d3);
+                int i = 0;
+                for (; i <= 6 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv1, global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv2, global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv3, global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i), gv);
+                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv1, wv, global::System.Numerics.Vector.LoadUnsafe(ref below1, (nuint)i)), ref below1, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv2, wv, global::System.Numerics.Vector.LoadUnsafe(ref below2, (nuint)i)), ref below2, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv3, wv, global::System.Numerics.Vector.LoadUnsafe(ref below3, (nuint)i)), ref below3, (nuint)i);
+                }
+                for (; i < 6; i++)
+                {
+                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d1, global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d2, global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d3, global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i), gs);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
+                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i) = global::StaticNet.Kernels.MultiplyAdd(d1, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i) = global::StaticNet.Kernels.MultiplyAdd(d2, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i) = global::StaticNet.Kernels.MultiplyAdd(d3, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i));
+                }
+            }
+            for (; s < count; s++)
+            {
+                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 40 + j);
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, s * 6);
+                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 6);
+                biasGradient += d0;
+                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
+                int i = 0;
+                for (; i <= 6 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
+                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
+                }
+                for (; i < 6; i++)
+                {
+                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
+                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
+                }
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer5Bias + j) += biasGradient;
+        }
+        for (int i = 0; i < count * 6; i++)
+        {
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, i) *= global::StaticNet.Kernels.SoftplusDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z4, i));
+        }
+
+        // Backward, layer 4: gradients of the whole tile, and the delta of layer 3.
+        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaB, count * 7).Clear();
+        for (int j = 0; j < 6; j++)
+        {
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Weights + j * 7);
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Weights + j * 7);
+            float biasGradient = 0f;
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 6 + j);
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, s * 7);
+                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 7);
+                float d1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 1) * 6 + j);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, (s + 1) * 7);
+                ref float below1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 1) * 7);
+                float d2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 2) * 6 + j);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, (s + 2) * 7);
+                ref float below2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 2) * 7);
+                float d3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 3) * 6 + j);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, (s + 3) * 7);
+                ref float below3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 3) * 7);
+                biasGradient += d0 + d1 + d2 + d3;
+                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0), dv1 = new global::System.Numerics.Vector<float>(d1), dv2 = new global::System.Numerics.Vector<float>(d2), dv3 = new global::System.Numerics.Vector<float>(d3);
+                int i = 0;
+                for (; i <= 7 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv1, global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv2, global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv3, global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i), gv);
+                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv1, wv, global::System.Numerics.Vector.LoadUnsafe(ref below1, (nuint)i)), ref below1, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv2, wv, global::System.Numerics.Vector.LoadUnsafe(ref below2, (nuint)i)), ref below2, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv3, wv, global::System.Numerics.Vector.LoadUnsafe(ref below3, (nuint)i)), ref below3, (nuint)i);
+                }
+                for (; i < 7; i++)
+                {
+                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d1, global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d2, global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d3, global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i), gs);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
+                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i) = global::StaticNet.Kernels.MultiplyAdd(d1, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i) = global::StaticNet.Kernels.MultiplyAdd(d2, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i) = global::StaticNet.Kernels.MultiplyAdd(d3, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i));
+                }
+            }
+            for (; s < count; s++)
+            {
+                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 6 + j);
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, s * 7);
+                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 7);
+                biasGradient += d0;
+                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
+                int i = 0;
+                for (; i <= 7 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
+                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
+                }
+                for (; i < 7; i++)
+                {
+                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
+                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
+                }
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Bias + j) += biasGradient;
+        }
+        for (int i = 0; i < count * 7; i++)
+        {
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) *= global::StaticNet.Kernels.SiluDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z3, i));
+        }
+
+        // Backward, layer 3: gradients of the whole tile, and the delta of layer 2.
+        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaA, count * 9).Clear();
+        for (int j = 0; j < 7; j++)
+        {
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Weights + j * 9);
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + j * 9);
+            float biasGradient = 0f;
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 7 + j);
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, s * 9);
+                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 9);
+                float d1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 1) * 7 + j);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 1) * 9);
+                ref float below1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 1) * 9);
+                float d2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 2) * 7 + j);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 2) * 9);
+                ref float below2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 2) * 9);
+                float d3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 3) * 7 + j);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 3) * 9);
+                ref float below3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 3) * 9);
+                biasGradient += d0 + d1 + d2 + d3;
+                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0), dv1 = new global::System.Numerics.Vector<float>(d1), dv2 = new global::System.Numerics.Vector<float>(d2), dv3 = new global::System.Numerics.Vector<float>(d3);
+                int i = 0;
+                for (; i <= 9 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv1, global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv2, global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv3, global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i), gv);
+                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv1, wv, global::System.Numerics.Vector.LoadUnsafe(ref below1, (nuint)i)), ref below1, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv2, wv, global::System.Numerics.Vector.LoadUnsafe(ref below2, (nuint)i)), ref below2, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv3, wv, global::System.Numerics.Vector.LoadUnsafe(ref below3, (nuint)i)), ref below3, (nuint)i);
+                }
+                for (; i < 9; i++)
+                {
+                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d1, global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d2, global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d3, global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i), gs);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
+                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i) = global::StaticNet.Kernels.MultiplyAdd(d1, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i) = global::StaticNet.Kernels.MultiplyAdd(d2, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i) = global::StaticNet.Kernels.MultiplyAdd(d3, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i));
+                }
+            }
+            for (; s < count; s++)
+            {
+                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 7 + j);
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, s * 9);
+                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 9);
+                biasGradient += d0;
+                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
+                int i = 0;
+                for (; i <= 9 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
+                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
+                }
+                for (; i < 9; i++)
+                {
+                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
+                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
+                }
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j) += biasGradient;
+        }
+        for (int i = 0; i < count * 9; i++)
+        {
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, i) *= global::StaticNet.Kernels.GeluDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, i));
+        }
+
+        // Backward, layer 2: gradients of the whole tile, and the delta of layer 1.
+        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaB, count * 10).Clear();
+        for (int j = 0; j < 9; j++)
+        {
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Weights + j * 10);
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 10);
+            float biasGradient = 0f;
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 9 + j);
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 10);
+                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 10);
+                float d1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 1) * 9 + j);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 1) * 10);
+                ref float below1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 1) * 10);
+                float d2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 2) * 9 + j);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 2) * 10);
+                ref float below2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 2) * 10);
+                float d3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 3) * 9 + j);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 3) * 10);
+                ref float below3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 3) * 10);
+                biasGradient += d0 + d1 + d2 + d3;
+                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0), dv1 = new global::System.Numerics.Vector<float>(d1), dv2 = new global::System.Numerics.Vector<float>(d2), dv3 = new global::System.Numerics.Vector<float>(d3);
+                int i = 0;
+                for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv1, global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv2, global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv3, global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i), gv);
+                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv1, wv, global::System.Numerics.Vector.LoadUnsafe(ref below1, (nuint)i)), ref below1, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv2, wv, global::System.Numerics.Vector.LoadUnsafe(ref below2, (nuint)i)), ref below2, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv3, wv, global::System.Numerics.Vector.LoadUnsafe(ref below3, (nuint)i)), ref below3, (nuint)i);
+                }
+                for (; i < 10; i++)
+                {
+                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d1, global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d2, global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d3, global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i), gs);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
+                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i) = global::StaticNet.Kernels.MultiplyAdd(d1, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i) = global::StaticNet.Kernels.MultiplyAdd(d2, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i) = global::StaticNet.Kernels.MultiplyAdd(d3, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i));
+                }
+            }
+            for (; s < count; s++)
+            {
+                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 9 + j);
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 10);
+                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 10);
+                biasGradient += d0;
+                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
+                int i = 0;
+                for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
+                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
+                }
+                for (; i < 10; i++)
+                {
+                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
+                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
+                }
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Bias + j) += biasGradient;
+        }
+        for (int i = 0; i < count * 10; i++)
+        {
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) *= global::StaticNet.Kernels.EluDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, i), 0.5f);
+        }
+
+        // Backward, layer 1: gradients of the whole tile, and the delta of layer 0.
+        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaA, count * 24).Clear();
+        for (int j = 0; j < 10; j++)
+        {
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 24);
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 24);
+            float biasGradient = 0f;
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 10 + j);
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 24);
+                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 24);
+                float d1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 1) * 10 + j);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 24);
+                ref float below1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 1) * 24);
+                float d2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 2) * 10 + j);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 24);
+                ref float below2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 2) * 24);
+                float d3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 3) * 10 + j);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 24);
+                ref float below3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 3) * 24);
+                biasGradient += d0 + d1 + d2 + d3;
+                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0), dv1 = new global::System.Numerics.Vector<float>(d1), dv2 = new global::System.Numerics.Vector<float>(d2), dv3 = new global::System.Numerics.Vector<float>(d3);
+                int i = 0;
+                for (; i <= 24 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv1, global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv2, global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv3, global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i), gv);
+                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv1, wv, global::System.Numerics.Vector.LoadUnsafe(ref below1, (nuint)i)), ref below1, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv2, wv, global::System.Numerics.Vector.LoadUnsafe(ref below2, (nuint)i)), ref below2, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv3, wv, global::System.Numerics.Vector.LoadUnsafe(ref below3, (nuint)i)), ref below3, (nuint)i);
+                }
+                for (; i < 24; i++)
+                {
+                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d1, global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d2, global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d3, global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i), gs);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
+                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i) = global::StaticNet.Kernels.MultiplyAdd(d1, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i) = global::StaticNet.Kernels.MultiplyAdd(d2, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i) = global::StaticNet.Kernels.MultiplyAdd(d3, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i));
+                }
+            }
+            for (; s < count; s++)
+            {
+                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 10 + j);
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 24);
+                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 24);
+                biasGradient += d0;
+                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
+                int i = 0;
+                for (; i <= 24 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
+                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
+                }
+                for (; i < 24; i++)
+                {
+                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
+                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
+                }
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += biasGradient;
+        }
+        for (int i = 0; i < count * 24; i++)
+        {
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, i) *= global::StaticNet.Kernels.LeakyReluDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, i), 0.2f);
+        }
+
+        // Backward, layer 0: gradients of the whole tile.
+        for (int j = 0; j < 24; j++)
+        {
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 20);
+            float biasGradient = 0f;
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 24 + j);
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
+                float d1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 1) * 24 + j);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 1) * 20);
+                float d2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 2) * 24 + j);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 2) * 20);
+                float d3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 3) * 24 + j);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 3) * 20);
+                biasGradient += d0 + d1 + d2 + d3;
+                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0), dv1 = new global::System.Numerics.Vector<float>(d1), dv2 = new global::System.Numerics.Vector<float>(d2), dv3 = new global::System.Numerics.Vector<float>(d3);
+                int i = 0;
+                for (; i <= 20 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv1, global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv2, global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv3, global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i), gv);
+                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                }
+                for (; i < 20; i++)
+                {
+                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d1, global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d2, global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d3, global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i), gs);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
+                }
+            }
+            for (; s < count; s++)
+            {
+                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 24 + j);
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
+                biasGradient += d0;
+                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
+                int i = 0;
+                for (; i <= 20 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
+                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                }
+                for (; i < 20; i++)
+                {
+                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
+                }
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) += biasGradient;
         }
         return loss;
     }

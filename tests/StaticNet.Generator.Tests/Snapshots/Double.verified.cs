@@ -107,6 +107,7 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
     }
 
     /// <summary>Computes the outputs of many samples stored row-major: <paramref name="inputs"/> is [count x InputSize], <paramref name="outputs"/> [count x OutputSize].</summary>
+    /// <remarks>Runs tiles of samples through each layer together, reusing every loaded weight for several samples.</remarks>
     public void PredictBatch(global::System.ReadOnlySpan<double> inputs, global::System.Span<double> outputs)
     {
         int count = inputs.Length / InputSize;
@@ -118,11 +119,10 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         {
             global::StaticNet.ThrowHelper.WrongBatchLength(nameof(outputs), outputs.Length, count * OutputSize);
         }
-        ref double x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
-        ref double y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
-        for (int row = 0; row < count; row++)
+        for (int start = 0; start < count; start += 32)
         {
-            Forward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, row * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, row * OutputSize));
+            int tile = global::System.Math.Min(32, count - start);
+            ForwardTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), start * OutputSize), tile);
         }
     }
 
@@ -231,6 +231,312 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 2) = e2 * scale;
     }
 
+    /// <summary>The forward pass for <paramref name="count"/> (at most 32) samples stored row-major.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void ForwardTile(ref double x, ref double y, int count)
+    {
+        ref double p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        global::System.Span<double> buffer = stackalloc double[640];
+        ref double a0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
+
+        // Layer 0: dense 30 -> 20, relu, for the whole tile
+        {
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 30);
+                ref double a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 20);
+                ref double in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 1) * 30);
+                ref double a0Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 20);
+                ref double in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 2) * 30);
+                ref double a0Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 20);
+                ref double in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 3) * 30);
+                ref double a0Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 20);
+                for (int j = 0; j < 20; j += 2)
+                {
+                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
+                    ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 30);
+                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc11 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc21 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero, acc31 = global::System.Numerics.Vector<double>.Zero;
+                    int i = 0;
+                    for (; i <= 30 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
+                    {
+                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<double> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<double> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<double> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<double> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
+                    }
+                    double d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
+                    for (; i < 30; i++)
+                    {
+                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        double sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        double sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        double sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        double sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
+                    }
+                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Relu(sum00);
+                    double sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Relu(sum01);
+                    double sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j) = global::StaticNet.Kernels.Relu(sum10);
+                    double sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j + 1) = global::StaticNet.Kernels.Relu(sum11);
+                    double sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j) = global::StaticNet.Kernels.Relu(sum20);
+                    double sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j + 1) = global::StaticNet.Kernels.Relu(sum21);
+                    double sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j) = global::StaticNet.Kernels.Relu(sum30);
+                    double sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j + 1) = global::StaticNet.Kernels.Relu(sum31);
+                }
+            }
+            for (; s < count; s++)
+            {
+                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 30);
+                ref double a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 20);
+                for (int j = 0; j < 20; j += 2)
+                {
+                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
+                    ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 30);
+                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero;
+                    int i = 0;
+                    for (; i <= 30 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
+                    {
+                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<double> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                    }
+                    double d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
+                    for (; i < 30; i++)
+                    {
+                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        double sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                    }
+                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Relu(sum00);
+                    double sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Relu(sum01);
+                }
+            }
+        }
+
+        // Layer 1: dense 20 -> 3, softmax, for the whole tile
+        {
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 20);
+                ref double yRow0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 3);
+                ref double in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 20);
+                ref double yRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (s + 1) * 3);
+                ref double in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 20);
+                ref double yRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (s + 2) * 3);
+                ref double in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 20);
+                ref double yRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (s + 3) * 3);
+                for (int j = 0; j < 2; j += 2)
+                {
+                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
+                    ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20);
+                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc11 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc21 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero, acc31 = global::System.Numerics.Vector<double>.Zero;
+                    int i = 0;
+                    for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
+                    {
+                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<double> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<double> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<double> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<double> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
+                    }
+                    double d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
+                    for (; i < 20; i++)
+                    {
+                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        double sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        double sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        double sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        double sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
+                    }
+                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = sum00;
+                    double sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j + 1) = sum01;
+                    double sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow1, j) = sum10;
+                    double sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow1, j + 1) = sum11;
+                    double sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow2, j) = sum20;
+                    double sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow2, j + 1) = sum21;
+                    double sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow3, j) = sum30;
+                    double sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow3, j + 1) = sum31;
+                }
+                {
+                    const int j = 2;
+                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
+                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero;
+                    int i = 0;
+                    for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
+                    {
+                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<double> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<double> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<double> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                    }
+                    double d00 = global::System.Numerics.Vector.Sum(acc00), d10 = global::System.Numerics.Vector.Sum(acc10), d20 = global::System.Numerics.Vector.Sum(acc20), d30 = global::System.Numerics.Vector.Sum(acc30);
+                    for (; i < 20; i++)
+                    {
+                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        double sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        double sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        double sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                    }
+                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = sum00;
+                    double sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow1, j) = sum10;
+                    double sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow2, j) = sum20;
+                    double sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow3, j) = sum30;
+                }
+            }
+            for (; s < count; s++)
+            {
+                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 20);
+                ref double yRow0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 3);
+                for (int j = 0; j < 2; j += 2)
+                {
+                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
+                    ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20);
+                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero;
+                    int i = 0;
+                    for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
+                    {
+                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<double> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                    }
+                    double d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
+                    for (; i < 20; i++)
+                    {
+                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        double sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                    }
+                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = sum00;
+                    double sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j + 1) = sum01;
+                }
+                {
+                    const int j = 2;
+                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
+                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero;
+                    int i = 0;
+                    for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
+                    {
+                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                    }
+                    double d00 = global::System.Numerics.Vector.Sum(acc00);
+                    for (; i < 20; i++)
+                    {
+                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                    }
+                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = sum00;
+                }
+            }
+        }
+        for (int s = 0; s < count; s++)
+        {
+            ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 3);
+            {
+                double max = row;
+                for (int j = 1; j < 3; j++)
+                {
+                    max = global::System.Math.Max(max, global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j));
+                }
+                double total = 0.0;
+                for (int j = 0; j < 3; j++)
+                {
+                    double e = global::System.Math.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) - max);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) = e;
+                    total += e;
+                }
+                double scale = 1.0 / total;
+                for (int j = 0; j < 3; j++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) *= scale;
+                }
+            }
+        }
+    }
+
     /// <summary>Adds (+=) the gradient of this sample's cross_entropy loss against <paramref name="target"/> to <paramref name="gradient"/> and returns the loss.</summary>
     /// <remarks>Allocation-free and safe to call from many threads at once (each with its own gradient span).</remarks>
     public double AccumulateGradient(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> gradient)
@@ -269,6 +575,71 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         target.Clear();
         target[label] = 1.0;
         return Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+    }
+
+    /// <summary>
+    /// Adds (+=) the gradients of many samples' losses to <paramref name="gradient"/> and returns the sum of the losses:
+    /// <paramref name="inputs"/> is [count x InputSize], <paramref name="targets"/> [count x OutputSize], row-major.
+    /// Divide by the count for PyTorch's mean reduction. Tiles of samples share every loaded weight.
+    /// </summary>
+    public double AccumulateGradientBatch(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> gradient)
+    {
+        int count = inputs.Length / InputSize;
+        if (count * InputSize != inputs.Length)
+        {
+            global::StaticNet.ThrowHelper.NotMultipleOfRow(nameof(inputs), inputs.Length, InputSize);
+        }
+        if (targets.Length != count * OutputSize)
+        {
+            global::StaticNet.ThrowHelper.WrongBatchLength(nameof(targets), targets.Length, count * OutputSize);
+        }
+        if (gradient.Length != ParameterCount)
+        {
+            global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
+        }
+        double loss = 0.0;
+        for (int start = 0; start < count; start += 32)
+        {
+            int tile = global::System.Math.Min(32, count - start);
+            loss += BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), start * OutputSize), tile, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+        }
+        return loss;
+    }
+
+    /// <summary>Adds the gradients of many samples' losses against class labels (one-hot targets) and returns the sum of the losses.</summary>
+    public double AccumulateGradientBatch(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<double> gradient)
+    {
+        int count = inputs.Length / InputSize;
+        if (count * InputSize != inputs.Length)
+        {
+            global::StaticNet.ThrowHelper.NotMultipleOfRow(nameof(inputs), inputs.Length, InputSize);
+        }
+        if (labels.Length != count)
+        {
+            global::StaticNet.ThrowHelper.WrongBatchLength(nameof(labels), labels.Length, count);
+        }
+        if (gradient.Length != ParameterCount)
+        {
+            global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
+        }
+        global::System.Span<double> targets = stackalloc double[96];
+        double loss = 0.0;
+        for (int start = 0; start < count; start += 32)
+        {
+            int tile = global::System.Math.Min(32, count - start);
+            targets.Clear();
+            for (int s = 0; s < tile; s++)
+            {
+                int label = labels[start + s];
+                if ((uint)label >= OutputSize)
+                {
+                    global::StaticNet.ThrowHelper.LabelOutOfRange(nameof(labels), label, OutputSize);
+                }
+                targets[s * OutputSize + label] = 1.0;
+            }
+            loss += BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), tile, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+        }
+        return loss;
     }
 
     /// <summary>Backpropagation for one sample; adds the gradient to <paramref name="g"/> and returns the loss.</summary>
@@ -448,6 +819,521 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
             {
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
             }
+        }
+        return loss;
+    }
+
+    /// <summary>Backpropagation for <paramref name="count"/> (at most 32) samples; adds their gradients to <paramref name="g"/> and returns the sum of their losses.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private double BackpropagateTile(ref double x, ref double t, int count, ref double g)
+    {
+        ref double p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        global::System.Span<double> buffer = global::StaticNet.Scratch<double>.Get(2752, 0);
+        ref double start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
+        ref double z0 = ref start;
+        ref double a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 640);
+        ref double z1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 1280);
+        ref double a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 1376);
+        ref double deltaA = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 1472);
+        ref double deltaB = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 2112);
+
+        // Forward, layer 0: dense 30 -> 20, relu, keeping z and a of the tile
+        {
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 30);
+                ref double z0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, s * 20);
+                ref double a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 20);
+                ref double in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 1) * 30);
+                ref double z0Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, (s + 1) * 20);
+                ref double a0Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 20);
+                ref double in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 2) * 30);
+                ref double z0Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, (s + 2) * 20);
+                ref double a0Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 20);
+                ref double in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 3) * 30);
+                ref double z0Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, (s + 3) * 20);
+                ref double a0Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 20);
+                for (int j = 0; j < 20; j += 2)
+                {
+                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
+                    ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 30);
+                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc11 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc21 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero, acc31 = global::System.Numerics.Vector<double>.Zero;
+                    int i = 0;
+                    for (; i <= 30 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
+                    {
+                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<double> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<double> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<double> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<double> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
+                    }
+                    double d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
+                    for (; i < 30; i++)
+                    {
+                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        double sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        double sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        double sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        double sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
+                    }
+                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j) = sum00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Relu(sum00);
+                    double sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j + 1) = sum01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Relu(sum01);
+                    double sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row1, j) = sum10;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j) = global::StaticNet.Kernels.Relu(sum10);
+                    double sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row1, j + 1) = sum11;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j + 1) = global::StaticNet.Kernels.Relu(sum11);
+                    double sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row2, j) = sum20;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j) = global::StaticNet.Kernels.Relu(sum20);
+                    double sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row2, j + 1) = sum21;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j + 1) = global::StaticNet.Kernels.Relu(sum21);
+                    double sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row3, j) = sum30;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j) = global::StaticNet.Kernels.Relu(sum30);
+                    double sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row3, j + 1) = sum31;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j + 1) = global::StaticNet.Kernels.Relu(sum31);
+                }
+            }
+            for (; s < count; s++)
+            {
+                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 30);
+                ref double z0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, s * 20);
+                ref double a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 20);
+                for (int j = 0; j < 20; j += 2)
+                {
+                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
+                    ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 30);
+                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero;
+                    int i = 0;
+                    for (; i <= 30 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
+                    {
+                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<double> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                    }
+                    double d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
+                    for (; i < 30; i++)
+                    {
+                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        double sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                    }
+                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j) = sum00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Relu(sum00);
+                    double sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j + 1) = sum01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Relu(sum01);
+                }
+            }
+        }
+
+        // Forward, layer 1: dense 20 -> 3, softmax, keeping z and a of the tile
+        {
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 20);
+                ref double z1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, s * 3);
+                ref double in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 20);
+                ref double z1Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, (s + 1) * 3);
+                ref double in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 20);
+                ref double z1Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, (s + 2) * 3);
+                ref double in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 20);
+                ref double z1Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, (s + 3) * 3);
+                for (int j = 0; j < 2; j += 2)
+                {
+                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
+                    ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20);
+                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc11 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc21 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero, acc31 = global::System.Numerics.Vector<double>.Zero;
+                    int i = 0;
+                    for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
+                    {
+                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<double> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<double> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<double> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<double> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
+                    }
+                    double d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
+                    for (; i < 20; i++)
+                    {
+                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        double sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        double sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        double sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        double sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
+                    }
+                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j) = sum00;
+                    double sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j + 1) = sum01;
+                    double sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row1, j) = sum10;
+                    double sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row1, j + 1) = sum11;
+                    double sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row2, j) = sum20;
+                    double sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row2, j + 1) = sum21;
+                    double sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row3, j) = sum30;
+                    double sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row3, j + 1) = sum31;
+                }
+                {
+                    const int j = 2;
+                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
+                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero;
+                    int i = 0;
+                    for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
+                    {
+                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<double> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<double> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<double> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                    }
+                    double d00 = global::System.Numerics.Vector.Sum(acc00), d10 = global::System.Numerics.Vector.Sum(acc10), d20 = global::System.Numerics.Vector.Sum(acc20), d30 = global::System.Numerics.Vector.Sum(acc30);
+                    for (; i < 20; i++)
+                    {
+                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        double sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        double sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        double sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                    }
+                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j) = sum00;
+                    double sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row1, j) = sum10;
+                    double sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row2, j) = sum20;
+                    double sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row3, j) = sum30;
+                }
+            }
+            for (; s < count; s++)
+            {
+                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 20);
+                ref double z1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, s * 3);
+                for (int j = 0; j < 2; j += 2)
+                {
+                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
+                    ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20);
+                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero;
+                    int i = 0;
+                    for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
+                    {
+                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<double> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                    }
+                    double d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
+                    for (; i < 20; i++)
+                    {
+                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        double sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                    }
+                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j) = sum00;
+                    double sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j + 1) = sum01;
+                }
+                {
+                    const int j = 2;
+                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
+                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero;
+                    int i = 0;
+                    for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
+                    {
+                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                    }
+                    double d00 = global::System.Numerics.Vector.Sum(acc00);
+                    for (; i < 20; i++)
+                    {
+                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                    }
+                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j) = sum00;
+                }
+            }
+        }
+        global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z1, count * 3).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a1, count * 3));
+        for (int s = 0; s < count; s++)
+        {
+            ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 3);
+            {
+                double max = row;
+                for (int j = 1; j < 3; j++)
+                {
+                    max = global::System.Math.Max(max, global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j));
+                }
+                double total = 0.0;
+                for (int j = 0; j < 3; j++)
+                {
+                    double e = global::System.Math.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) - max);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) = e;
+                    total += e;
+                }
+                double scale = 1.0 / total;
+                for (int j = 0; j < 3; j++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) *= scale;
+                }
+            }
+        }
+
+        double loss = 0.0;
+        for (int s = 0; s < count; s++)
+        {
+            ref double zRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, s * 3);
+            ref double aRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 3);
+            ref double tRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref t, s * 3);
+            ref double deltaRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 3);
+            double sampleLoss = 0.0;
+            // Cross-entropy of softmax(z) against the target distribution t:
+            // loss = sum_j t_j (logsumexp(z) - z_j), dloss/dz_j = softmax(z)_j * sum(t) - t_j.
+            {
+                double max = zRow;
+                for (int j = 1; j < 3; j++)
+                {
+                    max = global::System.Math.Max(max, global::System.Runtime.CompilerServices.Unsafe.Add(ref zRow, j));
+                }
+                double total = 0.0;
+                for (int j = 0; j < 3; j++)
+                {
+                    double e = global::System.Math.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref zRow, j) - max);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaRow, j) = e;
+                    total += e;
+                }
+                double logSumExp = max + global::System.Math.Log(total);
+                double targetSum = 0.0;
+                for (int j = 0; j < 3; j++)
+                {
+                    sampleLoss += global::System.Runtime.CompilerServices.Unsafe.Add(ref tRow, j) * (logSumExp - global::System.Runtime.CompilerServices.Unsafe.Add(ref zRow, j));
+                    targetSum += global::System.Runtime.CompilerServices.Unsafe.Add(ref tRow, j);
+                }
+                double scale = targetSum / total;
+                for (int j = 0; j < 3; j++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaRow, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaRow, j) * scale - global::System.Runtime.CompilerServices.Unsafe.Add(ref tRow, j);
+                }
+            }
+            loss += sampleLoss;
+        }
+
+        // Backward, layer 1: gradients of the whole tile, and the delta of layer 0.
+        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaB, count * 20).Clear();
+        for (int j = 0; j < 3; j++)
+        {
+            ref double gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 20);
+            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
+            double biasGradient = 0.0;
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                double d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 3 + j);
+                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 20);
+                ref double below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 20);
+                double d1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 1) * 3 + j);
+                ref double in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 20);
+                ref double below1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 1) * 20);
+                double d2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 2) * 3 + j);
+                ref double in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 20);
+                ref double below2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 2) * 20);
+                double d3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 3) * 3 + j);
+                ref double in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 20);
+                ref double below3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 3) * 20);
+                biasGradient += d0 + d1 + d2 + d3;
+                global::System.Numerics.Vector<double> dv0 = new global::System.Numerics.Vector<double>(d0), dv1 = new global::System.Numerics.Vector<double>(d1), dv2 = new global::System.Numerics.Vector<double>(d2), dv3 = new global::System.Numerics.Vector<double>(d3);
+                int i = 0;
+                for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
+                {
+                    global::System.Numerics.Vector<double> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv1, global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv2, global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv3, global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i), gv);
+                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                    global::System.Numerics.Vector<double> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv1, wv, global::System.Numerics.Vector.LoadUnsafe(ref below1, (nuint)i)), ref below1, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv2, wv, global::System.Numerics.Vector.LoadUnsafe(ref below2, (nuint)i)), ref below2, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv3, wv, global::System.Numerics.Vector.LoadUnsafe(ref below3, (nuint)i)), ref below3, (nuint)i);
+                }
+                for (; i < 20; i++)
+                {
+                    double gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d1, global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d2, global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d3, global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i), gs);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
+                    double ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i) = global::StaticNet.Kernels.MultiplyAdd(d1, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i) = global::StaticNet.Kernels.MultiplyAdd(d2, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i) = global::StaticNet.Kernels.MultiplyAdd(d3, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i));
+                }
+            }
+            for (; s < count; s++)
+            {
+                double d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 3 + j);
+                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 20);
+                ref double below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 20);
+                biasGradient += d0;
+                global::System.Numerics.Vector<double> dv0 = new global::System.Numerics.Vector<double>(d0);
+                int i = 0;
+                for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
+                {
+                    global::System.Numerics.Vector<double> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
+                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                    global::System.Numerics.Vector<double> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
+                }
+                for (; i < 20; i++)
+                {
+                    double gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
+                    double ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
+                }
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += biasGradient;
+        }
+        for (int i = 0; i < count * 20; i++)
+        {
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) *= global::StaticNet.Kernels.ReluDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, i));
+        }
+
+        // Backward, layer 0: gradients of the whole tile.
+        for (int j = 0; j < 20; j++)
+        {
+            ref double gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 30);
+            double biasGradient = 0.0;
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                double d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 20 + j);
+                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 30);
+                double d1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 1) * 20 + j);
+                ref double in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 1) * 30);
+                double d2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 2) * 20 + j);
+                ref double in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 2) * 30);
+                double d3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 3) * 20 + j);
+                ref double in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 3) * 30);
+                biasGradient += d0 + d1 + d2 + d3;
+                global::System.Numerics.Vector<double> dv0 = new global::System.Numerics.Vector<double>(d0), dv1 = new global::System.Numerics.Vector<double>(d1), dv2 = new global::System.Numerics.Vector<double>(d2), dv3 = new global::System.Numerics.Vector<double>(d3);
+                int i = 0;
+                for (; i <= 30 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
+                {
+                    global::System.Numerics.Vector<double> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv1, global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv2, global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv3, global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i), gv);
+                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                }
+                for (; i < 30; i++)
+                {
+                    double gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d1, global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d2, global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d3, global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i), gs);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
+                }
+            }
+            for (; s < count; s++)
+            {
+                double d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 20 + j);
+                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 30);
+                biasGradient += d0;
+                global::System.Numerics.Vector<double> dv0 = new global::System.Numerics.Vector<double>(d0);
+                int i = 0;
+                for (; i <= 30 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
+                {
+                    global::System.Numerics.Vector<double> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
+                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                }
+                for (; i < 30; i++)
+                {
+                    double gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
+                }
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) += biasGradient;
         }
         return loss;
     }

@@ -109,6 +109,7 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
     }
 
     /// <summary>Computes the outputs of many samples stored row-major: <paramref name="inputs"/> is [count x InputSize], <paramref name="outputs"/> [count x OutputSize].</summary>
+    /// <remarks>Runs tiles of samples through each layer together, reusing every loaded weight for several samples.</remarks>
     public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
     {
         int count = inputs.Length / InputSize;
@@ -120,11 +121,10 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
         {
             global::StaticNet.ThrowHelper.WrongBatchLength(nameof(outputs), outputs.Length, count * OutputSize);
         }
-        ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
-        ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
-        for (int row = 0; row < count; row++)
+        for (int start = 0; start < count; start += 32)
         {
-            Forward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, row * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, row * OutputSize));
+            int tile = global::System.Math.Min(32, count - start);
+            ForwardTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), start * OutputSize), tile);
         }
     }
 
@@ -243,6 +243,337 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
         global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 1) = global::StaticNet.Kernels.Sigmoid(((global::System.Runtime.CompilerServices.Unsafe.Add(ref weights2, 4) * h1_0) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights2, 5) * h1_1)) + ((global::System.Runtime.CompilerServices.Unsafe.Add(ref weights2, 6) * h1_2) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights2, 7) * h1_3)));
     }
 
+    /// <summary>The forward pass for <paramref name="count"/> (at most 32) samples stored row-major.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void ForwardTile(ref float x, ref float y, int count)
+    {
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        global::System.Span<float> buffer = stackalloc float[448];
+        ref float a0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
+        ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer), 320);
+
+        // Layer 0: dense 40 -> 10, relu, for the whole tile
+        {
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 40);
+                ref float a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 10);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 1) * 40);
+                ref float a0Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 10);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 2) * 40);
+                ref float a0Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 10);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 3) * 40);
+                ref float a0Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 10);
+                for (int j = 0; j < 10; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 40);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 40);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
+                    for (; i < 40; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
+                    }
+                    float sum00 = d00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Relu(sum00);
+                    float sum01 = d01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Relu(sum01);
+                    float sum10 = d10;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j) = global::StaticNet.Kernels.Relu(sum10);
+                    float sum11 = d11;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j + 1) = global::StaticNet.Kernels.Relu(sum11);
+                    float sum20 = d20;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j) = global::StaticNet.Kernels.Relu(sum20);
+                    float sum21 = d21;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j + 1) = global::StaticNet.Kernels.Relu(sum21);
+                    float sum30 = d30;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j) = global::StaticNet.Kernels.Relu(sum30);
+                    float sum31 = d31;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j + 1) = global::StaticNet.Kernels.Relu(sum31);
+                }
+            }
+            for (; s < count; s++)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 40);
+                ref float a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 10);
+                for (int j = 0; j < 10; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 40);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 40);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
+                    for (; i < 40; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                    }
+                    float sum00 = d00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Relu(sum00);
+                    float sum01 = d01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Relu(sum01);
+                }
+            }
+        }
+
+        // Layer 1: dense 10 -> 4, tanh, for the whole tile
+        {
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 10);
+                ref float a1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 4);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 10);
+                ref float a1Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 1) * 4);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 10);
+                ref float a1Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 2) * 4);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 10);
+                ref float a1Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 3) * 4);
+                for (int j = 0; j < 4; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 10);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 10);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
+                    for (; i < 10; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j) = global::StaticNet.Kernels.Tanh(sum00);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j + 1) = global::StaticNet.Kernels.Tanh(sum01);
+                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row1, j) = global::StaticNet.Kernels.Tanh(sum10);
+                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row1, j + 1) = global::StaticNet.Kernels.Tanh(sum11);
+                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row2, j) = global::StaticNet.Kernels.Tanh(sum20);
+                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row2, j + 1) = global::StaticNet.Kernels.Tanh(sum21);
+                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row3, j) = global::StaticNet.Kernels.Tanh(sum30);
+                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row3, j + 1) = global::StaticNet.Kernels.Tanh(sum31);
+                }
+            }
+            for (; s < count; s++)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 10);
+                ref float a1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 4);
+                for (int j = 0; j < 4; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 10);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 10);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
+                    for (; i < 10; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j) = global::StaticNet.Kernels.Tanh(sum00);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j + 1) = global::StaticNet.Kernels.Tanh(sum01);
+                }
+            }
+        }
+
+        // Layer 2: dense 4 -> 2, sigmoid, for the whole tile
+        {
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 4);
+                ref float yRow0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 1) * 4);
+                ref float yRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (s + 1) * 2);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 2) * 4);
+                ref float yRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (s + 2) * 2);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 3) * 4);
+                ref float yRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (s + 3) * 2);
+                for (int j = 0; j < 2; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 4);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
+                    for (; i < 4; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
+                    }
+                    float sum00 = d00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = global::StaticNet.Kernels.Sigmoid(sum00);
+                    float sum01 = d01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j + 1) = global::StaticNet.Kernels.Sigmoid(sum01);
+                    float sum10 = d10;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow1, j) = global::StaticNet.Kernels.Sigmoid(sum10);
+                    float sum11 = d11;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow1, j + 1) = global::StaticNet.Kernels.Sigmoid(sum11);
+                    float sum20 = d20;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow2, j) = global::StaticNet.Kernels.Sigmoid(sum20);
+                    float sum21 = d21;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow2, j + 1) = global::StaticNet.Kernels.Sigmoid(sum21);
+                    float sum30 = d30;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow3, j) = global::StaticNet.Kernels.Sigmoid(sum30);
+                    float sum31 = d31;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow3, j + 1) = global::StaticNet.Kernels.Sigmoid(sum31);
+                }
+            }
+            for (; s < count; s++)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 4);
+                ref float yRow0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2);
+                for (int j = 0; j < 2; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 4);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
+                    for (; i < 4; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                    }
+                    float sum00 = d00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = global::StaticNet.Kernels.Sigmoid(sum00);
+                    float sum01 = d01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j + 1) = global::StaticNet.Kernels.Sigmoid(sum01);
+                }
+            }
+        }
+    }
+
     /// <summary>Adds (+=) the gradient of this sample's mse loss against <paramref name="target"/> to <paramref name="gradient"/> and returns the loss.</summary>
     /// <remarks>Allocation-free and safe to call from many threads at once (each with its own gradient span).</remarks>
     public float AccumulateGradient(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient)
@@ -281,6 +612,71 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
         target.Clear();
         target[label] = 1f;
         return Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+    }
+
+    /// <summary>
+    /// Adds (+=) the gradients of many samples' losses to <paramref name="gradient"/> and returns the sum of the losses:
+    /// <paramref name="inputs"/> is [count x InputSize], <paramref name="targets"/> [count x OutputSize], row-major.
+    /// Divide by the count for PyTorch's mean reduction. Tiles of samples share every loaded weight.
+    /// </summary>
+    public float AccumulateGradientBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient)
+    {
+        int count = inputs.Length / InputSize;
+        if (count * InputSize != inputs.Length)
+        {
+            global::StaticNet.ThrowHelper.NotMultipleOfRow(nameof(inputs), inputs.Length, InputSize);
+        }
+        if (targets.Length != count * OutputSize)
+        {
+            global::StaticNet.ThrowHelper.WrongBatchLength(nameof(targets), targets.Length, count * OutputSize);
+        }
+        if (gradient.Length != ParameterCount)
+        {
+            global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
+        }
+        float loss = 0f;
+        for (int start = 0; start < count; start += 32)
+        {
+            int tile = global::System.Math.Min(32, count - start);
+            loss += BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), start * OutputSize), tile, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+        }
+        return loss;
+    }
+
+    /// <summary>Adds the gradients of many samples' losses against class labels (one-hot targets) and returns the sum of the losses.</summary>
+    public float AccumulateGradientBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradient)
+    {
+        int count = inputs.Length / InputSize;
+        if (count * InputSize != inputs.Length)
+        {
+            global::StaticNet.ThrowHelper.NotMultipleOfRow(nameof(inputs), inputs.Length, InputSize);
+        }
+        if (labels.Length != count)
+        {
+            global::StaticNet.ThrowHelper.WrongBatchLength(nameof(labels), labels.Length, count);
+        }
+        if (gradient.Length != ParameterCount)
+        {
+            global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
+        }
+        global::System.Span<float> targets = stackalloc float[64];
+        float loss = 0f;
+        for (int start = 0; start < count; start += 32)
+        {
+            int tile = global::System.Math.Min(32, count - start);
+            targets.Clear();
+            for (int s = 0; s < tile; s++)
+            {
+                int label = labels[start + s];
+                if ((uint)label >= OutputSize)
+                {
+                    global::StaticNet.ThrowHelper.LabelOutOfRange(nameof(labels), label, OutputSize);
+                }
+                targets[s * OutputSize + label] = 1f;
+            }
+            loss += BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), tile, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+        }
+        return loss;
     }
 
     /// <summary>Backpropagation for one sample; adds the gradient to <paramref name="g"/> and returns the loss.</summary>
@@ -508,6 +904,634 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
             for (; i < 40; i++)
             {
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
+            }
+        }
+        return loss;
+    }
+
+    /// <summary>Backpropagation for <paramref name="count"/> (at most 32) samples; adds their gradients to <paramref name="g"/> and returns the sum of their losses.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private float BackpropagateTile(ref float x, ref float t, int count, ref float g)
+    {
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        global::System.Span<float> buffer = stackalloc float[1664];
+        ref float start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
+        ref float z0 = ref start;
+        ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 320);
+        ref float z1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 640);
+        ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 768);
+        ref float z2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 896);
+        ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 960);
+        ref float deltaA = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 1024);
+        ref float deltaB = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 1344);
+
+        // Forward, layer 0: dense 40 -> 10, relu, keeping z and a of the tile
+        {
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 40);
+                ref float z0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, s * 10);
+                ref float a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 10);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 1) * 40);
+                ref float z0Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, (s + 1) * 10);
+                ref float a0Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 10);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 2) * 40);
+                ref float z0Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, (s + 2) * 10);
+                ref float a0Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 10);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 3) * 40);
+                ref float z0Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, (s + 3) * 10);
+                ref float a0Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 10);
+                for (int j = 0; j < 10; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 40);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 40);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
+                    for (; i < 40; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
+                    }
+                    float sum00 = d00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j) = sum00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Relu(sum00);
+                    float sum01 = d01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j + 1) = sum01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Relu(sum01);
+                    float sum10 = d10;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row1, j) = sum10;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j) = global::StaticNet.Kernels.Relu(sum10);
+                    float sum11 = d11;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row1, j + 1) = sum11;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j + 1) = global::StaticNet.Kernels.Relu(sum11);
+                    float sum20 = d20;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row2, j) = sum20;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j) = global::StaticNet.Kernels.Relu(sum20);
+                    float sum21 = d21;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row2, j + 1) = sum21;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j + 1) = global::StaticNet.Kernels.Relu(sum21);
+                    float sum30 = d30;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row3, j) = sum30;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j) = global::StaticNet.Kernels.Relu(sum30);
+                    float sum31 = d31;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row3, j + 1) = sum31;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j + 1) = global::StaticNet.Kernels.Relu(sum31);
+                }
+            }
+            for (; s < count; s++)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 40);
+                ref float z0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, s * 10);
+                ref float a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 10);
+                for (int j = 0; j < 10; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 40);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 40);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
+                    for (; i < 40; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                    }
+                    float sum00 = d00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j) = sum00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Relu(sum00);
+                    float sum01 = d01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j + 1) = sum01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Relu(sum01);
+                }
+            }
+        }
+
+        // Forward, layer 1: dense 10 -> 4, tanh, keeping z and a of the tile
+        {
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 10);
+                ref float z1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, s * 4);
+                ref float a1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 4);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 10);
+                ref float z1Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, (s + 1) * 4);
+                ref float a1Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 1) * 4);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 10);
+                ref float z1Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, (s + 2) * 4);
+                ref float a1Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 2) * 4);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 10);
+                ref float z1Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, (s + 3) * 4);
+                ref float a1Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 3) * 4);
+                for (int j = 0; j < 4; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 10);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 10);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
+                    for (; i < 10; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j) = sum00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j) = global::StaticNet.Kernels.Tanh(sum00);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j + 1) = sum01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j + 1) = global::StaticNet.Kernels.Tanh(sum01);
+                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row1, j) = sum10;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row1, j) = global::StaticNet.Kernels.Tanh(sum10);
+                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row1, j + 1) = sum11;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row1, j + 1) = global::StaticNet.Kernels.Tanh(sum11);
+                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row2, j) = sum20;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row2, j) = global::StaticNet.Kernels.Tanh(sum20);
+                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row2, j + 1) = sum21;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row2, j + 1) = global::StaticNet.Kernels.Tanh(sum21);
+                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row3, j) = sum30;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row3, j) = global::StaticNet.Kernels.Tanh(sum30);
+                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row3, j + 1) = sum31;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row3, j + 1) = global::StaticNet.Kernels.Tanh(sum31);
+                }
+            }
+            for (; s < count; s++)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 10);
+                ref float z1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, s * 4);
+                ref float a1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 4);
+                for (int j = 0; j < 4; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 10);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 10);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
+                    for (; i < 10; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j) = sum00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j) = global::StaticNet.Kernels.Tanh(sum00);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j + 1) = sum01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j + 1) = global::StaticNet.Kernels.Tanh(sum01);
+                }
+            }
+        }
+
+        // Forward, layer 2: dense 4 -> 2, sigmoid, keeping z and a of the tile
+        {
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 4);
+                ref float z2Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, s * 2);
+                ref float a2Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, s * 2);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 1) * 4);
+                ref float z2Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, (s + 1) * 2);
+                ref float a2Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 1) * 2);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 2) * 4);
+                ref float z2Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, (s + 2) * 2);
+                ref float a2Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 2) * 2);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 3) * 4);
+                ref float z2Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, (s + 3) * 2);
+                ref float a2Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 3) * 2);
+                for (int j = 0; j < 2; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 4);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
+                    for (; i < 4; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
+                    }
+                    float sum00 = d00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row0, j) = sum00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j) = global::StaticNet.Kernels.Sigmoid(sum00);
+                    float sum01 = d01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row0, j + 1) = sum01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j + 1) = global::StaticNet.Kernels.Sigmoid(sum01);
+                    float sum10 = d10;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row1, j) = sum10;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row1, j) = global::StaticNet.Kernels.Sigmoid(sum10);
+                    float sum11 = d11;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row1, j + 1) = sum11;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row1, j + 1) = global::StaticNet.Kernels.Sigmoid(sum11);
+                    float sum20 = d20;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row2, j) = sum20;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row2, j) = global::StaticNet.Kernels.Sigmoid(sum20);
+                    float sum21 = d21;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row2, j + 1) = sum21;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row2, j + 1) = global::StaticNet.Kernels.Sigmoid(sum21);
+                    float sum30 = d30;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row3, j) = sum30;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row3, j) = global::StaticNet.Kernels.Sigmoid(sum30);
+                    float sum31 = d31;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row3, j + 1) = sum31;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row3, j + 1) = global::StaticNet.Kernels.Sigmoid(sum31);
+                }
+            }
+            for (; s < count; s++)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 4);
+                ref float z2Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, s * 2);
+                ref float a2Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, s * 2);
+                for (int j = 0; j < 2; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 4);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
+                    for (; i < 4; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                    }
+                    float sum00 = d00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row0, j) = sum00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j) = global::StaticNet.Kernels.Sigmoid(sum00);
+                    float sum01 = d01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row0, j + 1) = sum01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j + 1) = global::StaticNet.Kernels.Sigmoid(sum01);
+                }
+            }
+        }
+
+        float loss = 0f;
+        for (int s = 0; s < count; s++)
+        {
+            ref float zRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, s * 2);
+            ref float aRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, s * 2);
+            ref float tRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref t, s * 2);
+            ref float deltaRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 2);
+            float sampleLoss = 0f;
+            // Mean squared error over the outputs: dloss/da = 2 (a - t) / n, times da/dz.
+            for (int j = 0; j < 2; j++)
+            {
+                float difference = global::System.Runtime.CompilerServices.Unsafe.Add(ref aRow, j) - global::System.Runtime.CompilerServices.Unsafe.Add(ref tRow, j);
+                sampleLoss += difference * difference;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaRow, j) = 1f * difference * global::StaticNet.Kernels.SigmoidDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref aRow, j));
+            }
+            sampleLoss /= 2f;
+            loss += sampleLoss;
+        }
+
+        // Backward, layer 2: gradients of the whole tile, and the delta of layer 1.
+        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaB, count * 4).Clear();
+        for (int j = 0; j < 2; j++)
+        {
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Weights + j * 4);
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 4);
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 2 + j);
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 4);
+                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 4);
+                float d1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 1) * 2 + j);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 1) * 4);
+                ref float below1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 1) * 4);
+                float d2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 2) * 2 + j);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 2) * 4);
+                ref float below2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 2) * 4);
+                float d3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 3) * 2 + j);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 3) * 4);
+                ref float below3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 3) * 4);
+                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0), dv1 = new global::System.Numerics.Vector<float>(d1), dv2 = new global::System.Numerics.Vector<float>(d2), dv3 = new global::System.Numerics.Vector<float>(d3);
+                int i = 0;
+                for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv1, global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv2, global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv3, global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i), gv);
+                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv1, wv, global::System.Numerics.Vector.LoadUnsafe(ref below1, (nuint)i)), ref below1, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv2, wv, global::System.Numerics.Vector.LoadUnsafe(ref below2, (nuint)i)), ref below2, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv3, wv, global::System.Numerics.Vector.LoadUnsafe(ref below3, (nuint)i)), ref below3, (nuint)i);
+                }
+                for (; i < 4; i++)
+                {
+                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d1, global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d2, global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d3, global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i), gs);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
+                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i) = global::StaticNet.Kernels.MultiplyAdd(d1, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i) = global::StaticNet.Kernels.MultiplyAdd(d2, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i) = global::StaticNet.Kernels.MultiplyAdd(d3, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i));
+                }
+            }
+            for (; s < count; s++)
+            {
+                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 2 + j);
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 4);
+                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 4);
+                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
+                int i = 0;
+                for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
+                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
+                }
+                for (; i < 4; i++)
+                {
+                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
+                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
+                }
+            }
+        }
+        for (int i = 0; i < count * 4; i++)
+        {
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) *= global::StaticNet.Kernels.TanhDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, i));
+        }
+
+        // Backward, layer 1: gradients of the whole tile, and the delta of layer 0.
+        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaA, count * 10).Clear();
+        for (int j = 0; j < 4; j++)
+        {
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 10);
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 10);
+            float biasGradient = 0f;
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 4 + j);
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 10);
+                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 10);
+                float d1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 1) * 4 + j);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 10);
+                ref float below1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 1) * 10);
+                float d2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 2) * 4 + j);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 10);
+                ref float below2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 2) * 10);
+                float d3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 3) * 4 + j);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 10);
+                ref float below3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 3) * 10);
+                biasGradient += d0 + d1 + d2 + d3;
+                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0), dv1 = new global::System.Numerics.Vector<float>(d1), dv2 = new global::System.Numerics.Vector<float>(d2), dv3 = new global::System.Numerics.Vector<float>(d3);
+                int i = 0;
+                for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv1, global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv2, global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv3, global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i), gv);
+                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv1, wv, global::System.Numerics.Vector.LoadUnsafe(ref below1, (nuint)i)), ref below1, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv2, wv, global::System.Numerics.Vector.LoadUnsafe(ref below2, (nuint)i)), ref below2, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv3, wv, global::System.Numerics.Vector.LoadUnsafe(ref below3, (nuint)i)), ref below3, (nuint)i);
+                }
+                for (; i < 10; i++)
+                {
+                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d1, global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d2, global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d3, global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i), gs);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
+                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i) = global::StaticNet.Kernels.MultiplyAdd(d1, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i) = global::StaticNet.Kernels.MultiplyAdd(d2, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i) = global::StaticNet.Kernels.MultiplyAdd(d3, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i));
+                }
+            }
+            for (; s < count; s++)
+            {
+                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 4 + j);
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 10);
+                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 10);
+                biasGradient += d0;
+                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
+                int i = 0;
+                for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
+                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
+                }
+                for (; i < 10; i++)
+                {
+                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
+                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
+                }
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += biasGradient;
+        }
+        for (int i = 0; i < count * 10; i++)
+        {
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, i) *= global::StaticNet.Kernels.ReluDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, i));
+        }
+
+        // Backward, layer 0: gradients of the whole tile.
+        for (int j = 0; j < 10; j++)
+        {
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 40);
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 10 + j);
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 40);
+                float d1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 1) * 10 + j);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 1) * 40);
+                float d2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 2) * 10 + j);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 2) * 40);
+                float d3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 3) * 10 + j);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 3) * 40);
+                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0), dv1 = new global::System.Numerics.Vector<float>(d1), dv2 = new global::System.Numerics.Vector<float>(d2), dv3 = new global::System.Numerics.Vector<float>(d3);
+                int i = 0;
+                for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv1, global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv2, global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv3, global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i), gv);
+                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                }
+                for (; i < 40; i++)
+                {
+                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d1, global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d2, global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d3, global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i), gs);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
+                }
+            }
+            for (; s < count; s++)
+            {
+                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 10 + j);
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 40);
+                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
+                int i = 0;
+                for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
+                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                }
+                for (; i < 40; i++)
+                {
+                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
+                }
             }
         }
         return loss;

@@ -121,6 +121,7 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
     }
 
     /// <summary>Computes the outputs of many samples stored row-major: <paramref name="inputs"/> is [count x InputSize], <paramref name="outputs"/> [count x OutputSize].</summary>
+    /// <remarks>Runs tiles of samples through each layer together, reusing every loaded weight for several samples.</remarks>
     public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
     {
         int count = inputs.Length / InputSize;
@@ -132,13 +133,15 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
         {
             global::StaticNet.ThrowHelper.WrongBatchLength(nameof(outputs), outputs.Length, count * OutputSize);
         }
-        ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
-        ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
-        global::System.Span<float> normalized = stackalloc float[InputSize];
-        for (int row = 0; row < count; row++)
+        global::System.Span<float> normalized = stackalloc float[96];
+        for (int start = 0; start < count; start += 32)
         {
-            global::StaticNet.InputNormalization.Apply<float>(inputs.Slice(row * InputSize, InputSize), _normalization, normalized);
-            Forward(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(normalized), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, row * OutputSize));
+            int tile = global::System.Math.Min(32, count - start);
+            for (int s = 0; s < tile; s++)
+            {
+                global::StaticNet.InputNormalization.Apply<float>(inputs.Slice((start + s) * InputSize, InputSize), _normalization, normalized.Slice(s * InputSize, InputSize));
+            }
+            ForwardTile(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(normalized), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), start * OutputSize), tile);
         }
     }
 
@@ -338,6 +341,252 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
         global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 1) = e1 * scale;
     }
 
+    /// <summary>The forward pass for <paramref name="count"/> (at most 32) samples stored row-major.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void ForwardTile(ref float x, ref float y, int count)
+    {
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        global::System.Span<float> buffer = stackalloc float[2880];
+        ref float a0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
+
+        // Layer 0: dense 3 -> 90, relu, for the whole tile
+        {
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 3);
+                ref float a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 90);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 1) * 3);
+                ref float a0Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 90);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 2) * 3);
+                ref float a0Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 90);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 3) * 3);
+                ref float a0Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 90);
+                for (int j = 0; j < 90; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 3);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
+                    for (; i < 3; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Relu(sum00);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Relu(sum01);
+                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j) = global::StaticNet.Kernels.Relu(sum10);
+                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j + 1) = global::StaticNet.Kernels.Relu(sum11);
+                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j) = global::StaticNet.Kernels.Relu(sum20);
+                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j + 1) = global::StaticNet.Kernels.Relu(sum21);
+                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j) = global::StaticNet.Kernels.Relu(sum30);
+                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j + 1) = global::StaticNet.Kernels.Relu(sum31);
+                }
+            }
+            for (; s < count; s++)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 3);
+                ref float a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 90);
+                for (int j = 0; j < 90; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 3);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
+                    for (; i < 3; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Relu(sum00);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Relu(sum01);
+                }
+            }
+        }
+
+        // Layer 1: dense 90 -> 2, softmax, for the whole tile
+        {
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 90);
+                ref float yRow0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 90);
+                ref float yRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (s + 1) * 2);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 90);
+                ref float yRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (s + 2) * 2);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 90);
+                ref float yRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (s + 3) * 2);
+                for (int j = 0; j < 2; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 90);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 90);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 90 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
+                    for (; i < 90; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = sum00;
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j + 1) = sum01;
+                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow1, j) = sum10;
+                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow1, j + 1) = sum11;
+                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow2, j) = sum20;
+                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow2, j + 1) = sum21;
+                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow3, j) = sum30;
+                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow3, j + 1) = sum31;
+                }
+            }
+            for (; s < count; s++)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 90);
+                ref float yRow0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2);
+                for (int j = 0; j < 2; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 90);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 90);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 90 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
+                    for (; i < 90; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = sum00;
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j + 1) = sum01;
+                }
+            }
+        }
+        for (int s = 0; s < count; s++)
+        {
+            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2);
+            {
+                float max = row;
+                for (int j = 1; j < 2; j++)
+                {
+                    max = global::System.MathF.Max(max, global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j));
+                }
+                float total = 0f;
+                for (int j = 0; j < 2; j++)
+                {
+                    float e = global::System.MathF.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) - max);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) = e;
+                    total += e;
+                }
+                float scale = 1f / total;
+                for (int j = 0; j < 2; j++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) *= scale;
+                }
+            }
+        }
+    }
+
     /// <summary>Adds (+=) the gradient of this sample's cross_entropy loss against <paramref name="target"/> to <paramref name="gradient"/> and returns the loss.</summary>
     /// <remarks>Allocation-free and safe to call from many threads at once (each with its own gradient span).</remarks>
     public float AccumulateGradient(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient)
@@ -380,6 +629,81 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
         global::System.Span<float> normalized = stackalloc float[InputSize];
         global::StaticNet.InputNormalization.Apply<float>(input, _normalization, normalized);
         return Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(normalized), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+    }
+
+    /// <summary>
+    /// Adds (+=) the gradients of many samples' losses to <paramref name="gradient"/> and returns the sum of the losses:
+    /// <paramref name="inputs"/> is [count x InputSize], <paramref name="targets"/> [count x OutputSize], row-major.
+    /// Divide by the count for PyTorch's mean reduction. Tiles of samples share every loaded weight.
+    /// </summary>
+    public float AccumulateGradientBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient)
+    {
+        int count = inputs.Length / InputSize;
+        if (count * InputSize != inputs.Length)
+        {
+            global::StaticNet.ThrowHelper.NotMultipleOfRow(nameof(inputs), inputs.Length, InputSize);
+        }
+        if (targets.Length != count * OutputSize)
+        {
+            global::StaticNet.ThrowHelper.WrongBatchLength(nameof(targets), targets.Length, count * OutputSize);
+        }
+        if (gradient.Length != ParameterCount)
+        {
+            global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
+        }
+        global::System.Span<float> normalized = stackalloc float[96];
+        float loss = 0f;
+        for (int start = 0; start < count; start += 32)
+        {
+            int tile = global::System.Math.Min(32, count - start);
+            for (int s = 0; s < tile; s++)
+            {
+                global::StaticNet.InputNormalization.Apply<float>(inputs.Slice((start + s) * InputSize, InputSize), _normalization, normalized.Slice(s * InputSize, InputSize));
+            }
+            loss += BackpropagateTile(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(normalized), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), start * OutputSize), tile, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+        }
+        return loss;
+    }
+
+    /// <summary>Adds the gradients of many samples' losses against class labels (one-hot targets) and returns the sum of the losses.</summary>
+    public float AccumulateGradientBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradient)
+    {
+        int count = inputs.Length / InputSize;
+        if (count * InputSize != inputs.Length)
+        {
+            global::StaticNet.ThrowHelper.NotMultipleOfRow(nameof(inputs), inputs.Length, InputSize);
+        }
+        if (labels.Length != count)
+        {
+            global::StaticNet.ThrowHelper.WrongBatchLength(nameof(labels), labels.Length, count);
+        }
+        if (gradient.Length != ParameterCount)
+        {
+            global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
+        }
+        global::System.Span<float> normalized = stackalloc float[96];
+        global::System.Span<float> targets = stackalloc float[64];
+        float loss = 0f;
+        for (int start = 0; start < count; start += 32)
+        {
+            int tile = global::System.Math.Min(32, count - start);
+            targets.Clear();
+            for (int s = 0; s < tile; s++)
+            {
+                int label = labels[start + s];
+                if ((uint)label >= OutputSize)
+                {
+                    global::StaticNet.ThrowHelper.LabelOutOfRange(nameof(labels), label, OutputSize);
+                }
+                targets[s * OutputSize + label] = 1f;
+            }
+            for (int s = 0; s < tile; s++)
+            {
+                global::StaticNet.InputNormalization.Apply<float>(inputs.Slice((start + s) * InputSize, InputSize), _normalization, normalized.Slice(s * InputSize, InputSize));
+            }
+            loss += BackpropagateTile(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(normalized), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), tile, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+        }
+        return loss;
     }
 
     /// <summary>Backpropagation for one sample; adds the gradient to <paramref name="g"/> and returns the loss.</summary>
@@ -580,6 +904,461 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
             {
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
             }
+        }
+        return loss;
+    }
+
+    /// <summary>Backpropagation for <paramref name="count"/> (at most 32) samples; adds their gradients to <paramref name="g"/> and returns the sum of their losses.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private float BackpropagateTile(ref float x, ref float t, int count, ref float g)
+    {
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        global::System.Span<float> buffer = global::StaticNet.Scratch<float>.Get(11648, 0);
+        ref float start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
+        ref float z0 = ref start;
+        ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 2880);
+        ref float z1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 5760);
+        ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 5824);
+        ref float deltaA = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 5888);
+        ref float deltaB = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 8768);
+
+        // Forward, layer 0: dense 3 -> 90, relu, keeping z and a of the tile
+        {
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 3);
+                ref float z0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, s * 90);
+                ref float a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 90);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 1) * 3);
+                ref float z0Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, (s + 1) * 90);
+                ref float a0Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 90);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 2) * 3);
+                ref float z0Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, (s + 2) * 90);
+                ref float a0Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 90);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 3) * 3);
+                ref float z0Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, (s + 3) * 90);
+                ref float a0Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 90);
+                for (int j = 0; j < 90; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 3);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
+                    for (; i < 3; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j) = sum00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Relu(sum00);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j + 1) = sum01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Relu(sum01);
+                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row1, j) = sum10;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j) = global::StaticNet.Kernels.Relu(sum10);
+                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row1, j + 1) = sum11;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j + 1) = global::StaticNet.Kernels.Relu(sum11);
+                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row2, j) = sum20;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j) = global::StaticNet.Kernels.Relu(sum20);
+                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row2, j + 1) = sum21;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j + 1) = global::StaticNet.Kernels.Relu(sum21);
+                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row3, j) = sum30;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j) = global::StaticNet.Kernels.Relu(sum30);
+                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row3, j + 1) = sum31;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j + 1) = global::StaticNet.Kernels.Relu(sum31);
+                }
+            }
+            for (; s < count; s++)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 3);
+                ref float z0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, s * 90);
+                ref float a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 90);
+                for (int j = 0; j < 90; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 3);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
+                    for (; i < 3; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j) = sum00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Relu(sum00);
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j + 1) = sum01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Relu(sum01);
+                }
+            }
+        }
+
+        // Forward, layer 1: dense 90 -> 2, softmax, keeping z and a of the tile
+        {
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 90);
+                ref float z1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, s * 2);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 90);
+                ref float z1Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, (s + 1) * 2);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 90);
+                ref float z1Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, (s + 2) * 2);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 90);
+                ref float z1Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, (s + 3) * 2);
+                for (int j = 0; j < 2; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 90);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 90);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 90 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
+                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
+                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
+                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
+                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
+                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
+                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
+                    for (; i < 90; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
+                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
+                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
+                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
+                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
+                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
+                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
+                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j) = sum00;
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j + 1) = sum01;
+                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row1, j) = sum10;
+                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row1, j + 1) = sum11;
+                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row2, j) = sum20;
+                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row2, j + 1) = sum21;
+                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row3, j) = sum30;
+                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row3, j + 1) = sum31;
+                }
+            }
+            for (; s < count; s++)
+            {
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 90);
+                ref float z1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, s * 2);
+                for (int j = 0; j < 2; j += 2)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 90);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 90);
+                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 90 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
+                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
+                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
+                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
+                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
+                    }
+                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
+                    for (; i < 90; i++)
+                    {
+                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
+                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
+                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
+                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
+                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
+                    }
+                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j) = sum00;
+                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j + 1) = sum01;
+                }
+            }
+        }
+        global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z1, count * 2).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a1, count * 2));
+        for (int s = 0; s < count; s++)
+        {
+            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 2);
+            {
+                float max = row;
+                for (int j = 1; j < 2; j++)
+                {
+                    max = global::System.MathF.Max(max, global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j));
+                }
+                float total = 0f;
+                for (int j = 0; j < 2; j++)
+                {
+                    float e = global::System.MathF.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) - max);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) = e;
+                    total += e;
+                }
+                float scale = 1f / total;
+                for (int j = 0; j < 2; j++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) *= scale;
+                }
+            }
+        }
+
+        float loss = 0f;
+        for (int s = 0; s < count; s++)
+        {
+            ref float zRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, s * 2);
+            ref float aRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 2);
+            ref float tRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref t, s * 2);
+            ref float deltaRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 2);
+            float sampleLoss = 0f;
+            // Cross-entropy of softmax(z) against the target distribution t:
+            // loss = sum_j t_j (logsumexp(z) - z_j), dloss/dz_j = softmax(z)_j * sum(t) - t_j.
+            {
+                float max = zRow;
+                for (int j = 1; j < 2; j++)
+                {
+                    max = global::System.MathF.Max(max, global::System.Runtime.CompilerServices.Unsafe.Add(ref zRow, j));
+                }
+                float total = 0f;
+                for (int j = 0; j < 2; j++)
+                {
+                    float e = global::System.MathF.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref zRow, j) - max);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaRow, j) = e;
+                    total += e;
+                }
+                float logSumExp = max + global::System.MathF.Log(total);
+                float targetSum = 0f;
+                for (int j = 0; j < 2; j++)
+                {
+                    sampleLoss += global::System.Runtime.CompilerServices.Unsafe.Add(ref tRow, j) * (logSumExp - global::System.Runtime.CompilerServices.Unsafe.Add(ref zRow, j));
+                    targetSum += global::System.Runtime.CompilerServices.Unsafe.Add(ref tRow, j);
+                }
+                float scale = targetSum / total;
+                for (int j = 0; j < 2; j++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaRow, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaRow, j) * scale - global::System.Runtime.CompilerServices.Unsafe.Add(ref tRow, j);
+                }
+            }
+            loss += sampleLoss;
+        }
+
+        // Backward, layer 1: gradients of the whole tile, and the delta of layer 0.
+        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaB, count * 90).Clear();
+        for (int j = 0; j < 2; j++)
+        {
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 90);
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 90);
+            float biasGradient = 0f;
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 2 + j);
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 90);
+                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 90);
+                float d1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 1) * 2 + j);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 90);
+                ref float below1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 1) * 90);
+                float d2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 2) * 2 + j);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 90);
+                ref float below2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 2) * 90);
+                float d3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 3) * 2 + j);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 90);
+                ref float below3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 3) * 90);
+                biasGradient += d0 + d1 + d2 + d3;
+                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0), dv1 = new global::System.Numerics.Vector<float>(d1), dv2 = new global::System.Numerics.Vector<float>(d2), dv3 = new global::System.Numerics.Vector<float>(d3);
+                int i = 0;
+                for (; i <= 90 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv1, global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv2, global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv3, global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i), gv);
+                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv1, wv, global::System.Numerics.Vector.LoadUnsafe(ref below1, (nuint)i)), ref below1, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv2, wv, global::System.Numerics.Vector.LoadUnsafe(ref below2, (nuint)i)), ref below2, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv3, wv, global::System.Numerics.Vector.LoadUnsafe(ref below3, (nuint)i)), ref below3, (nuint)i);
+                }
+                for (; i < 90; i++)
+                {
+                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d1, global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d2, global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d3, global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i), gs);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
+                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i) = global::StaticNet.Kernels.MultiplyAdd(d1, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i) = global::StaticNet.Kernels.MultiplyAdd(d2, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i) = global::StaticNet.Kernels.MultiplyAdd(d3, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i));
+                }
+            }
+            for (; s < count; s++)
+            {
+                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 2 + j);
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 90);
+                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 90);
+                biasGradient += d0;
+                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
+                int i = 0;
+                for (; i <= 90 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
+                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
+                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
+                }
+                for (; i < 90; i++)
+                {
+                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
+                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
+                }
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += biasGradient;
+        }
+        for (int i = 0; i < count * 90; i++)
+        {
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) *= global::StaticNet.Kernels.ReluDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, i));
+        }
+
+        // Backward, layer 0: gradients of the whole tile.
+        for (int j = 0; j < 90; j++)
+        {
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 3);
+            float biasGradient = 0f;
+            int s = 0;
+            for (; s <= count - 4; s += 4)
+            {
+                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 90 + j);
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 3);
+                float d1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 1) * 90 + j);
+                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 1) * 3);
+                float d2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 2) * 90 + j);
+                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 2) * 3);
+                float d3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 3) * 90 + j);
+                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 3) * 3);
+                biasGradient += d0 + d1 + d2 + d3;
+                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0), dv1 = new global::System.Numerics.Vector<float>(d1), dv2 = new global::System.Numerics.Vector<float>(d2), dv3 = new global::System.Numerics.Vector<float>(d3);
+                int i = 0;
+                for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv1, global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv2, global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i), gv);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv3, global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i), gv);
+                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                }
+                for (; i < 3; i++)
+                {
+                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d1, global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d2, global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i), gs);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d3, global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i), gs);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
+                }
+            }
+            for (; s < count; s++)
+            {
+                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 90 + j);
+                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 3);
+                biasGradient += d0;
+                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
+                int i = 0;
+                for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
+                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
+                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                }
+                for (; i < 3; i++)
+                {
+                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
+                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
+                }
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) += biasGradient;
         }
         return loss;
     }

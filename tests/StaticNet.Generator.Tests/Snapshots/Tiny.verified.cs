@@ -99,6 +99,7 @@ public sealed partial class XorNet : global::StaticNet.INetwork<float>
     }
 
     /// <summary>Computes the outputs of many samples stored row-major: <paramref name="inputs"/> is [count x InputSize], <paramref name="outputs"/> [count x OutputSize].</summary>
+    /// <remarks>Runs the samples one by one through the unrolled forward pass, which beats tiling for a network this small.</remarks>
     public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
     {
         int count = inputs.Length / InputSize;
@@ -110,11 +111,9 @@ public sealed partial class XorNet : global::StaticNet.INetwork<float>
         {
             global::StaticNet.ThrowHelper.WrongBatchLength(nameof(outputs), outputs.Length, count * OutputSize);
         }
-        ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
-        ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
         for (int row = 0; row < count; row++)
         {
-            Forward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, row * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, row * OutputSize));
+            Forward(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(row * InputSize, InputSize)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), row * OutputSize));
         }
     }
 
@@ -198,6 +197,58 @@ public sealed partial class XorNet : global::StaticNet.INetwork<float>
         global::System.Span<float> target = stackalloc float[OutputSize];
         target[0] = label;
         return Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+    }
+
+    /// <summary>
+    /// Adds (+=) the gradients of many samples' losses to <paramref name="gradient"/> and returns the sum of the losses:
+    /// <paramref name="inputs"/> is [count x InputSize], <paramref name="targets"/> [count x OutputSize], row-major.
+    /// Divide by the count for PyTorch's mean reduction.
+    /// </summary>
+    public float AccumulateGradientBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient)
+    {
+        int count = inputs.Length / InputSize;
+        if (count * InputSize != inputs.Length)
+        {
+            global::StaticNet.ThrowHelper.NotMultipleOfRow(nameof(inputs), inputs.Length, InputSize);
+        }
+        if (targets.Length != count * OutputSize)
+        {
+            global::StaticNet.ThrowHelper.WrongBatchLength(nameof(targets), targets.Length, count * OutputSize);
+        }
+        if (gradient.Length != ParameterCount)
+        {
+            global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
+        }
+        float loss = 0f;
+        for (int row = 0; row < count; row++)
+        {
+            loss += Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(row * InputSize, InputSize)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), row * OutputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+        }
+        return loss;
+    }
+
+    /// <summary>Adds the gradients of many samples' losses against class labels (0 or 1, the single output's target) and returns the sum of the losses.</summary>
+    public float AccumulateGradientBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradient)
+    {
+        int count = inputs.Length / InputSize;
+        if (count * InputSize != inputs.Length)
+        {
+            global::StaticNet.ThrowHelper.NotMultipleOfRow(nameof(inputs), inputs.Length, InputSize);
+        }
+        if (labels.Length != count)
+        {
+            global::StaticNet.ThrowHelper.WrongBatchLength(nameof(labels), labels.Length, count);
+        }
+        if (gradient.Length != ParameterCount)
+        {
+            global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
+        }
+        float loss = 0f;
+        for (int row = 0; row < count; row++)
+        {
+            loss += AccumulateGradient(inputs.Slice(row * InputSize, InputSize), labels[row], gradient);
+        }
+        return loss;
     }
 
     /// <summary>Backpropagation for one sample; adds the gradient to <paramref name="g"/> and returns the loss.</summary>
