@@ -61,7 +61,7 @@ internal sealed class OnnxImportException : Exception
 internal static class OnnxImporter
 {
     public const string SupportedOperators =
-        "Gemm, MatMul (with an Add of the bias), Relu, Sigmoid, Tanh, LeakyRelu, Elu, Softmax (last axis), Softplus, Gelu, Identity, Constant, " +
+        "Gemm, MatMul (with an Add of the bias), Flatten (before the first layer), Relu, Sigmoid, Tanh, LeakyRelu, Elu, Softmax (last axis), Softplus, Gelu, Identity, Constant, " +
         "and the patterns that torch exports for GELU (Div by √2, Erf, Add 1, Mul, Mul 0.5) and SiLU (Sigmoid, Mul)";
 
     public static SpecResult Import(SpecResult spec, ImmutableArray<BinaryFile> files, CancellationToken cancellationToken)
@@ -204,6 +204,19 @@ internal static class OnnxImporter
                     i++;
                     break;
 
+                case "Flatten":
+                    // nn.Flatten() in front of the first Linear: [batch, d1, d2, ...] becomes [batch, d1 * d2 * ...].
+                    RequireChain(node, 0, current, uses, 1);
+                    if (layers.Count > 0 || (node.Attribute("axis")?.I ?? 1) != 1)
+                    {
+                        throw Graph(node, "is supported only with axis=1 before the first layer, where it flattens each sample");
+                    }
+                    width = FlattenedWidth(input);
+                    rank = 2;
+                    current = Output(node);
+                    i++;
+                    break;
+
                 case "Gemm":
                 case "MatMul":
                     if (layers.Count > 0 && layers[layers.Count - 1].Activation == ActivationKind.Softmax)
@@ -325,6 +338,29 @@ internal static class OnnxImporter
         }
         (PrecisionKind precision, string source) = Precision(input, layers[0]);
         return Build(precision, source, layers);
+    }
+
+    private static int? FlattenedWidth(OnnxValueInfo input)
+    {
+        if (input.Shape is not { Count: >= 2 } shape)
+        {
+            return null;
+        }
+        long width = 1;
+        for (int d = 1; d < shape.Count; d++)
+        {
+            if (shape[d] is not long dimension)
+            {
+                return null;
+            }
+            width *= dimension;
+            if (dimension < 1 || width > SpecVocabulary.MaxWidth)
+            {
+                throw new OnnxImportException(DiagnosticDescriptors.UnsupportedOnnxGraph,
+                    $"input '{input.Name}' of shape [{string.Join(", ", shape.Select(x => x?.ToString(CultureInfo.InvariantCulture) ?? "?"))}] flattens to more than {SpecVocabulary.MaxWidth} features or has an empty dimension");
+            }
+        }
+        return (int)width;
     }
 
     private static (PrecisionKind Precision, string Source) Precision(OnnxValueInfo input, PendingLayer first)

@@ -158,6 +158,21 @@ public sealed class OnnxImportGeneratorTests
         Assert.Contains("Activation.Softmax", SingleSource(Run(OnnxSpec, builder.Build())));
     }
 
+    [Fact]
+    public void The_opset_20_Gelu_operator_and_a_leading_Flatten_are_imported()
+    {
+        byte[] onnx = new OnnxBuilder(20)
+            .Input("input", 4).Output("output")
+            .Initializer("0.weight", new long[] { 3, 4 }, W0)
+            .Node("Flatten", "/f/Flatten", new[] { "input" }, new[] { "flat" }, Attr.Int("axis", 1))
+            .Node("Gemm", "/0/Gemm", new[] { "flat", "0.weight" }, new[] { "h" }, Attr.Int("transB", 1))
+            .Node("Gelu", "/1/Gelu", new[] { "h" }, new[] { "output" }, Attr.String("approximate", "none"))
+            .Build();
+        string source = SingleSource(Run(OnnxSpec, onnx));
+        Assert.Contains("Activation.Gelu", source);
+        Assert.Contains("InputSize = 4", source);
+    }
+
     [Theory]
     [InlineData("float", true)]
     [InlineData("double", false)]
@@ -254,6 +269,7 @@ public sealed class OnnxImportGeneratorTests
         { "softmax axis", "node '/3/Softmax' (Softmax) normalizes over axis 0 of a rank-2 tensor" },
         { "two inputs", "the graph has 2 inputs ('input', 'mask')" },
         { "lone mul", "node '/x/Mul' (Mul) is not part of the GELU or SiLU pattern" },
+        { "flatten after a layer", "node '/x/Flatten' (Flatten) is supported only with axis=1 before the first layer" },
     };
 
     [Theory]
@@ -278,6 +294,7 @@ public sealed class OnnxImportGeneratorTests
                 .Node("Softmax", "/3/Softmax", new[] { "h" }, new[] { "output" }, Attr.Int("axis", 0)),
             "two inputs" => TorchMlp().Input("mask", 4),
             "lone mul" => Chain(b => b.Constant("two", 2).Node("Mul", "/x/Mul", new[] { "h0", "two" }, new[] { "output" })),
+            "flatten after a layer" => Chain(b => b.Node("Flatten", "/x/Flatten", new[] { "h0" }, new[] { "output" }, Attr.Int("axis", 1))),
             _ => throw new ArgumentOutOfRangeException(nameof(what)),
         };
         Diagnostic diagnostic = Single(Run(OnnxSpec, builder.Build()), "SN0024");

@@ -39,6 +39,7 @@ public sealed class OnnxImportTests
         "OnnxNoBias" => OnnxNoBias.Pretrained(),
         "OnnxOpset13" => OnnxOpset13.Pretrained(),
         "OnnxMatMulAdd" => OnnxMatMulAdd.Pretrained(),
+        "OnnxFlatten" => OnnxFlatten.Pretrained(),
         _ => null,
     };
 
@@ -107,6 +108,7 @@ public sealed class OnnxImportTests
         Assert.Equal(new[] { Activation.Sigmoid, Activation.Gelu, Activation.Identity }, OnnxNoBias.Description.Layers.Select(l => l.Activation));
         Assert.Equal(new[] { Activation.Silu, Activation.Identity }, OnnxMatMulAdd.Description.Layers.Select(l => l.Activation));
         Assert.Equal(0.01, OnnxOpset13.Description.Layers[1].Alpha);
+        Assert.Equal(12, OnnxFlatten.InputSize);   // nn.Flatten of a 1x3x4 sample
     }
 
     [Fact]

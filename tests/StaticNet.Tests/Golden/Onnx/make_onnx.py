@@ -25,32 +25,36 @@ SAMPLES = 6
 
 
 def networks():
-    """(class name, onnx file, opset, dtype, module, input rank, extra spec fields)."""
+    """(class name, onnx file, opset, dtype, module, example input shape, extra spec fields)."""
     torch.manual_seed(1)
     yield ("OnnxIris", "iris_relu_softmax.onnx", 17, torch.float32,
-           nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 3), nn.Softmax(dim=-1)), 2,
+           nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 3), nn.Softmax(dim=-1)), (1, 4),
            {"labels": ["setosa", "versicolor", "virginica"]})
     torch.manual_seed(2)
     yield ("OnnxTanhSigmoid", "tanh_sigmoid.onnx", 17, torch.float32,
-           nn.Sequential(nn.Linear(5, 8), nn.Tanh(), nn.Linear(8, 6), nn.Tanh(), nn.Linear(6, 1), nn.Sigmoid()), 2, {})
+           nn.Sequential(nn.Linear(5, 8), nn.Tanh(), nn.Linear(8, 6), nn.Tanh(), nn.Linear(6, 1), nn.Sigmoid()), (1, 5), {})
     torch.manual_seed(3)
     yield ("OnnxMixed", "mixed_activations.onnx", 17, torch.float32,
            nn.Sequential(nn.Linear(6, 10), nn.LeakyReLU(0.2), nn.Linear(10, 9), nn.ELU(0.5),
                          nn.Linear(9, 8), nn.GELU(), nn.Linear(8, 7), nn.SiLU(),
-                         nn.Linear(7, 5), nn.Softplus(), nn.Linear(5, 4)), 2, {"loss": "mse"})
+                         nn.Linear(7, 5), nn.Softplus(), nn.Linear(5, 4)), (1, 6), {"loss": "mse"})
     torch.manual_seed(4)
     yield ("OnnxDouble", "double_relu_tanh.onnx", 17, torch.float64,
-           nn.Sequential(nn.Linear(3, 12), nn.ReLU(), nn.Linear(12, 7), nn.Tanh(), nn.Linear(7, 4), nn.Softmax(dim=1)), 2, {})
+           nn.Sequential(nn.Linear(3, 12), nn.ReLU(), nn.Linear(12, 7), nn.Tanh(), nn.Linear(7, 4), nn.Softmax(dim=1)), (1, 3), {})
     torch.manual_seed(5)
     yield ("OnnxNoBias", "no_bias.onnx", 17, torch.float32,
-           nn.Sequential(nn.Linear(4, 6, bias=False), nn.Sigmoid(), nn.Linear(6, 6), nn.GELU(), nn.Linear(6, 2, bias=False)), 2, {})
+           nn.Sequential(nn.Linear(4, 6, bias=False), nn.Sigmoid(), nn.Linear(6, 6), nn.GELU(), nn.Linear(6, 2, bias=False)), (1, 4), {})
     torch.manual_seed(6)
     yield ("OnnxOpset13", "opset13_elu_softmax.onnx", 13, torch.float32,
-           nn.Sequential(nn.Linear(5, 7), nn.ELU(), nn.Linear(7, 6), nn.LeakyReLU(), nn.Linear(6, 3), nn.Softmax(dim=1)), 2, {})
+           nn.Sequential(nn.Linear(5, 7), nn.ELU(), nn.Linear(7, 6), nn.LeakyReLU(), nn.Linear(6, 3), nn.Softmax(dim=1)), (1, 5), {})
     torch.manual_seed(7)
     # A rank-3 input makes torch export each Linear as MatMul + Add, with the weight transposed.
     yield ("OnnxMatMulAdd", "matmul_add.onnx", 17, torch.float32,
-           nn.Sequential(nn.Linear(4, 5), nn.SiLU(), nn.Linear(5, 3)), 3, {})
+           nn.Sequential(nn.Linear(4, 5), nn.SiLU(), nn.Linear(5, 3)), (1, 2, 4), {})
+    torch.manual_seed(8)
+    # nn.Flatten in front of the first Linear: the network's inputs are the flattened 1x3x4 sample.
+    yield ("OnnxFlatten", "flatten_relu.onnx", 17, torch.float32,
+           nn.Sequential(nn.Flatten(), nn.Linear(12, 6), nn.ReLU(), nn.Linear(6, 3)), (1, 1, 3, 4), {})
 
 
 def canonical(module):
@@ -66,10 +70,10 @@ def canonical(module):
 
 def main():
     golden = []
-    for name, file_name, opset, dtype, module, rank, extra in networks():
+    for name, file_name, opset, dtype, module, shape, extra in networks():
         module = module.to(dtype).eval()
-        inputs_width = module[0].in_features
-        example = torch.zeros((1, inputs_width) if rank == 2 else (1, 2, inputs_width), dtype=dtype)
+        inputs_width = next(layer for layer in module if isinstance(layer, nn.Linear)).in_features
+        example = torch.zeros(shape, dtype=dtype)
         torch.onnx.export(module, example, os.path.join(SPEC_DIR, file_name), opset_version=opset,
                           input_names=["input"], output_names=["output"],
                           dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
