@@ -255,6 +255,10 @@ internal static class OnnxImporter
                     RequireChain(node, 0, current, uses, 1);
                     bool leaky = node.OpType == "LeakyRelu";
                     double alpha = node.Attribute("alpha") is { } alphaAttribute ? FloatAttribute(alphaAttribute) : leaky ? 0.01 : 1.0;
+                    if (double.IsNaN(alpha) || double.IsInfinity(alpha))
+                    {
+                        throw Graph(node, $"has alpha {alpha.ToString(CultureInfo.InvariantCulture)}; alpha must be a finite number");
+                    }
                     SetActivation(ref open, layers, node, leaky ? ActivationKind.LeakyRelu : ActivationKind.Elu, alpha);
                     current = Output(node);
                     i++;

@@ -422,7 +422,7 @@ internal static class OnnxReader
         long count = 1;
         foreach (long dim in tensor.Dims)
         {
-            if (dim < 0 || (count *= dim) > MaxElements)
+            if (dim < 0 || dim > MaxElements || (count *= dim) > MaxElements)
             {
                 throw new OnnxFormatException($"{name} has an invalid or too large shape {tensor.ShapeText}");
             }

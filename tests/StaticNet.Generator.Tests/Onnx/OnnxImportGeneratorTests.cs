@@ -352,6 +352,60 @@ public sealed class OnnxImportGeneratorTests
         Assert.Contains(IncrementalStepRunReason.Modified, onnxStep);    // the imported one has new weights
     }
 
+    [Fact]
+    public void Corrupted_files_never_crash_the_generator()
+    {
+        byte[] valid = new OnnxBuilder()
+            .Input("input", 4).Output("output")
+            .Initializer("0.weight", new long[] { 3, 4 }, W0).Initializer("0.bias", new long[] { 3 }, B0, raw: false)
+            .Node("Gemm", "/0/Gemm", new[] { "input", "0.weight", "0.bias" }, new[] { "h" }, Attr.Int("transB", 1))
+            .Constant("sqrt2", Math.Sqrt(2))
+            .Node("Div", "/1/Div", new[] { "h", "sqrt2" }, new[] { "d" })
+            .Node("Erf", "/1/Erf", new[] { "d" }, new[] { "e" })
+            .Constant("one", 1)
+            .Node("Add", "/1/Add", new[] { "e", "one" }, new[] { "p" })
+            .Node("Mul", "/1/Mul", new[] { "h", "p" }, new[] { "q" })
+            .Constant("half", 0.5)
+            .Node("Mul", "/1/Mul_1", new[] { "q", "half" }, new[] { "output" })
+            .Build();
+        Assert.Contains("Activation.Gelu", SingleSource(Run(OnnxSpec, valid)));
+
+        var random = new Random(20261128);
+        var outcomes = new HashSet<string>();
+        for (int round = 0; round < 300; round++)
+        {
+            byte[] bytes = (byte[])valid.Clone();
+            int edits = 1 + random.Next(4);
+            for (int e = 0; e < edits; e++)
+            {
+                switch (random.Next(3))
+                {
+                    case 0:
+                        bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+                        break;
+                    case 1:
+                        bytes[random.Next(bytes.Length)] ^= (byte)(1 << random.Next(8));
+                        break;
+                    default:
+                        bytes = bytes.Take(random.Next(bytes.Length)).ToArray();
+                        break;
+                }
+                if (bytes.Length == 0)
+                {
+                    break;
+                }
+            }
+            GeneratorRunResult result = Run(OnnxSpec, bytes);   // asserts no exception, CS8785, AD0001 or SN0999
+            Assert.True(result.GeneratedSources.Length == 1 || result.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error));
+            outcomes.UnionWith(result.Diagnostics.Select(d => d.Id));
+            if (result.GeneratedSources.Length == 1)
+            {
+                outcomes.Add("generated");
+            }
+        }
+        Assert.Contains("SN0022", outcomes);
+    }
+
     /// <summary>The torch MLP with one initializer replaced (same name, other shape or values).</summary>
     private static OnnxBuilder ReplaceInitializer(string name, long[] dims, double[]? values = null)
     {
