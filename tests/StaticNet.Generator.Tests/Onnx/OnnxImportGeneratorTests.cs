@@ -176,7 +176,7 @@ public sealed class OnnxImportGeneratorTests
     [Theory]
     [InlineData("float", true)]
     [InlineData("double", false)]
-    public void Precision_is_derived_and_may_only_be_given_when_it_matches(string precision, bool matches)
+    public void SN0025_precision_is_derived_and_may_only_be_given_when_it_matches(string precision, bool matches)
     {
         string spec = "{\n  \"name\": \"Net\",\n  \"precision\": \"" + precision + "\",\n  \"onnx\": \"net.onnx\"\n}";
         GeneratorRunResult result = Run(spec, TorchMlp().Build());
@@ -192,7 +192,7 @@ public sealed class OnnxImportGeneratorTests
     }
 
     [Fact]
-    public void Layers_inputs_and_weights_cannot_be_given_with_onnx()
+    public void SN0020_layers_inputs_and_weights_cannot_be_given_with_onnx()
     {
         string spec = "{\n  \"name\": \"Net\",\n  \"onnx\": \"net.onnx\",\n  \"inputs\": 4,\n  \"layers\": [ { \"units\": 2 } ],\n  \"weights\": \"w.safetensors\"\n}";
         GeneratorRunResult result = Run(spec, TorchMlp().Build());
@@ -206,7 +206,7 @@ public sealed class OnnxImportGeneratorTests
     }
 
     [Fact]
-    public void A_missing_file_is_SN0021_at_the_onnx_value()
+    public void SN0021_a_missing_onnx_file_is_reported_at_the_onnx_value()
     {
         Diagnostic diagnostic = Single(Run(Spec(OnnxSpec), Binary(TorchMlp().Build(), "other.onnx")), "SN0021");
         AssertAt(diagnostic, OnnxSpec, "\"net.onnx\"");
@@ -238,7 +238,7 @@ public sealed class OnnxImportGeneratorTests
 
     [Theory]
     [MemberData(nameof(UnreadableFiles))]
-    public void An_unreadable_file_is_SN0022(string what, byte[] bytes, string expected)
+    public void SN0022_an_unreadable_onnx_file(string what, byte[] bytes, string expected)
     {
         Diagnostic diagnostic = Single(Run(OnnxSpec, bytes), "SN0022");
         AssertAt(diagnostic, OnnxSpec, "\"net.onnx\"");
@@ -247,7 +247,7 @@ public sealed class OnnxImportGeneratorTests
     }
 
     [Fact]
-    public void An_unsupported_operator_is_SN0023_naming_the_node_and_the_operator()
+    public void SN0023_an_unsupported_operator_names_the_node_and_the_operator()
     {
         byte[] onnx = TorchMlp()
             .Node("Conv", "Conv_3", new[] { "output", "0.weight" }, new[] { "z" })
@@ -274,7 +274,7 @@ public sealed class OnnxImportGeneratorTests
 
     [Theory]
     [MemberData(nameof(UnsupportedGraphs))]
-    public void A_graph_StaticNet_cannot_import_is_SN0024_naming_the_node(string what, string expected)
+    public void SN0024_a_graph_StaticNet_cannot_import_names_the_node(string what, string expected)
     {
         OnnxBuilder builder = what switch
         {
