@@ -281,7 +281,7 @@ public sealed class OnnxImportGeneratorTests
             "softmax before a layer" => TorchMlp()
                 .Initializer("4.weight", new long[] { 1, 2 }, new double[] { 1, 1 })
                 .Node("Gemm", "/4/Gemm", new[] { "output", "4.weight" }, new[] { "z" }, Attr.Int("transB", 1)),
-            "transA" => Replace(TorchMlp(), "/0/Gemm", Attr.Int("transA", 1)),
+            "transA" => SingleGemm("/0/Gemm", Attr.Int("transA", 1)),
             "two activations" => Chain(b => b.Node("Relu", "/x/Relu", new[] { "h0" }, new[] { "r" }).Node("Tanh", "/x/Tanh", new[] { "r" }, new[] { "output" })),
             "gelu tanh" => Chain(b => b.Node("Gelu", "/x/Gelu", new[] { "h0" }, new[] { "output" }, Attr.String("approximate", "tanh"))),
             "branch" => TorchMlp().Node("Sigmoid", "/x/Sigmoid", new[] { "h0" }, new[] { "unused" }),
@@ -432,8 +432,8 @@ public sealed class OnnxImportGeneratorTests
             .Node("Softmax", "/3/Softmax", new[] { "h1" }, new[] { "output" }, Attr.Int("axis", -1));
     }
 
-    /// <summary>The torch MLP's first Gemm with an extra attribute.</summary>
-    private static OnnxBuilder Replace(OnnxBuilder _, string node, Attr extra) => new OnnxBuilder()
+    /// <summary>One Gemm layer with an extra attribute.</summary>
+    private static OnnxBuilder SingleGemm(string node, Attr extra) => new OnnxBuilder()
         .Input("input", 4).Output("output")
         .Initializer("0.weight", new long[] { 3, 4 }, W0).Initializer("0.bias", new long[] { 3 }, B0)
         .Node("Gemm", node, new[] { "input", "0.weight", "0.bias" }, new[] { "output" }, Attr.Int("transB", 1), extra);
