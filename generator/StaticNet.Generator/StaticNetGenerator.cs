@@ -25,6 +25,9 @@ public sealed class StaticNetGenerator : IIncrementalGenerator
         /// <summary>Spec text to model and diagnostics.</summary>
         public const string Parse = nameof(Parse);
 
+        /// <summary>A spec's ONNX file resolved, read and turned into its topology and baked weights.</summary>
+        public const string Onnx = nameof(Onnx);
+
         /// <summary>A spec's weight file resolved, validated and baked into its model.</summary>
         public const string Weights = nameof(Weights);
 
@@ -57,7 +60,13 @@ public sealed class StaticNetGenerator : IIncrementalGenerator
             .Select(static (file, _) => file!)
             .Collect();
 
-        IncrementalValuesProvider<SpecResult> specs = parsed
+        // Specs without "onnx" pass through unchanged (equal), so they stay cached when an ONNX file changes.
+        IncrementalValuesProvider<SpecResult> imported = parsed
+            .Combine(weightFiles)
+            .Select(static (pair, cancellationToken) => ImportSafely(pair.Left, pair.Right, cancellationToken))
+            .WithTrackingName(Steps.Onnx);
+
+        IncrementalValuesProvider<SpecResult> specs = imported
             .Combine(weightFiles)
             .Select(static (pair, _) => WeightBaker.Bake(pair.Left, pair.Right))
             .WithTrackingName(Steps.Weights);
@@ -118,6 +127,21 @@ public sealed class StaticNetGenerator : IIncrementalGenerator
             var error = new DiagnosticInfo(DiagnosticDescriptors.InternalError, file.Path, default, default,
                 new EquatableArray<string>(new[] { exception.GetType().Name + ": " + exception.Message }));
             return new SpecResult(null, new EquatableArray<DiagnosticInfo>(new[] { error }), file.Path, default, default);
+        }
+    }
+
+    private static SpecResult ImportSafely(SpecResult spec, ImmutableArray<BinaryFile> files, System.Threading.CancellationToken cancellationToken)
+    {
+        try
+        {
+            return OnnxImporter.Import(spec, files, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            OnnxReference reference = spec.Onnx!;
+            var error = new DiagnosticInfo(DiagnosticDescriptors.InternalError, spec.FilePath, reference.Span, reference.LineSpan,
+                new EquatableArray<string>(new[] { exception.GetType().Name + ": " + exception.Message }));
+            return spec with { Network = null, Onnx = null, Diagnostics = new EquatableArray<DiagnosticInfo>(spec.Diagnostics.Concat(new[] { error })) };
         }
     }
 

@@ -64,6 +64,24 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidWeights = Error(
         "SN0019", "Weight file does not fit", "Weight file '{0}' cannot be baked into {1}: {2}");
 
+    public static readonly DiagnosticDescriptor OnnxConflict = Error(
+        "SN0020", "Field not allowed with onnx", "'{0}' cannot be given together with 'onnx': {1}");
+
+    public static readonly DiagnosticDescriptor OnnxNotFound = Error(
+        "SN0021", "ONNX file not found", "ONNX file '{0}' is not among the project's AdditionalFiles (looked for '{1}'); ONNX files next to specs are included by StaticNet.targets");
+
+    public static readonly DiagnosticDescriptor InvalidOnnx = Error(
+        "SN0022", "Invalid ONNX file", "ONNX file '{0}' cannot be read: {1}");
+
+    public static readonly DiagnosticDescriptor UnsupportedOnnxOperator = Error(
+        "SN0023", "Unsupported ONNX operator", "ONNX file '{0}': node '{1}' uses operator {2}, which StaticNet cannot import; supported: {3}");
+
+    public static readonly DiagnosticDescriptor UnsupportedOnnxGraph = Error(
+        "SN0024", "ONNX graph cannot be imported", "ONNX file '{0}' cannot be imported: {1}");
+
+    public static readonly DiagnosticDescriptor OnnxPrecisionMismatch = Error(
+        "SN0025", "Precision differs from the ONNX graph", "'precision' is '{0}', but the ONNX graph is {1} ({2}); leave 'precision' out to take the graph's");
+
     public static readonly DiagnosticDescriptor InferenceOnly = new(
         "SN0100", "Inference-only network",
         "Network '{0}' uses the 'step' activation, whose gradient is zero almost everywhere: no AccumulateGradient is generated and it cannot be trained",

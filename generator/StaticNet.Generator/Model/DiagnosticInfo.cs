@@ -30,6 +30,9 @@ internal sealed record SpecResult(NetworkModel? Network, EquatableArray<Diagnost
 {
     /// <summary>Where the spec names a weight file to bake in, or null.</summary>
     public WeightsReference? Weights { get; init; }
+
+    /// <summary>Where the spec names an ONNX file to import its topology and weights from, or null.</summary>
+    public OnnxReference? Onnx { get; init; }
 }
 
 /// <summary>A spec's <c>weights</c> field: the file it names (resolved against the spec's folder) and where it says so.</summary>

@@ -22,16 +22,25 @@ internal sealed class SpecParser
     private readonly string _path;
     private readonly SourceText _text;
     private readonly List<DiagnosticInfo> _diagnostics = new();
+    private readonly ImportedNetwork? _imported;
 
-    private SpecParser(string path, SourceText text)
+    private SpecParser(string path, SourceText text, ImportedNetwork? imported)
     {
         _path = path;
         _text = text;
+        _imported = imported;
     }
 
-    public static SpecResult Parse(string path, SourceText text, string? defaultNamespace, CancellationToken cancellationToken)
+    public static SpecResult Parse(string path, SourceText text, string? defaultNamespace, CancellationToken cancellationToken) =>
+        Parse(path, text, defaultNamespace, null, cancellationToken);
+
+    /// <summary>
+    /// Parses a spec; for a spec with <c>onnx</c>, <paramref name="imported"/> is the topology that
+    /// <see cref="OnnxImporter"/> derived from the graph (null on the first pass, which only records the reference).
+    /// </summary>
+    public static SpecResult Parse(string path, SourceText text, string? defaultNamespace, ImportedNetwork? imported, CancellationToken cancellationToken)
     {
-        var parser = new SpecParser(path, text);
+        var parser = new SpecParser(path, text, imported);
         JsonNode root;
         try
         {
@@ -96,7 +105,19 @@ internal sealed class SpecParser
             }
         }
 
-        int? inputs = ReadSize(fields, "inputs", required: true, spec);
+        fields.TryGetValue("onnx", out JsonProperty? onnxField);
+        if (onnxField is not null)
+        {
+            ReportOnnxConflicts(fields);
+            if (_imported is not null && precisionField is not null && precision != _imported.Precision && ReportsNothingAt(precisionField.Value.Span))
+            {
+                Report(DiagnosticDescriptors.OnnxPrecisionMismatch, precisionField.Value.Span, SpecVocabulary.Precisions[(int)precision],
+                    SpecVocabulary.Precisions[(int)_imported.Precision], _imported.PrecisionSource);
+            }
+            precision = _imported?.Precision ?? precision;
+        }
+
+        int? inputs = onnxField is null ? ReadSize(fields, "inputs", required: true, spec) : _imported?.InputSize;
 
         List<string>? inputNames = null;
         if (fields.TryGetValue("inputNames", out JsonProperty? inputNamesField))
@@ -109,7 +130,7 @@ internal sealed class SpecParser
             }
         }
 
-        List<LayerModel>? layers = ReadLayers(fields, spec, inputs);
+        List<LayerModel>? layers = onnxField is null ? ReadLayers(fields, spec, inputs) : _imported?.Layers;
 
         List<string>? labels = null;
         List<string>? labelMembers = null;
@@ -152,6 +173,24 @@ internal sealed class SpecParser
             }
         }
 
+        string? onnxPath = onnxField is not null ? ReadString(onnxField) : null;
+        if (onnxPath is not null && (onnxPath.Length == 0 || onnxPath.IndexOfAny(Path.GetInvalidPathChars()) >= 0))
+        {
+            Report(DiagnosticDescriptors.WrongType, onnxField!.Value.Span, "onnx", "a path to an .onnx file, relative to the spec", $"\"{onnxPath}\"");
+            onnxPath = null;
+        }
+        if (onnxField is not null && _imported is null)
+        {
+            // First pass: the topology is in the ONNX file. OnnxImporter reads it and parses the spec again.
+            bool failed = onnxPath is null || className is null || _diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error);
+            string folder = Path.GetDirectoryName(_path) ?? "";
+            return Result(null, fields.TryGetValue("name", out JsonProperty? specName) ? specName.Value.Span : default) with
+            {
+                Onnx = failed ? null : new OnnxReference(onnxPath!, Path.GetFullPath(Path.Combine(folder, onnxPath!)), onnxField.Value.Span,
+                    _text.Lines.GetLinePositionSpan(onnxField.Value.Span), _text.ToString(), defaultNamespace),
+            };
+        }
+
         if (_diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error)
             || className is null || inputs is null || layers is null || loss is null)
         {
@@ -173,6 +212,10 @@ internal sealed class SpecParser
             WeightsFile = weights?.RelativePath,
             Normalization = new EquatableArray<string>(normalization ?? new List<string>()),
         };
+        if (_imported is not null)
+        {
+            model = model with { WeightsFile = onnxPath, Pretrained = new EquatableArray<double>(_imported.Parameters) };
+        }
 
         if (!model.IsTrainable)
         {
@@ -181,6 +224,25 @@ internal sealed class SpecParser
 
         return Result(model, fields["name"].Value.Span) with { Weights = weights };
     }
+
+    /// <summary>With "onnx", the graph gives the inputs, the layers and the weights: the spec may not.</summary>
+    private void ReportOnnxConflicts(Dictionary<string, JsonProperty> fields)
+    {
+        foreach ((string field, string reason) in new[]
+        {
+            ("inputs", "the input width is derived from the ONNX graph"),
+            ("layers", "the layers are derived from the ONNX graph"),
+            ("weights", "the weights come from the ONNX graph's initializers"),
+        })
+        {
+            if (fields.TryGetValue(field, out JsonProperty? property))
+            {
+                Report(DiagnosticDescriptors.OnnxConflict, property.NameSpan, field, reason);
+            }
+        }
+    }
+
+    private bool ReportsNothingAt(TextSpan span) => !_diagnostics.Any(d => d.Span == span);
 
     private List<LayerModel>? ReadLayers(Dictionary<string, JsonProperty> fields, JsonObject spec, int? inputs)
     {

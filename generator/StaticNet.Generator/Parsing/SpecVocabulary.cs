@@ -12,7 +12,7 @@ internal static class SpecVocabulary
     public const long MaxParameters = 1L << 28;
 
     public static readonly string[] RootFields =
-        { "$schema", "name", "namespace", "precision", "inputs", "inputNames", "layers", "labels", "loss", "weights", "normalize" };
+        { "$schema", "name", "namespace", "precision", "inputs", "inputNames", "layers", "labels", "loss", "weights", "normalize", "onnx" };
 
     public static readonly string[] NormalizationKinds = { "none", "standard", "min_max" };
 
