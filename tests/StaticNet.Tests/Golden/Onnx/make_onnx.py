@@ -91,7 +91,7 @@ def main():
             "inputs": x.tolist(),
             "outputs": y.tolist(),
         })
-        spec = {"name": name, "onnx": file_name}
+        spec = {"$schema": "../../../../src/StaticNet/schema/staticnet.schema.json", "name": name, "onnx": file_name}
         spec.update(extra)
         with open(os.path.join(SPEC_DIR, name + ".staticnet.json"), "w") as f:
             f.write("// Written by tests/StaticNet.Tests/Golden/Onnx/make_onnx.py: the network comes from the ONNX file.\n")
