@@ -4,7 +4,7 @@ using System.Numerics;
 using StaticNet.Tests.Numerics;
 using Xunit;
 
-namespace StaticNet.Tests.Dynamic;
+namespace StaticNet.Tests;
 
 /// <summary>
 /// <see cref="DynamicNetwork{T}"/> against every network generated into this assembly: same initialization,
