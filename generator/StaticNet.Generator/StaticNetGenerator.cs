@@ -25,6 +25,9 @@ public sealed class StaticNetGenerator : IIncrementalGenerator
         /// <summary>Spec text to model and diagnostics.</summary>
         public const string Parse = nameof(Parse);
 
+        /// <summary>A spec's weight file resolved, validated and baked into its model.</summary>
+        public const string Weights = nameof(Weights);
+
         /// <summary>Class names defined by more than one spec.</summary>
         public const string Duplicates = nameof(Duplicates);
 
@@ -40,11 +43,24 @@ public sealed class StaticNetGenerator : IIncrementalGenerator
         IncrementalValueProvider<string?> rootNamespace = context.AnalyzerConfigOptionsProvider
             .Select(static (options, _) => options.GlobalOptions.TryGetValue("build_property.RootNamespace", out string? value) ? value : null);
 
-        IncrementalValuesProvider<SpecResult> specs = context.AdditionalTextsProvider
+        IncrementalValuesProvider<SpecResult> parsed = context.AdditionalTextsProvider
             .Where(static file => file.Path.EndsWith(SpecSuffix, StringComparison.OrdinalIgnoreCase))
             .Combine(rootNamespace)
             .Select(static (pair, cancellationToken) => ParseSafely(pair.Left, pair.Right, cancellationToken))
             .WithTrackingName(Steps.Parse);
+
+        // Weight files are compared by content, so a spec without "weights" stays cached when one changes.
+        IncrementalValueProvider<ImmutableArray<BinaryFile>> weightFiles = context.AdditionalTextsProvider
+            .Where(static file => file.Path.EndsWith(BinaryAdditionalFile.Suffix, StringComparison.OrdinalIgnoreCase))
+            .Select(static (file, cancellationToken) => ReadBinary(file, cancellationToken))
+            .Where(static file => file is not null)
+            .Select(static (file, _) => file!)
+            .Collect();
+
+        IncrementalValuesProvider<SpecResult> specs = parsed
+            .Combine(weightFiles)
+            .Select(static (pair, _) => WeightBaker.Bake(pair.Left, pair.Right))
+            .WithTrackingName(Steps.Weights);
 
         // Two specs defining the same class: the first (by path) wins, the others get SN0012.
         IncrementalValueProvider<EquatableArray<DiagnosticInfo>> duplicates = specs
@@ -101,6 +117,16 @@ public sealed class StaticNetGenerator : IIncrementalGenerator
                 new EquatableArray<string>(new[] { exception.GetType().Name + ": " + exception.Message }));
             return new SpecResult(null, new EquatableArray<DiagnosticInfo>(new[] { error }), file.Path, default, default);
         }
+    }
+
+    private static BinaryFile? ReadBinary(AdditionalText file, System.Threading.CancellationToken cancellationToken)
+    {
+        SourceText? text = file.GetText(cancellationToken);
+        if (text is null || BinaryAdditionalFile.Decode(text) is not { } decoded)
+        {
+            return null;
+        }
+        return new BinaryFile(System.IO.Path.GetFullPath(decoded.Path), new EquatableArray<byte>(ImmutableArray.Create(decoded.Bytes)));
     }
 
     private static GeneratedFile EmitSafely(SpecResult spec)

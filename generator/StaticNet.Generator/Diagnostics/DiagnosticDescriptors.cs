@@ -58,6 +58,12 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidLayerName = Error(
         "SN0017", "Invalid layer name", "Layer name '{0}' must start with a letter or '_' and contain only letters, digits and '_'");
 
+    public static readonly DiagnosticDescriptor WeightsNotFound = Error(
+        "SN0018", "Weight file not found", "Weight file '{0}' is not among the project's AdditionalFiles (looked for '{1}'); weight files next to specs are included by StaticNet.props");
+
+    public static readonly DiagnosticDescriptor InvalidWeights = Error(
+        "SN0019", "Weight file does not fit", "Weight file '{0}' cannot be baked into {1}: {2}");
+
     public static readonly DiagnosticDescriptor InferenceOnly = new(
         "SN0100", "Inference-only network",
         "Network '{0}' uses the 'step' activation, whose gradient is zero almost everywhere: no AccumulateGradient is generated and it cannot be trained",

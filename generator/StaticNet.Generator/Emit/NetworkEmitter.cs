@@ -1,3 +1,4 @@
+using System;
 using System.Globalization;
 using System.Linq;
 using System.Text;
@@ -65,6 +66,7 @@ internal sealed partial class NetworkEmitter
         EmitClassify();
         EmitPredictBatch();
         EmitWeightFiles();
+        EmitPretrained();
         EmitForward();
         if (_network.IsTrainable)
         {
@@ -188,6 +190,11 @@ internal sealed partial class NetworkEmitter
         _w.Line($"global::StaticNet.Initializers.PyTorchDefault<{T}>(_parameters, Description, seed);");
         _w.Close();
         _w.Line();
+        _w.Line("/// <summary>Creates the network with the given parameters (empty: all zero), for Load and Pretrained.</summary>");
+        _w.Open($"private {name}(global::System.ReadOnlySpan<{T}> parameters)");
+        _w.Line("parameters.CopyTo(_parameters);");
+        _w.Close();
+        _w.Line();
         _w.Line("/// <summary>All parameters in canonical order: per layer its weight [units x fanIn] row-major (as nn.Linear.weight), then its bias.</summary>");
         _w.Line($"public global::System.Span<{T}> Parameters => _parameters;");
         _w.Line();
@@ -269,17 +276,46 @@ internal sealed partial class NetworkEmitter
         _w.Line("/// <summary>Creates a network from a safetensors file (ours, or PyTorch's for the equivalent nn.Sequential).</summary>");
         _w.Line("/// <exception cref=\"global::StaticNet.WeightFileException\">The file is malformed or does not fit this network.</exception>");
         _w.Open($"public static {name} Load(string path, global::StaticNet.WeightLoadOptions? options = null)");
-        _w.Line($"var network = new {name}(seed: 0);");
+        _w.Line($"var network = new {name}(global::System.ReadOnlySpan<{T}>.Empty);");
         _w.Line("global::StaticNet.WeightFile.Load(network, path, options);");
         _w.Line("return network;");
         _w.Close();
         _w.Line();
         _w.Line("/// <summary>Creates a network from safetensors data read from <paramref name=\"stream\"/>.</summary>");
         _w.Open($"public static {name} Load(global::System.IO.Stream stream, global::StaticNet.WeightLoadOptions? options = null)");
-        _w.Line($"var network = new {name}(seed: 0);");
+        _w.Line($"var network = new {name}(global::System.ReadOnlySpan<{T}>.Empty);");
         _w.Line("global::StaticNet.WeightFile.Load(network, stream, options);");
         _w.Line("return network;");
         _w.Close();
+        _w.Line();
+    }
+
+    /// <summary>Weights baked in at build time: constant data in the assembly, copied into a new network.</summary>
+    private void EmitPretrained()
+    {
+        if (_network.Pretrained.Count == 0)
+        {
+            return;
+        }
+        string file = Xml(_network.WeightsFile ?? "");
+        _w.Line($"/// <summary>Creates the network with the weights of <c>{file}</c>, baked into the assembly at build time (no file I/O).</summary>");
+        _w.Line($"public static {_network.ClassName} Pretrained() => new {_network.ClassName}(PretrainedParameters);");
+        _w.Line();
+        _w.Line($"// The parameters of {file} in canonical order. The compiler stores this array as constant data in the");
+        _w.Line("// assembly; reading it through a ReadOnlySpan allocates nothing.");
+        _w.Line($"private static global::System.ReadOnlySpan<{T}> PretrainedParameters => new {T}[]");
+        _w.Line("{");
+        const int PerLine = 8;
+        for (int start = 0; start < _network.Pretrained.Count; start += PerLine)
+        {
+            var line = new StringBuilder("    ");
+            for (int k = start; k < Math.Min(start + PerLine, _network.Pretrained.Count); k++)
+            {
+                line.Append(_types.Literal(_network.Pretrained[k])).Append(", ");
+            }
+            _w.Line(line.ToString().TrimEnd());
+        }
+        _w.Line("};");
         _w.Line();
     }
 

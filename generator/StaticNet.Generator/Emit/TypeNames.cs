@@ -43,6 +43,14 @@ internal sealed class TypeNames
     /// <summary>A literal of type T that round-trips <paramref name="value"/>.</summary>
     public string Literal(double value)
     {
+        if (double.IsNaN(value))
+        {
+            return T + ".NaN";
+        }
+        if (double.IsInfinity(value) || (Precision == PrecisionKind.Float && float.IsInfinity((float)value)))
+        {
+            return value > 0 ? T + ".PositiveInfinity" : T + ".NegativeInfinity";
+        }
         if (Precision == PrecisionKind.Double)
         {
             string text = value.ToString("R", CultureInfo.InvariantCulture);

@@ -26,4 +26,14 @@ internal sealed record DiagnosticInfo(
 }
 
 /// <summary>The outcome of parsing one spec file: a model when it is valid, and its diagnostics.</summary>
-internal sealed record SpecResult(NetworkModel? Network, EquatableArray<DiagnosticInfo> Diagnostics, string FilePath, TextSpan NameSpan, LinePositionSpan NameLineSpan);
+internal sealed record SpecResult(NetworkModel? Network, EquatableArray<DiagnosticInfo> Diagnostics, string FilePath, TextSpan NameSpan, LinePositionSpan NameLineSpan)
+{
+    /// <summary>Where the spec names a weight file to bake in, or null.</summary>
+    public WeightsReference? Weights { get; init; }
+}
+
+/// <summary>A spec's <c>weights</c> field: the file it names (resolved against the spec's folder) and where it says so.</summary>
+internal sealed record WeightsReference(string RelativePath, string FullPath, TextSpan Span, LinePositionSpan LineSpan);
+
+/// <summary>The bytes of a binary additional file (a weight file), compared by content.</summary>
+internal sealed record BinaryFile(string Path, EquatableArray<byte> Bytes);

@@ -26,6 +26,13 @@ internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IRea
 
     public T this[int index] => Items[index];
 
+    public T[] ToArray()
+    {
+        var copy = new T[Items.Length];
+        Items.CopyTo(copy);
+        return copy;
+    }
+
     public bool Equals(EquatableArray<T> other)
     {
         ImmutableArray<T> left = Items, right = other.Items;

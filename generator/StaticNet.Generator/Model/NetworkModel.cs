@@ -65,6 +65,12 @@ internal sealed record NetworkModel(
     EquatableArray<string> LabelMembers,
     LossKind Loss)
 {
+    /// <summary>The spec's <c>weights</c> file as written, or null.</summary>
+    public string? WeightsFile { get; init; }
+
+    /// <summary>Parameters baked in from <see cref="WeightsFile"/> in canonical order, or empty.</summary>
+    public EquatableArray<double> Pretrained { get; init; } = EquatableArray<double>.Empty;
+
     public int OutputSize => Layers[Layers.Count - 1].Units;
 
     public int ParameterCount

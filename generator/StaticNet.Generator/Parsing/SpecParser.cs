@@ -128,6 +128,20 @@ internal sealed class SpecParser
 
         LossKind? loss = ReadLoss(fields, layers);
 
+        WeightsReference? weights = null;
+        if (fields.TryGetValue("weights", out JsonProperty? weightsField) && ReadString(weightsField) is { } weightsPath)
+        {
+            if (weightsPath.Length == 0 || weightsPath.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+            {
+                Report(DiagnosticDescriptors.WrongType, weightsField.Value.Span, "weights", "a path to a .safetensors file, relative to the spec", $"\"{weightsPath}\"");
+            }
+            else
+            {
+                string folder = Path.GetDirectoryName(_path) ?? "";
+                weights = new WeightsReference(weightsPath, Path.GetFullPath(Path.Combine(folder, weightsPath)), weightsField.Value.Span, _text.Lines.GetLinePositionSpan(weightsField.Value.Span));
+            }
+        }
+
         if (_diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error)
             || className is null || inputs is null || layers is null || loss is null)
         {
@@ -144,14 +158,17 @@ internal sealed class SpecParser
             new EquatableArray<LayerModel>(layers),
             new EquatableArray<string>(labels ?? new List<string>()),
             new EquatableArray<string>(labelMembers ?? new List<string>()),
-            loss.Value);
+            loss.Value)
+        {
+            WeightsFile = weights?.RelativePath,
+        };
 
         if (!model.IsTrainable)
         {
             Report(DiagnosticDescriptors.InferenceOnly, fields["name"].Value.Span, className);
         }
 
-        return Result(model, fields["name"].Value.Span);
+        return Result(model, fields["name"].Value.Span) with { Weights = weights };
     }
 
     private List<LayerModel>? ReadLayers(Dictionary<string, JsonProperty> fields, JsonObject spec, int? inputs)

@@ -12,7 +12,7 @@ internal static class SpecVocabulary
     public const long MaxParameters = 1L << 28;
 
     public static readonly string[] RootFields =
-        { "$schema", "name", "namespace", "precision", "inputs", "inputNames", "layers", "labels", "loss" };
+        { "$schema", "name", "namespace", "precision", "inputs", "inputNames", "layers", "labels", "loss", "weights" };
 
     public static readonly string[] LayerFields = { "type", "units", "activation", "bias", "name", "alpha" };
 

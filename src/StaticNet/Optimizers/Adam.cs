@@ -18,10 +18,8 @@ namespace StaticNet.Optimizers;
 /// The arithmetic is done in the parameters' type <c>T</c>, with the hyperparameters and bias-corrected step
 /// sizes computed in double and rounded to <c>T</c>, as PyTorch does for <c>float32</c> tensors.
 /// </summary>
-public sealed class Adam : IOptimizer
+public sealed class Adam : AdaptiveMomentOptimizer
 {
-    private readonly AdamCore _core;
-
     /// <summary>Creates the optimizer; the arguments mean what they mean for <c>torch.optim.Adam</c> (<c>betas = (beta1, beta2)</c>, <c>eps</c>).</summary>
     /// <param name="learningRate">Step size, at least 0.</param>
     /// <param name="beta1">Decay rate of the first moment, in [0, 1).</param>
@@ -31,52 +29,7 @@ public sealed class Adam : IOptimizer
     /// <param name="amsgrad">Whether to use the maximum of all second moments so far (AMSGrad).</param>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is out of range or NaN.</exception>
     public Adam(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, bool amsgrad = false)
+        : base(new AdamCore("Adam", decoupled: false, learningRate, beta1, beta2, epsilon, weightDecay, amsgrad))
     {
-        _core = new AdamCore("Adam", decoupled: false, learningRate, beta1, beta2, epsilon, weightDecay, amsgrad);
     }
-
-    /// <inheritdoc />
-    /// <exception cref="ArgumentOutOfRangeException">The value is negative or NaN.</exception>
-    public double LearningRate
-    {
-        get => _core.LearningRate;
-        set => _core.LearningRate = value;
-    }
-
-    /// <summary>Decay rate of the first moment.</summary>
-    public double Beta1 => _core.Beta1;
-
-    /// <summary>Decay rate of the second moment.</summary>
-    public double Beta2 => _core.Beta2;
-
-    /// <summary>Added to the denominator for stability.</summary>
-    public double Epsilon => _core.Epsilon;
-
-    /// <summary>Weight decay factor.</summary>
-    public double WeightDecay => _core.WeightDecay;
-
-    /// <summary>Whether AMSGrad is used.</summary>
-    public bool Amsgrad => _core.Amsgrad;
-
-    /// <inheritdoc />
-    public long StepCount => _core.StepCount;
-
-    /// <inheritdoc />
-    /// <remarks>
-    /// The first step allocates the moment arrays (<c>exp_avg</c>, <c>exp_avg_sq</c>, and <c>max_exp_avg_sq</c>
-    /// with AMSGrad) and fixes their element type and length; a later step with another length or type
-    /// throws <see cref="ArgumentException"/> until <see cref="Reset"/>. No allocation happens after the first step.
-    /// </remarks>
-    /// <exception cref="ArgumentException">The spans differ in length, or do not match the state's length or type.</exception>
-    public void Step<T>(Span<T> parameters, ReadOnlySpan<T> gradient) where T : unmanaged, IFloatingPointIeee754<T> =>
-        _core.Step(parameters, gradient);
-
-    /// <inheritdoc />
-    public void Reset() => _core.Reset();
-
-    /// <inheritdoc />
-    public OptimizerState ExportState() => _core.ExportState();
-
-    /// <inheritdoc />
-    public void ImportState(OptimizerState state) => _core.ImportState(state);
 }

@@ -1,0 +1,34 @@
+using System;
+using System.Numerics;
+
+namespace StaticNet;
+
+/// <summary>Gradient clipping, as <c>torch.nn.utils</c>.</summary>
+public static class GradientClipping
+{
+    /// <summary>
+    /// Scales <paramref name="gradient"/> so its Euclidean norm is at most <paramref name="maxNorm"/>, as
+    /// <c>torch.nn.utils.clip_grad_norm_</c>: with <c>norm = ||gradient||₂</c>, multiplies by
+    /// <c>maxNorm / (norm + 1e-6)</c> when that is below 1. The norm is accumulated in double precision.
+    /// </summary>
+    /// <returns>The norm before clipping. If it is NaN or infinite, <paramref name="gradient"/> is left unchanged.</returns>
+    public static double ClipByGlobalNorm<T>(Span<T> gradient, double maxNorm)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!(maxNorm > 0) || double.IsInfinity(maxNorm))
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "Must be finite and positive.");
+        }
+
+        double norm = Math.Sqrt(SpanMath.SumOfSquares<T>(gradient));
+        if (double.IsFinite(norm))
+        {
+            double coefficient = maxNorm / (norm + 1e-6);
+            if (coefficient < 1)
+            {
+                SpanMath.Multiply(gradient, T.CreateTruncating(coefficient));
+            }
+        }
+        return norm;
+    }
+}

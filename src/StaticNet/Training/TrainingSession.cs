@@ -1,0 +1,257 @@
+using System;
+using System.Numerics;
+using System.Threading;
+using StaticNet.Optimizers;
+
+namespace StaticNet;
+
+/// <summary>
+/// The state of one <see cref="Trainer{T}.Fit"/> (or one evaluation): gradient buffers, per-part results and
+/// the worker threads, all allocated once, so that <see cref="TrainBatch"/> allocates nothing.
+/// </summary>
+/// <remarks>
+/// A batch of <c>count</c> rows is cut into <c>parts</c> contiguous shards; part <c>k</c> accumulates its rows, in
+/// order, into its own gradient buffer, and the buffers are summed in part order. The result therefore depends
+/// only on the data, the shuffle and the number of parts, never on thread timing. The number of parts is 1 when
+/// the batch is too little work to share (<c>count * ParameterCount</c> below the threshold), else
+/// <c>min(threads, count, work / (threshold / 2))</c> (at least 2): a function of the batch size, the network
+/// and the thread setting only.
+/// </remarks>
+internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Rows evaluated per round, between cancellation checks.</summary>
+    internal const int EvaluationChunk = 1024;
+
+    private readonly INetwork<T> _network;
+    private readonly IOptimizer? _optimizer;
+    private readonly double? _clipNorm;
+    private readonly int _threads;
+    private readonly long _parallelThreshold;
+    private readonly int _parameterCount;
+    private readonly T[][] _gradients;
+    private readonly double[] _partLoss;
+    private readonly long[] _partCorrect;
+    private readonly Action<int> _trainPart;
+    private readonly Action<int> _evaluatePart;
+    private WorkerPool? _pool;
+
+    // The current round, read by the parts.
+    private TrainingData<T>? _data;
+    private int[]? _rows;
+    private int _start;
+    private int _count;
+    private int _parts;
+    private bool _measureAccuracy;
+
+    public TrainingSession(INetwork<T> network, IOptimizer? optimizer, double? clipNorm, int threads, long parallelThreshold)
+    {
+        _network = network;
+        _optimizer = optimizer;
+        _clipNorm = clipNorm;
+        _threads = Math.Max(1, threads);
+        _parallelThreshold = parallelThreshold;
+        _parameterCount = network.ParameterCount;
+        _gradients = new T[_threads][];
+        _gradients[0] = new T[_parameterCount];
+        _partLoss = new double[_threads];
+        _partCorrect = new long[_threads];
+        _trainPart = TrainPart;
+        _evaluatePart = EvaluatePart;
+    }
+
+    /// <summary>The mean gradient of the last <see cref="TrainBatch"/> (after clipping).</summary>
+    public ReadOnlySpan<T> Gradient => _gradients[0];
+
+    /// <summary>Number of parts the last round used.</summary>
+    public int LastParts => _parts;
+
+    /// <summary>
+    /// One optimization step on rows <c>rows[start .. start + count)</c> of <paramref name="data"/>: mean gradient,
+    /// clipping, optimizer step. Returns the sum of the per-sample losses and, if asked, how many samples were
+    /// classified right before the step.
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">The loss or the gradient norm is not finite; no step was taken.</exception>
+    public (double LossSum, long Correct) TrainBatch(
+        TrainingData<T> data, int[] rows, int start, int count, bool measureAccuracy, int epoch, int batch, int batches)
+    {
+        RunRound(_trainPart, data, rows, start, count, measureAccuracy);
+
+        Span<T> gradient = _gradients[0];
+        double lossSum = 0;
+        long correct = 0;
+        for (int part = 0; part < _parts; part++)
+        {
+            if (part > 0)
+            {
+                SpanMath.Add(gradient, _gradients[part]);
+            }
+            lossSum += _partLoss[part];
+            correct += _partCorrect[part];
+        }
+
+        if (!double.IsFinite(lossSum))
+        {
+            throw new TrainingDivergedException(epoch, batch, batches, "mean loss", lossSum / count);
+        }
+
+        SpanMath.Divide(gradient, T.CreateTruncating(count));
+        if (_clipNorm is double maxNorm)
+        {
+            double norm = GradientClipping.ClipByGlobalNorm(gradient, maxNorm);
+            if (!double.IsFinite(norm))
+            {
+                throw new TrainingDivergedException(epoch, batch, batches, "gradient norm", norm);
+            }
+        }
+
+        _optimizer!.Step<T>(_network.Parameters, gradient);
+        return (lossSum, correct);
+    }
+
+    /// <summary>Loss and accuracy of the network on all of <paramref name="data"/>.</summary>
+    public Evaluation Evaluate(TrainingData<T> data, CancellationToken cancellationToken)
+    {
+        bool computeLoss = _network.IsTrainable;
+        bool measureAccuracy = data.IsClassification;
+        double lossSum = 0;
+        long correct = 0;
+        for (int start = 0; start < data.Count; start += EvaluationChunk)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int count = Math.Min(EvaluationChunk, data.Count - start);
+            RunRound(_evaluatePart, data, null, start, count, measureAccuracy);
+            for (int part = 0; part < _parts; part++)
+            {
+                lossSum += _partLoss[part];
+                correct += _partCorrect[part];
+            }
+        }
+
+        return new Evaluation(
+            computeLoss ? lossSum / data.Count : double.NaN,
+            measureAccuracy ? (double)correct / data.Count : null,
+            data.Count);
+    }
+
+    private void RunRound(Action<int> work, TrainingData<T> data, int[]? rows, int start, int count, bool measureAccuracy)
+    {
+        int parts = 1;
+        long amount = (long)count * _parameterCount;
+        if (_threads > 1 && amount >= _parallelThreshold)
+        {
+            // Each part gets at least half the threshold's work, so many cores do not split a small batch finely.
+            long maxParts = Math.Max(2, amount / Math.Max(1, _parallelThreshold / 2));
+            parts = (int)Math.Min(Math.Min(_threads, count), maxParts);
+        }
+
+        _data = data;
+        _rows = rows;
+        _start = start;
+        _count = count;
+        _parts = parts;
+        _measureAccuracy = measureAccuracy;
+        try
+        {
+            if (parts == 1)
+            {
+                work(0);
+            }
+            else
+            {
+                EnsurePool().Run(work, parts);
+            }
+        }
+        finally
+        {
+            _data = null;
+            _rows = null;
+        }
+    }
+
+    private WorkerPool EnsurePool()
+    {
+        if (_pool is null)
+        {
+            for (int part = 1; part < _gradients.Length; part++)
+            {
+                _gradients[part] = new T[_parameterCount];
+            }
+            _pool = new WorkerPool(_threads - 1);
+        }
+        return _pool;
+    }
+
+    private void TrainPart(int part)
+    {
+        TrainingData<T> data = _data!;
+        int[] rows = _rows!;
+        int from = _start + (int)((long)_count * part / _parts);
+        int to = _start + (int)((long)_count * (part + 1) / _parts);
+        Span<T> gradient = _gradients[part];
+        gradient.Clear();
+
+        INetwork<T> network = _network;
+        int[]? labels = data.LabelArray;
+        int[]? classes = _measureAccuracy ? data.Classes : null;
+        int targetSize = data.TargetSize;
+        ReadOnlySpan<T> targets = data.Targets;
+        double loss = 0;
+        long correct = 0;
+        for (int i = from; i < to; i++)
+        {
+            int row = rows[i];
+            ReadOnlySpan<T> input = data.Input(row);
+            if (classes is not null && network.Classify(input) == classes[row])
+            {
+                correct++;
+            }
+            T sampleLoss = labels is not null
+                ? network.AccumulateGradient(input, labels[row], gradient)
+                : network.AccumulateGradient(input, targets.Slice(row * targetSize, targetSize), gradient);
+            loss += double.CreateTruncating(sampleLoss);
+        }
+        _partLoss[part] = loss;
+        _partCorrect[part] = correct;
+    }
+
+    private void EvaluatePart(int part)
+    {
+        TrainingData<T> data = _data!;
+        int from = _start + (int)((long)_count * part / _parts);
+        int to = _start + (int)((long)_count * (part + 1) / _parts);
+        INetwork<T> network = _network;
+        bool computeLoss = network.IsTrainable;
+        Span<T> scratch = _gradients[part];
+        if (computeLoss)
+        {
+            // AccumulateGradient is the one definition of the loss; its gradient is discarded.
+            scratch.Clear();
+        }
+
+        int[]? labels = data.LabelArray;
+        int[]? classes = _measureAccuracy ? data.Classes : null;
+        int targetSize = data.TargetSize;
+        ReadOnlySpan<T> targets = data.Targets;
+        double loss = 0;
+        long correct = 0;
+        for (int row = from; row < to; row++)
+        {
+            ReadOnlySpan<T> input = data.Input(row);
+            if (classes is not null && network.Classify(input) == classes[row])
+            {
+                correct++;
+            }
+            if (computeLoss)
+            {
+                T sampleLoss = labels is not null
+                    ? network.AccumulateGradient(input, labels[row], scratch)
+                    : network.AccumulateGradient(input, targets.Slice(row * targetSize, targetSize), scratch);
+                loss += double.CreateTruncating(sampleLoss);
+            }
+        }
+        _partLoss[part] = loss;
+        _partCorrect[part] = correct;
+    }
+
+    public void Dispose() => _pool?.Dispose();
+}
