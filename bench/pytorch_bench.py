@@ -4,7 +4,7 @@
 Same topologies (nn.Sequential of nn.Linear + activation modules), float32:
   predict      model(x) on one sample [1 x in] under torch.no_grad()
   batch64      model(x) on [64 x in] under torch.no_grad()
-  train32      zero_grad, loss(model(x), y) over a mini-batch of 32, backward, SGD step (lr 0.01)
+  train32      zero_grad, loss(model(x), y) over a mini-batch of 32, backward, SGD step (lr 0: full update arithmetic, stationary state)
   train1       the same with one sample
 CrossEntropyLoss on the logits for the classifiers (the softmax is inside the loss, as usual in PyTorch;
 StaticNet's softmax+cross_entropy computes the same), MSELoss for "wide". Predict includes the softmax.
@@ -90,7 +90,9 @@ def bench_network(name, target_seconds):
         criterion = nn.MSELoss()
         y32 = torch.rand(32, outputs) * 2 - 1
         y1 = y32[:1]
-    optimizer = torch.optim.SGD(train_model.parameters(), lr=0.01)
+    # Learning rate 0, as in the C# suite: the step computes the full update, but every repetition starts
+    # from the same state (with a real rate, thousands of steps on one mini-batch saturate the network).
+    optimizer = torch.optim.SGD(train_model.parameters(), lr=0.0)
 
     def predict():
         with torch.no_grad():

@@ -59,8 +59,8 @@ public class NetworkBenchmarks
         }
         _gradientStatic = new float[_static.ParameterCount];
         _gradientDynamic = new float[_static.ParameterCount];
-        _sgdStatic = new Sgd(Workload.LearningRate);
-        _sgdDynamic = new Sgd(Workload.LearningRate);
+        _sgdStatic = new Sgd(Workload.TimedLearningRate);
+        _sgdDynamic = new Sgd(Workload.TimedLearningRate);
     }
 
     // ---- single-sample latency ----
@@ -97,13 +97,13 @@ public class NetworkBenchmarks
     public float Train32_StaticNet() => _workload.TrainStep(_static, _gradientStatic, _sgdStatic, Workload.TrainBatch);
 
     [Benchmark, BenchmarkCategory("Train32")]
-    public float Train32_Expert() => _workload.TrainStep(_expert, Workload.TrainBatch);
+    public float Train32_Expert() => _workload.TrainStep(_expert, Workload.TrainBatch, Workload.TimedLearningRate);
 
     [Benchmark, BenchmarkCategory("Train32")]
     public float Train32_Dynamic() => _workload.TrainStep(_dynamic, _gradientDynamic, _sgdDynamic, Workload.TrainBatch);
 
     [Benchmark, BenchmarkCategory("Train32")]
-    public float Train32_Naive() => _naive.TrainStep(_naiveTrain32, _naiveLabels32, _naiveTargets32, Workload.LearningRate);
+    public float Train32_Naive() => _naive.TrainStep(_naiveTrain32, _naiveLabels32, _naiveTargets32, Workload.TimedLearningRate);
 
     // ---- one SGD step on a single sample ----
 
@@ -111,11 +111,11 @@ public class NetworkBenchmarks
     public float Train1_StaticNet() => _workload.TrainStep(_static, _gradientStatic, _sgdStatic, 1);
 
     [Benchmark, BenchmarkCategory("Train1")]
-    public float Train1_Expert() => _workload.TrainStep(_expert, 1);
+    public float Train1_Expert() => _workload.TrainStep(_expert, 1, Workload.TimedLearningRate);
 
     [Benchmark, BenchmarkCategory("Train1")]
     public float Train1_Dynamic() => _workload.TrainStep(_dynamic, _gradientDynamic, _sgdDynamic, 1);
 
     [Benchmark, BenchmarkCategory("Train1")]
-    public float Train1_Naive() => _naive.TrainStep(_naiveTrain1, _naiveLabels1, _naiveTargets1, Workload.LearningRate);
+    public float Train1_Naive() => _naive.TrainStep(_naiveTrain1, _naiveLabels1, _naiveTargets1, Workload.TimedLearningRate);
 }

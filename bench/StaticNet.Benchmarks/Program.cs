@@ -41,7 +41,7 @@ public static class Program
         Job job = Job.Default
             .WithLaunchCount(1)
             .WithWarmupCount(3)
-            .WithIterationCount(9)
+            .WithIterationCount(15)
             .WithIterationTime(TimeInterval.FromMilliseconds(120))
             .WithId("bench");
         IConfig config = DefaultConfig.Instance
