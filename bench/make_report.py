@@ -136,6 +136,11 @@ def main():
     w("call. **PyTorch** = `nn.Sequential`, `torch.no_grad()` for inference, `CrossEntropyLoss`/`MSELoss` + `optim.SGD`")
     w("for training; 1T = `set_num_threads(1)`, nT = all cores.")
     w("")
+    w("Caveats: when the load average is above the number of cores (see the table above), the PyTorch nT column")
+    w("mostly measures OpenMP threads waiting for a core, not PyTorch; compare against 1T. The expert is written")
+    w("for the larger layers: on iris (3 outputs padded to 8 lanes, 16 units as two single-vector panels) it is")
+    w("slower than the generated fully unrolled code, so it is not a lower bound there.")
+    w("")
 
     # Key ratios.
     w("## Key ratios (StaticNet speed-up over each competitor)")
