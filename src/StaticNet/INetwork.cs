@@ -25,6 +25,13 @@ public interface INetwork<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>All parameters in canonical order: per layer its weight <c>[units x fanIn]</c> row-major, then its bias.</summary>
     Span<T> Parameters { get; }
 
+    /// <summary>
+    /// The non-trainable input normalization, <c>2 * InputSize</c> values: the shift of every input, then its
+    /// scale (the network computes <c>(x - shift) * scale</c> before the first layer). Empty when the spec asks
+    /// for no normalization. Weight files save and load it; <see cref="InputNormalization.Fit{T}(INetwork{T}, ReadOnlySpan{T})"/> fits it.
+    /// </summary>
+    Span<T> NormalizationParameters => Span<T>.Empty;
+
     /// <summary>Whether <c>AccumulateGradient</c> is available (false for networks with a <c>step</c> activation).</summary>
     bool IsTrainable { get; }
 

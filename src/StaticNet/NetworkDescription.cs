@@ -41,6 +41,17 @@ public enum Loss
     BinaryCrossEntropy,
 }
 
+/// <summary>How one input is normalized inside a network (the spec's <c>normalize</c> field).</summary>
+public enum NormalizationKind
+{
+    /// <summary>Passed through unchanged.</summary>
+    None,
+    /// <summary>(x - mean) / standard deviation, fitted on training data.</summary>
+    Standard,
+    /// <summary>(x - min) / (max - min), fitted on training data.</summary>
+    MinMax,
+}
+
 /// <summary>Element type of a network's parameters and activations.</summary>
 public enum Precision
 {
@@ -99,6 +110,12 @@ public sealed record NetworkDescription(
     IReadOnlyList<string> InputNames,
     string TopologyHash)
 {
+    /// <summary>
+    /// How each input is normalized inside the network before the first layer (one entry per input), or null
+    /// when the spec asks for no normalization. See <see cref="InputNormalization"/>.
+    /// </summary>
+    public IReadOnlyList<NormalizationKind>? Normalization { get; init; }
+
     /// <summary>Output width (units of the last layer).</summary>
     public int OutputSize => Layers[Layers.Count - 1].Units;
 

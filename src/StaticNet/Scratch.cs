@@ -11,23 +11,24 @@ namespace StaticNet;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class Scratch<T> where T : unmanaged
 {
-    [ThreadStatic]
-    private static T[]? t_primary;
+    private const int Slots = 3;
 
     [ThreadStatic]
-    private static T[]? t_secondary;
+    private static T[]?[]? t_buffers;
 
     /// <summary>
     /// A span of exactly <paramref name="length"/> elements owned by the calling thread (contents undefined).
-    /// Slot 0 holds a pass's activations; slot 1 a caller's temporary (a one-hot target, an output row), so
-    /// one generated method can use both at once.
+    /// Slot 0 holds a pass's activations, slot 1 a caller's temporary (a one-hot target, an output row), slot 2
+    /// the normalized input, so one generated method can use all three at once.
     /// </summary>
     public static Span<T> Get(int length, int slot = 0)
     {
-        ref T[]? buffer = ref slot == 0 ? ref t_primary : ref t_secondary;
+        T[]?[] buffers = t_buffers ??= new T[Slots][];
+        T[]? buffer = buffers[slot];
         if (buffer is null || buffer.Length < length)
         {
             buffer = new T[length];
+            buffers[slot] = buffer;
         }
         return buffer.AsSpan(0, length);
     }

@@ -102,6 +102,31 @@ public sealed class SeededRandom
         }
     }
 
+    /// <summary>Copies the generator's 256-bit state (for training checkpoints); the spare normal deviate is not included.</summary>
+    internal void GetState(Span<ulong> state)
+    {
+        state[0] = _s0;
+        state[1] = _s1;
+        state[2] = _s2;
+        state[3] = _s3;
+    }
+
+    /// <summary>A generator that continues from a state copied by <see cref="GetState"/>.</summary>
+    /// <exception cref="ArgumentException">The state is all zeros, which xoshiro256** never reaches.</exception>
+    internal static SeededRandom FromState(ReadOnlySpan<ulong> state)
+    {
+        if (state.Length != 4 || (state[0] | state[1] | state[2] | state[3]) == 0)
+        {
+            throw new ArgumentException("A xoshiro256** state is four 64-bit words, not all zero.", nameof(state));
+        }
+        var random = new SeededRandom(0);
+        random._s0 = state[0];
+        random._s1 = state[1];
+        random._s2 = state[2];
+        random._s3 = state[3];
+        return random;
+    }
+
     private static ulong SplitMix64(ref ulong state)
     {
         ulong z = state += 0x9E3779B97F4A7C15UL;

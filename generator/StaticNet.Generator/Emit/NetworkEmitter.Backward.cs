@@ -21,7 +21,7 @@ internal sealed partial class NetworkEmitter
         CheckLength("input", "InputSize");
         CheckLength("target", "OutputSize");
         CheckLength("gradient", "ParameterCount");
-        _w.Line($"return Backpropagate(ref {TypeNames.MemoryMarshal}.GetReference(input), ref {TypeNames.MemoryMarshal}.GetReference(target), ref {TypeNames.MemoryMarshal}.GetReference(gradient));");
+        _w.Line($"return Backpropagate({InputReference("input")}, ref {TypeNames.MemoryMarshal}.GetReference(target), ref {TypeNames.MemoryMarshal}.GetReference(gradient));");
         _w.Close();
         _w.Line();
 
@@ -46,7 +46,7 @@ internal sealed partial class NetworkEmitter
             _w.Line("target.Clear();");
             _w.Line($"target[label] = {_types.Literal(1)};");
         }
-        _w.Line($"return Backpropagate(ref {TypeNames.MemoryMarshal}.GetReference(input), ref {TypeNames.MemoryMarshal}.GetReference(target), ref {TypeNames.MemoryMarshal}.GetReference(gradient));");
+        _w.Line($"return Backpropagate({InputReference("input")}, ref {TypeNames.MemoryMarshal}.GetReference(target), ref {TypeNames.MemoryMarshal}.GetReference(gradient));");
         _w.Close();
         _w.Line();
     }

@@ -160,6 +160,10 @@ internal sealed partial class NetworkEmitter
     {
         string name = _network.ClassName;
         _w.Line($"private readonly {T}[] _parameters = new {T}[ParameterCount];");
+        if (HasNormalization)
+        {
+            _w.Line($"private readonly {T}[] _normalization = global::StaticNet.InputNormalization.CreateIdentity<{T}>(InputSize);");
+        }
         _w.Line();
         _w.Line("/// <summary>The topology this class was generated from.</summary>");
         _w.Line("public static global::StaticNet.NetworkDescription Description { get; } = new global::StaticNet.NetworkDescription(");
@@ -178,7 +182,17 @@ internal sealed partial class NetworkEmitter
         _w.Line($"    Loss: global::StaticNet.Loss.{_network.Loss},");
         _w.Line($"    Labels: {StringArray(_network.Labels)},");
         _w.Line($"    InputNames: {StringArray(_network.InputNames)},");
-        _w.Line($"    TopologyHash: \"{TopologyHash()}\");");
+        if (HasNormalization)
+        {
+            _w.Line($"    TopologyHash: \"{TopologyHash()}\")");
+            _w.Line("{");
+            _w.Line("    Normalization = new global::StaticNet.NormalizationKind[] { " + string.Join(", ", _network.Normalization.Select(k => "global::StaticNet.NormalizationKind." + NormalizationMember(k))) + " },");
+            _w.Line("};");
+        }
+        else
+        {
+            _w.Line($"    TopologyHash: \"{TopologyHash()}\");");
+        }
         _w.Line();
 
         _w.Line("/// <summary>Creates the network with PyTorch's default initialization from a random seed.</summary>");
@@ -198,6 +212,15 @@ internal sealed partial class NetworkEmitter
         _w.Line("/// <summary>All parameters in canonical order: per layer its weight [units x fanIn] row-major (as nn.Linear.weight), then its bias.</summary>");
         _w.Line($"public global::System.Span<{T}> Parameters => _parameters;");
         _w.Line();
+        if (HasNormalization)
+        {
+            _w.Line("/// <summary>The input normalization, not trained: the shift of every input, then its scale; the network computes (x - shift) * scale.</summary>");
+            _w.Line($"public global::System.Span<{T}> NormalizationParameters => _normalization;");
+            _w.Line();
+            _w.Line("/// <summary>Fits the input normalization to training inputs, row-major [count x InputSize], so the network takes raw features. Not thread-safe with concurrent predictions.</summary>");
+            _w.Line($"public void FitNormalization(global::System.ReadOnlySpan<{T}> inputs) => global::StaticNet.InputNormalization.Fit<{T}>(this, inputs);");
+            _w.Line();
+        }
     }
 
     // ---- public inference API -----------------------------------------------------------------------
@@ -210,7 +233,7 @@ internal sealed partial class NetworkEmitter
         _w.Open($"public void Predict(global::System.ReadOnlySpan<{T}> input, global::System.Span<{T}> output)");
         CheckLength("input", "InputSize");
         CheckLength("output", "OutputSize");
-        _w.Line($"Forward(ref {TypeNames.MemoryMarshal}.GetReference(input), ref {TypeNames.MemoryMarshal}.GetReference(output));");
+        _w.Line($"Forward({InputReference("input")}, ref {TypeNames.MemoryMarshal}.GetReference(output));");
         _w.Close();
         _w.Line();
     }
@@ -224,7 +247,7 @@ internal sealed partial class NetworkEmitter
         _w.Open($"public {ClassifyResult} Classify(global::System.ReadOnlySpan<{T}> input)");
         CheckLength("input", "InputSize");
         DeclareBuffer("output", "OutputSize", _network.OutputSize, slot: 1);
-        _w.Line($"Forward(ref {TypeNames.MemoryMarshal}.GetReference(input), ref {TypeNames.MemoryMarshal}.GetReference(output));");
+        _w.Line($"Forward({InputReference("input")}, ref {TypeNames.MemoryMarshal}.GetReference(output));");
         if (_network.OutputSize == 1)
         {
             string threshold = _types.Literal(Last.Activation is ActivationKind.Sigmoid or ActivationKind.Step ? 0.5 : 0);
@@ -257,9 +280,20 @@ internal sealed partial class NetworkEmitter
         _w.Close();
         _w.Line($"ref {T} x = ref {TypeNames.MemoryMarshal}.GetReference(inputs);");
         _w.Line($"ref {T} y = ref {TypeNames.MemoryMarshal}.GetReference(outputs);");
-        _w.Open("for (int row = 0; row < count; row++)");
-        _w.Line($"Forward(ref {TypeNames.Unsafe}.Add(ref x, row * InputSize), ref {TypeNames.Unsafe}.Add(ref y, row * OutputSize));");
-        _w.Close();
+        if (HasNormalization)
+        {
+            DeclareBuffer("normalized", "InputSize", _network.InputSize, slot: 2);
+            _w.Open("for (int row = 0; row < count; row++)");
+            _w.Line($"global::StaticNet.InputNormalization.Apply<{T}>(inputs.Slice(row * InputSize, InputSize), _normalization, normalized);");
+            _w.Line($"Forward(ref {TypeNames.MemoryMarshal}.GetReference(normalized), ref {TypeNames.Unsafe}.Add(ref y, row * OutputSize));");
+            _w.Close();
+        }
+        else
+        {
+            _w.Open("for (int row = 0; row < count; row++)");
+            _w.Line($"Forward(ref {TypeNames.Unsafe}.Add(ref x, row * InputSize), ref {TypeNames.Unsafe}.Add(ref y, row * OutputSize));");
+            _w.Close();
+        }
         _w.Close();
         _w.Line();
     }
@@ -341,6 +375,30 @@ internal sealed partial class NetworkEmitter
     }
 
     // ---- shared helpers -----------------------------------------------------------------------------
+
+    private bool HasNormalization => _network.Normalization.Count > 0;
+
+    /// <summary>
+    /// The <c>ref T</c> argument for the first layer's input: the span itself, or, with input normalization,
+    /// a normalized copy that this emits first.
+    /// </summary>
+    private string InputReference(string input)
+    {
+        if (!HasNormalization)
+        {
+            return $"ref {TypeNames.MemoryMarshal}.GetReference({input})";
+        }
+        DeclareBuffer("normalized", "InputSize", _network.InputSize, slot: 2);
+        _w.Line($"global::StaticNet.InputNormalization.Apply<{T}>({input}, _normalization, normalized);");
+        return $"ref {TypeNames.MemoryMarshal}.GetReference(normalized)";
+    }
+
+    private static string NormalizationMember(string kind) => kind switch
+    {
+        "standard" => "Standard",
+        "min_max" => "MinMax",
+        _ => "None",
+    };
 
     private void CheckLength(string parameter, string expected)
     {

@@ -65,6 +65,9 @@ internal sealed record NetworkModel(
     EquatableArray<string> LabelMembers,
     LossKind Loss)
 {
+    /// <summary>Per input: "none", "standard" or "min_max"; empty when the spec asks for no normalization.</summary>
+    public EquatableArray<string> Normalization { get; init; } = EquatableArray<string>.Empty;
+
     /// <summary>The spec's <c>weights</c> file as written, or null.</summary>
     public string? WeightsFile { get; init; }
 

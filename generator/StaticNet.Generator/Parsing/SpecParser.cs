@@ -128,6 +128,10 @@ internal sealed class SpecParser
 
         LossKind? loss = ReadLoss(fields, layers);
 
+        List<string>? normalization = fields.TryGetValue("normalize", out JsonProperty? normalizeField)
+            ? ReadNormalization(normalizeField, inputs)
+            : null;
+
         WeightsReference? weights = null;
         if (fields.TryGetValue("weights", out JsonProperty? weightsField) && ReadString(weightsField) is { } weightsPath)
         {
@@ -161,6 +165,7 @@ internal sealed class SpecParser
             loss.Value)
         {
             WeightsFile = weights?.RelativePath,
+            Normalization = new EquatableArray<string>(normalization ?? new List<string>()),
         };
 
         if (!model.IsTrainable)
@@ -324,6 +329,43 @@ internal sealed class SpecParser
         }
 
         return valid ? layers : null;
+    }
+
+    /// <summary>"normalize": one kind for every input, or an array with one kind per input.</summary>
+    private List<string>? ReadNormalization(JsonProperty field, int? inputs)
+    {
+        string kinds = string.Join(", ", SpecVocabulary.NormalizationKinds);
+        var result = new List<string>();
+        IEnumerable<JsonNode> values = field.Value is JsonArray array ? array.Items : new[] { field.Value };
+        foreach (JsonNode value in values)
+        {
+            if (value is not JsonString text)
+            {
+                Report(DiagnosticDescriptors.WrongType, value.Span, "normalize", $"one of {kinds}, or an array of them (one per input)", value.KindDescription);
+                return null;
+            }
+            if (Array.IndexOf(SpecVocabulary.NormalizationKinds, text.Value) < 0)
+            {
+                Report(DiagnosticDescriptors.UnknownValue, value.Span, "normalization", text.Value,
+                    SpecVocabulary.Suggestion(text.Value, SpecVocabulary.NormalizationKinds), kinds);
+                return null;
+            }
+            result.Add(text.Value);
+        }
+        if (inputs is null)
+        {
+            return null;
+        }
+        if (field.Value is JsonArray && result.Count != inputs)
+        {
+            Report(DiagnosticDescriptors.CountMismatch, field.Value.Span, "normalize", Count(result.Count), $"the network has {inputs} inputs (one kind per input)");
+            return null;
+        }
+        if (field.Value is not JsonArray)
+        {
+            result = Enumerable.Repeat(result[0], inputs.Value).ToList();
+        }
+        return result.All(kind => kind == "none") ? new List<string>() : result;
     }
 
     private LossKind? ReadLoss(Dictionary<string, JsonProperty> fields, List<LayerModel>? layers)

@@ -12,7 +12,9 @@ internal static class SpecVocabulary
     public const long MaxParameters = 1L << 28;
 
     public static readonly string[] RootFields =
-        { "$schema", "name", "namespace", "precision", "inputs", "inputNames", "layers", "labels", "loss", "weights" };
+        { "$schema", "name", "namespace", "precision", "inputs", "inputNames", "layers", "labels", "loss", "weights", "normalize" };
+
+    public static readonly string[] NormalizationKinds = { "none", "standard", "min_max" };
 
     public static readonly string[] LayerFields = { "type", "units", "activation", "bias", "name", "alpha" };
 

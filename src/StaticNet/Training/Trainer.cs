@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.IO;
 using System.Numerics;
 using System.Threading;
 using StaticNet.Optimizers;
@@ -18,6 +19,10 @@ namespace StaticNet;
 /// partial gradients are summed in a fixed order, so the same data, <see cref="Seed"/> and <see cref="Threads"/>
 /// give bit-identical parameters. A different thread count sums in a different order and may differ by
 /// floating-point rounding.
+/// </para>
+/// <para>
+/// With <see cref="Checkpoints"/> set, the trainer saves checkpoints (network, optimizer state, shuffle state, early
+/// stopping state and history) that <see cref="Resume"/> continues from, bit-identically to an uninterrupted run.
 /// </para>
 /// <para>A trainer is not thread-safe: run one <see cref="Fit"/> at a time.</para>
 /// </remarks>
@@ -130,21 +135,183 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Work (rows x parameters) below which a batch runs on one thread; tests lower it.</summary>
     internal long ParallelThreshold { get; set; } = DefaultParallelThreshold;
 
+    /// <summary>
+    /// Saves training checkpoints during <see cref="Fit"/> and <see cref="Resume"/> (periodic and/or best), from which
+    /// <see cref="Resume"/> continues. Null (the default): none. The optimizer must support
+    /// <see cref="IOptimizer.ExportState"/> (StaticNet's optimizers do).
+    /// </summary>
+    public CheckpointOptions? Checkpoints { get; set; }
+
     /// <summary>Trains the network on <paramref name="data"/>.</summary>
     /// <param name="data">Training samples.</param>
     /// <param name="validation">Held-out samples evaluated after each epoch (needed by <see cref="EarlyStopping"/>).</param>
-    /// <param name="progress">Receives each epoch's metrics, on the training thread, as soon as the epoch ends.</param>
+    /// <param name="progress">Receives each epoch's metrics, on the training thread, as soon as the epoch ends (after its checkpoint is written).</param>
     /// <param name="cancellationToken">Checked before every batch; training then stops with
     /// <see cref="OperationCanceledException"/>, leaving the parameters as they are.</param>
     /// <returns>Every epoch's metrics, the best epoch and whether training stopped early.</returns>
     /// <exception cref="ArgumentException">The data does not fit the network, or early stopping lacks validation data.</exception>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    /// <exception cref="NotSupportedException"><see cref="Checkpoints"/> is set but the optimizer cannot export its state.</exception>
+    /// <exception cref="IOException">A checkpoint could not be written; training stops there.</exception>
     public TrainingHistory Fit(
         TrainingData<T> data,
         TrainingData<T>? validation = null,
         IProgress<EpochMetrics>? progress = null,
         CancellationToken cancellationToken = default)
+    {
+        CheckArguments(data, validation);
+        double baseRate = Optimizer.LearningRate;
+        if (!(baseRate >= 0) || double.IsInfinity(baseRate))
+        {
+            throw new InvalidOperationException($"The optimizer's learning rate is {baseRate}; it must be finite and non-negative.");
+        }
+        CheckpointOptions? checkpoints = PrepareCheckpoints();
+        cancellationToken.ThrowIfCancellationRequested();
+
+        int seed = Seed ?? SeededRandom.NewSeed();
+        return Run(data, validation, progress, checkpoints, cancellationToken, baseRate, seed, new SeededRandom(seed), resume: null);
+    }
+
+    /// <summary>
+    /// Continues training from a checkpoint written by <see cref="Checkpoints"/>, until <see cref="Epochs"/> epochs in
+    /// all (counting the checkpoint's), as if training had never stopped: with the same data, trainer settings,
+    /// optimizer hyperparameters and <see cref="Threads"/>, the parameters end bit-identical to an uninterrupted run.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// The network gets the checkpoint's parameters and the optimizer its state (moments, step count); the learning
+    /// rate schedule continues from the checkpoint's base learning rate, which the optimizer keeps afterwards (as
+    /// <c>load_state_dict</c> restores <c>lr</c>). Early stopping continues from the checkpoint's best loss, best
+    /// epoch and count of epochs without improvement; if that count had already reached the patience, no epoch runs.
+    /// The returned history holds every epoch, the checkpoint's included; <paramref name="progress"/> hears only of new ones.
+    /// </para>
+    /// <para>
+    /// Everything is checked before anything changes: a checkpoint that is malformed or of another network topology or
+    /// precision throws <see cref="WeightFileException"/>; one of another kind of optimizer, other optimizer
+    /// hyperparameters, another batch size, seed, shuffle setting or number of training samples throws
+    /// <see cref="ArgumentException"/>. The network and the optimizer are then untouched.
+    /// <see cref="Seed"/> may be null (the checkpoint's is used). <see cref="Threads"/> is not checked: another
+    /// thread count continues correctly but may differ by rounding.
+    /// </para>
+    /// </remarks>
+    /// <param name="checkpointPath">A checkpoint file (for example <see cref="TrainingCheckpoint.FindLatest"/>).</param>
+    /// <param name="data">The training samples of the interrupted run.</param>
+    /// <param name="validation">The validation samples of the interrupted run, if any.</param>
+    /// <param name="progress">Receives each new epoch's metrics.</param>
+    /// <param name="cancellationToken">As for <see cref="Fit"/>.</param>
+    /// <exception cref="WeightFileException">The checkpoint is malformed or does not fit the network.</exception>
+    /// <exception cref="ArgumentException">The checkpoint does not fit the optimizer, the trainer's settings or the data.</exception>
+    /// <exception cref="NotSupportedException">The optimizer cannot import a state (StaticNet's optimizers can).</exception>
+    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public TrainingHistory Resume(
+        string checkpointPath,
+        TrainingData<T> data,
+        TrainingData<T>? validation = null,
+        IProgress<EpochMetrics>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(checkpointPath);
+        CheckArguments(data, validation);
+        TrainingCheckpoint checkpoint = TrainingCheckpoint.Read(checkpointPath);
+        (ResumePoint resume, T[] parameters, T[]? normalization, OptimizerState state) = PrepareResume(checkpoint, data, checkpointPath);
+        CheckpointOptions? checkpoints = PrepareCheckpoints();
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // ImportState validates before it changes anything; the parameters are copied only after it succeeded.
+        Optimizer.ImportState(state);
+        parameters.CopyTo(Network.Parameters);
+        normalization?.CopyTo(Network.NormalizationParameters);
+        return Run(data, validation, progress, checkpoints, cancellationToken, checkpoint.BaseLearningRate, checkpoint.Seed,
+            SeededRandom.FromState(checkpoint.ShuffleState), resume);
+    }
+
+    /// <summary>Where a resumed run continues from.</summary>
+    private sealed record ResumePoint(
+        int CompletedEpochs, IReadOnlyList<EpochMetrics> History, double BestLoss, int BestEpoch, int EpochsWithoutImprovement, T[]? BestParameters);
+
+    private (ResumePoint Resume, T[] Parameters, T[]? Normalization, OptimizerState State) PrepareResume(TrainingCheckpoint checkpoint, TrainingData<T> data, string checkpointPath)
+    {
+        string source = checkpoint.File.SourceName ?? checkpointPath;
+        NetworkDescription description = Network.Description;
+        var strict = new WeightLoadOptions { RequireMatchingTopologyHash = true };
+        T[] parameters = WeightFile.ReadParameters<T>(description, checkpoint.File, strict, keyPrefix: "",
+            Network.NormalizationParameters.Length, out T[]? normalization);
+
+        OptimizerState state = checkpoint.GetOptimizerState();
+        if (state.ElementType is not null && (state.ElementType != typeof(T) || state.Length != Network.ParameterCount))
+        {
+            throw new WeightFileException(source, null,
+                $"the optimizer buffers hold {state.Length} {state.ElementType.Name} values, but network {description.Name} has {Network.ParameterCount} {typeof(T).Name} parameters.");
+        }
+        string kind = Optimizer.ExportState().Optimizer;
+        if (checkpoint.Optimizer != kind)
+        {
+            throw new ArgumentException(
+                $"Checkpoint '{source}' was trained with the {checkpoint.Optimizer} optimizer, but this trainer's optimizer is {kind}; resume with a {checkpoint.Optimizer} optimizer configured as before.",
+                nameof(checkpointPath));
+        }
+        foreach (KeyValuePair<string, string> hyperparameter in TrainingCheckpoint.DescribeHyperparameters(Optimizer))
+        {
+            checkpoint.Hyperparameters.TryGetValue(hyperparameter.Key, out string? saved);
+            if (saved != hyperparameter.Value)
+            {
+                throw new ArgumentException(
+                    $"Checkpoint '{source}' was trained with {kind} {hyperparameter.Key} = {saved ?? "(not recorded)"}, but this optimizer has {hyperparameter.Key} = {hyperparameter.Value}; resume with the same hyperparameters (or load the parameters with WeightFile.Load and start a new Fit).",
+                    nameof(checkpointPath));
+            }
+        }
+        if (checkpoint.BatchSize != BatchSize)
+        {
+            throw new ArgumentException(
+                $"Checkpoint '{source}' was trained with batch size {checkpoint.BatchSize}, but BatchSize is {BatchSize}.", nameof(checkpointPath));
+        }
+        if (Seed is int seed && seed != checkpoint.Seed)
+        {
+            throw new ArgumentException(
+                $"Checkpoint '{source}' was trained with seed {checkpoint.Seed}, but Seed is {seed}; set it to {checkpoint.Seed} or null.", nameof(checkpointPath));
+        }
+        if (checkpoint.Shuffle != Shuffle)
+        {
+            throw new ArgumentException(
+                $"Checkpoint '{source}' was trained with Shuffle = {checkpoint.Shuffle}, but Shuffle is {Shuffle}.", nameof(checkpointPath));
+        }
+        if (checkpoint.TrainingSamples != data.Count)
+        {
+            throw new ArgumentException(
+                $"Checkpoint '{source}' was trained on {checkpoint.TrainingSamples} samples, but {nameof(data)} has {data.Count}; resume with the same training data.", nameof(data));
+        }
+        if (checkpoint.Epoch > Epochs)
+        {
+            throw new ArgumentException(
+                $"Checkpoint '{source}' has completed {checkpoint.Epoch} epochs, more than Epochs ({Epochs}), the total to train to.", nameof(checkpointPath));
+        }
+
+        T[]? best = null;
+        if (EarlyStopping is { RestoreBestParameters: true } && checkpoint.BestEpoch > 0)
+        {
+            if (checkpoint.BestEpoch == checkpoint.Epoch)
+            {
+                best = (T[])parameters.Clone();
+            }
+            else if (checkpoint.HasBestParameters)
+            {
+                best = WeightFile.ReadParameters<T>(description, checkpoint.File, strict, TrainingCheckpoint.BestTensorPrefix);
+            }
+            else
+            {
+                throw new ArgumentException(
+                    $"Checkpoint '{source}' does not hold the parameters of its best epoch ({checkpoint.BestEpoch}), which EarlyStopping.RestoreBestParameters needs; it was written by a run that did not restore them.",
+                    nameof(checkpointPath));
+            }
+        }
+
+        var resume = new ResumePoint(checkpoint.Epoch, checkpoint.History, checkpoint.BestLoss, checkpoint.BestEpoch, checkpoint.EpochsWithoutImprovement, best);
+        return (resume, parameters, normalization, state);
+    }
+
+    private void CheckArguments(TrainingData<T> data, TrainingData<T>? validation)
     {
         ArgumentNullException.ThrowIfNull(data);
         CheckFits(Network, data, nameof(data));
@@ -152,26 +319,43 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             CheckFits(Network, validation, nameof(validation));
         }
-        EarlyStopping? earlyStopping = EarlyStopping;
-        if (earlyStopping is not null && validation is null)
+        if (EarlyStopping is not null && validation is null)
         {
             throw new ArgumentException(
                 "Early stopping monitors the validation loss, but no validation data was given; pass some (for example from TrainingData.Split) or set EarlyStopping to null.",
                 nameof(validation));
         }
-        double baseRate = Optimizer.LearningRate;
-        if (!(baseRate >= 0) || double.IsInfinity(baseRate))
-        {
-            throw new InvalidOperationException($"The optimizer's learning rate is {baseRate}; it must be finite and non-negative.");
-        }
-        cancellationToken.ThrowIfCancellationRequested();
+    }
 
+    /// <summary>Checks that checkpoints can be written (the optimizer exports its state) and creates the folder.</summary>
+    private CheckpointOptions? PrepareCheckpoints()
+    {
+        CheckpointOptions? checkpoints = Checkpoints;
+        if (checkpoints is not null)
+        {
+            Optimizer.ExportState();
+            Directory.CreateDirectory(checkpoints.Folder);
+        }
+        return checkpoints;
+    }
+
+    private TrainingHistory Run(
+        TrainingData<T> data,
+        TrainingData<T>? validation,
+        IProgress<EpochMetrics>? progress,
+        CheckpointOptions? checkpoints,
+        CancellationToken cancellationToken,
+        double baseRate,
+        int seed,
+        SeededRandom random,
+        ResumePoint? resume)
+    {
+        EarlyStopping? earlyStopping = EarlyStopping;
         int epochCount = Epochs;
         int batchSize = BatchSize;
+        int threads = Threads;
         LearningRateSchedule? schedule = Schedule;
         bool shuffle = Shuffle;
-        int seed = Seed ?? SeededRandom.NewSeed();
-        var random = new SeededRandom(seed);
         int[] order = new int[data.Count];
         int batches = (data.Count + batchSize - 1) / batchSize;
         bool measureAccuracy = MeasureTrainingAccuracy && data.IsClassification;
@@ -183,11 +367,28 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         int bestEpoch = 0;
         int epochsWithoutImprovement = 0;
         bool stoppedEarly = false;
+        int firstEpoch = 1;
+        if (resume is not null)
+        {
+            history.AddRange(resume.History);
+            bestLoss = resume.BestLoss;
+            bestEpoch = resume.BestEpoch;
+            epochsWithoutImprovement = resume.EpochsWithoutImprovement;
+            resume.BestParameters?.CopyTo(bestParameters!, 0);
+            firstEpoch = resume.CompletedEpochs + 1;
+            if (earlyStopping is not null && epochsWithoutImprovement >= earlyStopping.Patience && resume.CompletedEpochs < epochCount)
+            {
+                // The interrupted run stopped here.
+                stoppedEarly = true;
+                firstEpoch = epochCount + 1;
+            }
+        }
+        ulong[] shuffleState = new ulong[4];
 
-        using var session = new TrainingSession<T>(Network, Optimizer, ClipGradientNorm, Threads, ParallelThreshold);
+        using var session = new TrainingSession<T>(Network, Optimizer, ClipGradientNorm, threads, ParallelThreshold);
         try
         {
-            for (int epoch = 1; epoch <= epochCount; epoch++)
+            for (int epoch = firstEpoch; epoch <= epochCount; epoch++)
             {
                 long started = Stopwatch.GetTimestamp();
                 double rate = schedule is null ? baseRate : schedule.GetLearningRate(baseRate, epoch - 1);
@@ -236,7 +437,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 history.Add(metrics);
 
                 double monitored = validationResult?.Loss ?? metrics.Loss;
-                if (monitored < bestLoss - minDelta)
+                bool improved = monitored < bestLoss - minDelta;
+                if (improved)
                 {
                     bestLoss = monitored;
                     bestEpoch = epoch;
@@ -249,6 +451,20 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 else
                 {
                     epochsWithoutImprovement++;
+                }
+
+                if (checkpoints is not null)
+                {
+                    bool periodic = checkpoints.EveryEpochs > 0 && epoch % checkpoints.EveryEpochs == 0;
+                    bool best = checkpoints.SaveBest && improved;
+                    if (periodic || best)
+                    {
+                        random.GetState(shuffleState);
+                        var point = new TrainingCheckpoint.Progress(
+                            epoch, seed, shuffle, shuffleState, batchSize, data.Count, threads, baseRate,
+                            bestLoss, bestEpoch, epochsWithoutImprovement, history);
+                        SaveCheckpoint(checkpoints, point, bestParameters, periodic, best);
+                    }
                 }
 
                 progress?.Report(metrics);
@@ -273,6 +489,53 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
 
         return new TrainingHistory(history.AsReadOnly(), bestEpoch, stoppedEarly, restored, seed);
+    }
+
+    private void SaveCheckpoint(CheckpointOptions checkpoints, in TrainingCheckpoint.Progress point, T[]? bestParameters, bool periodic, bool best)
+    {
+        SafeTensorsFile file = TrainingCheckpoint.Create(Network, Optimizer, point, bestParameters);
+        if (periodic)
+        {
+            file.Save(checkpoints.GetEpochPath(point.Epoch));
+            if (checkpoints.KeepLast > 0)
+            {
+                PruneCheckpoints(checkpoints.Folder, point.Epoch, checkpoints.KeepLast);
+            }
+        }
+        if (best)
+        {
+            file.Save(checkpoints.BestPath);
+        }
+    }
+
+    /// <summary>Deletes the periodic checkpoints of epochs up to <paramref name="epoch"/> but the last <paramref name="keep"/> (best effort).</summary>
+    private static void PruneCheckpoints(string folder, int epoch, int keep)
+    {
+        var found = new List<(int Epoch, string Path)>();
+        foreach (string path in Directory.EnumerateFiles(folder, "epoch-*.safetensors"))
+        {
+            int number = CheckpointOptions.ParseEpochFileName(System.IO.Path.GetFileName(path));
+            if (number >= 0 && number <= epoch)
+            {
+                found.Add((number, path));
+            }
+        }
+        if (found.Count <= keep)
+        {
+            return;
+        }
+        found.Sort((a, b) => b.Epoch.CompareTo(a.Epoch));
+        for (int i = keep; i < found.Count; i++)
+        {
+            try
+            {
+                File.Delete(found[i].Path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Best effort: an old checkpoint that cannot be deleted (say, open elsewhere) must not stop training.
+            }
+        }
     }
 
     /// <summary>Mean loss and accuracy of the network on <paramref name="data"/>, using up to <see cref="Threads"/> threads.</summary>

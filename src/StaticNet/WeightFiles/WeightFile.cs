@@ -76,24 +76,39 @@ public static class WeightFile
         NetworkDescription description = network.Description;
         ReadOnlySpan<T> parameters = network.Parameters;
         CheckParameterCount(parameters.Length, description);
-        SafeTensorsDType dtype = typeof(T) == typeof(double) ? SafeTensorsDType.F64 : SafeTensorsDType.F32;
 
         var file = new SafeTensorsFile();
         file.Metadata["format"] = "pt";
         file.Metadata[FormatVersionKey] = FormatVersion;
         file.Metadata[NetworkNameKey] = description.Name;
         file.Metadata[TopologyHashKey] = description.TopologyHash;
+        AddTensors(file, description, parameters, "");
+        ReadOnlySpan<T> normalization = network.NormalizationParameters;
+        if (!normalization.IsEmpty)
+        {
+            SafeTensorsDType dtype = typeof(T) == typeof(double) ? SafeTensorsDType.F64 : SafeTensorsDType.F32;
+            int width = description.InputSize;
+            file.Tensors.Add(SafeTensorsTensor.Create(InputNormalization.ShiftKey, normalization.Slice(0, width), [width], dtype));
+            file.Tensors.Add(SafeTensorsTensor.Create(InputNormalization.ScaleKey, normalization.Slice(width, width), [width], dtype));
+        }
+        return file;
+    }
+
+    /// <summary>Adds one tensor per weight and bias of <paramref name="parameters"/> (canonical layout), named <c>keyPrefix + key</c>.</summary>
+    internal static void AddTensors<T>(SafeTensorsFile file, NetworkDescription description, ReadOnlySpan<T> parameters, string keyPrefix)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        SafeTensorsDType dtype = typeof(T) == typeof(double) ? SafeTensorsDType.F64 : SafeTensorsDType.F32;
         foreach (LayerDescription layer in description.Layers)
         {
-            file.Tensors.Add(SafeTensorsTensor.Create(layer.WeightKey,
+            file.Tensors.Add(SafeTensorsTensor.Create(keyPrefix + layer.WeightKey,
                 parameters.Slice(layer.WeightOffset, layer.WeightCount), [layer.Units, layer.FanIn], dtype));
             if (layer.HasBias)
             {
-                file.Tensors.Add(SafeTensorsTensor.Create(BiasKey(layer),
+                file.Tensors.Add(SafeTensorsTensor.Create(keyPrefix + BiasKey(layer),
                     parameters.Slice(layer.BiasOffset, layer.Units), [layer.Units], dtype));
             }
         }
-        return file;
     }
 
     /// <summary>Loads the parameters from the safetensors file at <paramref name="path"/>.</summary>
@@ -118,17 +133,44 @@ public static class WeightFile
     }
 
     /// <summary>Loads the parameters from a safetensors file already in memory.</summary>
+    /// <remarks>
+    /// A training checkpoint (see <see cref="CheckpointOptions"/>) loads like a plain weight file: its extra tensors
+    /// live under the reserved prefixes <c>optimizer.</c> and <c>best.</c>, which are not "unexpected" in a file whose
+    /// metadata marks it as a checkpoint. The network gets the parameters of the checkpoint's epoch.
+    /// </remarks>
     /// <exception cref="WeightFileException">The file does not fit the network; the network is unchanged.</exception>
     public static void Load<T>(INetwork<T> network, SafeTensorsFile file, WeightLoadOptions? options = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(file);
-        options ??= WeightLoadOptions.Default;
         NetworkDescription description = network.Description;
-        string source = file.SourceName ?? "<memory>";
         CheckParameterCount(network.Parameters.Length, description);
+        T[] staging = ReadParameters<T>(description, file, options ?? WeightLoadOptions.Default, keyPrefix: "",
+            network.NormalizationParameters.Length, out T[]? normalization);
+        staging.CopyTo(network.Parameters);
+        normalization?.CopyTo(network.NormalizationParameters);
+    }
 
+    /// <summary>
+    /// Checks <paramref name="file"/> against <paramref name="description"/> and decodes the tensors named
+    /// <c>keyPrefix + key</c> into a new parameter array, touching no network. With a non-empty prefix, other
+    /// tensors are never "unexpected" (the caller reads a part of a larger file).
+    /// </summary>
+    internal static T[] ReadParameters<T>(NetworkDescription description, SafeTensorsFile file, WeightLoadOptions options, string keyPrefix)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        ReadParameters<T>(description, file, options, keyPrefix, normalizationLength: 0, out _);
+
+    /// <summary>
+    /// Like the overload without normalization, and for a network with input normalization
+    /// (<paramref name="normalizationLength"/> &gt; 0) also decodes its shift and scale tensors when the file has
+    /// them (<paramref name="normalization"/>; null when it has none, so the network keeps its own).
+    /// </summary>
+    internal static T[] ReadParameters<T>(NetworkDescription description, SafeTensorsFile file, WeightLoadOptions options, string keyPrefix,
+        int normalizationLength, out T[]? normalization)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        string source = file.SourceName ?? "<memory>";
         if (file.Metadata.TryGetValue(FormatVersionKey, out string? version) && version != FormatVersion)
         {
             throw new WeightFileException(source, null,
@@ -139,9 +181,10 @@ public static class WeightFile
             file.Metadata.TryGetValue(TopologyHashKey, out string? hash);
             if (hash != description.TopologyHash)
             {
+                file.Metadata.TryGetValue(NetworkNameKey, out string? name);
                 throw new WeightFileException(source, null,
                     $"metadata '{TopologyHashKey}' is {(hash is null ? "missing" : $"'{hash}'")}; expected '{description.TopologyHash}' " +
-                    $"(network {description.Name}), as WeightLoadOptions.RequireMatchingTopologyHash demands.");
+                    $"(network {description.Name}){(name is null ? "" : $"; the file was saved from network {name}")}, and the topology hash must match.");
             }
         }
 
@@ -158,24 +201,41 @@ public static class WeightFile
         var plan = new List<(SafeTensorsTensor Tensor, int Offset)>(2 * description.Layers.Count);
         foreach (LayerDescription layer in description.Layers)
         {
-            plan.Add((Match(byName, layer.WeightKey, $"weight of layer {layer.Index}", [layer.Units, layer.FanIn], description, source),
+            plan.Add((Match(byName, keyPrefix + layer.WeightKey, $"weight of layer {layer.Index}", [layer.Units, layer.FanIn], description, source),
                 layer.WeightOffset));
             if (layer.HasBias)
             {
-                plan.Add((Match(byName, BiasKey(layer), $"bias of layer {layer.Index}", [layer.Units], description, source),
+                plan.Add((Match(byName, keyPrefix + BiasKey(layer), $"bias of layer {layer.Index}", [layer.Units], description, source),
                     layer.BiasOffset));
             }
         }
-        if (!options.AllowUnexpectedTensors && plan.Count != byName.Count)
+        // The input normalization is optional in a file (PyTorch has none): when absent, the network keeps its own.
+        var normalizationPlan = new List<(SafeTensorsTensor Tensor, int Offset)>(2);
+        if (normalizationLength > 0)
+        {
+            foreach ((string key, int offset) in new[] { (InputNormalization.ShiftKey, 0), (InputNormalization.ScaleKey, description.InputSize) })
+            {
+                if (byName.ContainsKey(keyPrefix + key))
+                {
+                    normalizationPlan.Add((Match(byName, keyPrefix + key, "input normalization", [description.InputSize], description, source), offset));
+                }
+            }
+        }
+        if (keyPrefix.Length == 0 && !options.AllowUnexpectedTensors && plan.Count + normalizationPlan.Count != byName.Count)
         {
             var expected = new HashSet<string>(StringComparer.Ordinal);
             foreach ((SafeTensorsTensor tensor, _) in plan)
             {
                 expected.Add(tensor.Name);
             }
+            foreach ((SafeTensorsTensor tensor, _) in normalizationPlan)
+            {
+                expected.Add(tensor.Name);
+            }
+            bool checkpoint = TrainingCheckpoint.IsCheckpoint(file);
             foreach (SafeTensorsTensor tensor in file.Tensors)
             {
-                if (!expected.Contains(tensor.Name))
+                if (!expected.Contains(tensor.Name) && !(checkpoint && TrainingCheckpoint.IsReservedTensorName(tensor.Name)))
                 {
                     throw new WeightFileException(source, tensor.Name,
                         $"unexpected tensor '{tensor.Name}' ({tensor.DType.ToHeaderName()} {tensor.ShapeText}); network {description.Name} " +
@@ -184,13 +244,23 @@ public static class WeightFile
             }
         }
 
-        // Pass 2: decode into a staging buffer, then publish with one copy.
+        // Pass 2: decode into a staging buffer; the caller publishes it with one copy.
         var staging = new T[description.ParameterCount];
         foreach ((SafeTensorsTensor tensor, int offset) in plan)
         {
             tensor.CopyTo(staging.AsSpan(offset, (int)tensor.ElementCount));
         }
-        staging.CopyTo(network.Parameters);
+        normalization = null;
+        if (normalizationPlan.Count > 0)
+        {
+            normalization = new T[normalizationLength];
+            InputNormalization.Reset<T>(normalization);
+            foreach ((SafeTensorsTensor tensor, int offset) in normalizationPlan)
+            {
+                tensor.CopyTo(normalization.AsSpan(offset, description.InputSize));
+            }
+        }
+        return staging;
     }
 
     private static SafeTensorsTensor Match(Dictionary<string, SafeTensorsTensor> byName, string key, string role,

@@ -40,3 +40,15 @@ public sealed class BakedWeightsTests
         Assert.NotEqual(0f, second.Parameters[0]);
     }
 }
+
+public sealed class BakedWeightsBesideSpecTests
+{
+    [Fact]
+    public void A_weight_file_beside_its_spec_is_found_without_listing_it()
+    {
+        TorchMlpBeside baked = TorchMlpBeside.Pretrained();
+        var loaded = new TorchMlpBeside(seed: 1);
+        WeightFile.Load(loaded, Path.Combine(TorchGoldenTests.GoldenDirectory, "torch_mlp_f64.safetensors"));
+        Assert.Equal(loaded.Parameters.ToArray(), baked.Parameters.ToArray());
+    }
+}

@@ -1,0 +1,59 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Samples.Digits;
+
+/// <summary>Command-line options of the digits sample (<c>--help</c> lists them with their defaults).</summary>
+public sealed class DigitsSettings : CommandSettings
+{
+    [CommandOption("-e|--epochs <N>")]
+    [Description("Passes over the training data.")]
+    [DefaultValue(30)]
+    public int Epochs { get; set; } = 30;
+
+    [CommandOption("-s|--seed <SEED>")]
+    [Description("Seed of the train/test split, the initial weights and the shuffling.")]
+    [DefaultValue(1)]
+    public int Seed { get; set; } = 1;
+
+    [CommandOption("-l|--learning-rate <RATE>")]
+    [Description("Adam's learning rate (annealed to 0 with a cosine schedule).")]
+    [DefaultValue(0.003)]
+    public double LearningRate { get; set; } = 0.003;
+
+    [CommandOption("-b|--batch-size <N>")]
+    [Description("Samples per mini-batch.")]
+    [DefaultValue(32)]
+    public int BatchSize { get; set; } = 32;
+
+    [CommandOption("--test-fraction <FRACTION>")]
+    [Description("Share of each digit held out as the test set.")]
+    [DefaultValue(0.2)]
+    public double TestFraction { get; set; } = 0.2;
+
+    [CommandOption("--show <N>")]
+    [Description("How many misclassified test digits to draw.")]
+    [DefaultValue(4)]
+    public int Show { get; set; } = 4;
+
+    [CommandOption("-o|--output <FOLDER>")]
+    [Description("Folder for the trained weights (digits.safetensors). Default: samples/Digits/out.")]
+    public string? Output { get; set; }
+
+    [CommandOption("--log-every <N>")]
+    [Description("Print an epoch line every N epochs (and the first and last); 1 prints every epoch, 0 none.")]
+    [DefaultValue(5)]
+    public int LogEvery { get; set; } = 5;
+
+    public override ValidationResult Validate()
+    {
+        if (Epochs < 1) return ValidationResult.Error("--epochs must be at least 1.");
+        if (BatchSize < 1) return ValidationResult.Error("--batch-size must be at least 1.");
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) return ValidationResult.Error("--learning-rate must be positive.");
+        if (!(TestFraction > 0 && TestFraction < 1)) return ValidationResult.Error("--test-fraction must be between 0 and 1.");
+        if (Show < 0) return ValidationResult.Error("--show must not be negative.");
+        if (LogEvery < 0) return ValidationResult.Error("--log-every must not be negative.");
+        return ValidationResult.Success();
+    }
+}
