@@ -29,6 +29,8 @@ public sealed class DynamicNetwork<T> : INetwork<T> where T : unmanaged, IFloati
     private readonly int _maxWidth;
     private readonly int _unitTotal;
     private readonly bool _inferenceOnly;
+    private readonly T[] _normalization;
+    private readonly int _normalizedLength;
 
     /// <summary>Creates the network with PyTorch's default initialization from a random seed.</summary>
     /// <param name="description">The topology, e.g. a generated class's <c>Description</c>.</param>
@@ -86,6 +88,14 @@ public sealed class DynamicNetwork<T> : INetwork<T> where T : unmanaged, IFloati
         _maxWidth = maxWidth;
         _unitTotal = unitTotal;
         _inferenceOnly = description.IsInferenceOnly;
+        bool normalized = description.Normalization is { Count: > 0 };
+        if (normalized && description.Normalization!.Count != description.InputSize)
+        {
+            throw new ArgumentException(
+                $"The network description normalizes {description.Normalization.Count} inputs but has {description.InputSize}.", nameof(description));
+        }
+        _normalization = normalized ? InputNormalization.CreateIdentity<T>(description.InputSize) : Array.Empty<T>();
+        _normalizedLength = normalized ? description.InputSize : 0;
         _parameters = new T[offset];
         Initializers.PyTorchDefault<T>(_parameters, description, seed);
     }
@@ -106,6 +116,9 @@ public sealed class DynamicNetwork<T> : INetwork<T> where T : unmanaged, IFloati
     public Span<T> Parameters => _parameters;
 
     /// <inheritdoc />
+    public Span<T> NormalizationParameters => _normalization;
+
+    /// <inheritdoc />
     public bool IsTrainable => !_inferenceOnly;
 
     /// <inheritdoc />
@@ -119,9 +132,9 @@ public sealed class DynamicNetwork<T> : INetwork<T> where T : unmanaged, IFloati
         {
             ThrowHelper.WrongLength(nameof(output), output.Length, OutputSize);
         }
-        int length = 2 * _maxWidth;
+        int length = 2 * _maxWidth + _normalizedLength;
         Span<T> buffer = length <= StackLimit ? stackalloc T[length] : Scratch<T>.Get(length);
-        Forward(input, output, buffer);
+        Forward(Normalize(input, buffer), output, buffer);
     }
 
     /// <inheritdoc />
@@ -137,11 +150,11 @@ public sealed class DynamicNetwork<T> : INetwork<T> where T : unmanaged, IFloati
         {
             ThrowHelper.WrongBatchLength(nameof(outputs), outputs.Length, count * outputSize);
         }
-        int length = 2 * _maxWidth;
+        int length = 2 * _maxWidth + _normalizedLength;
         Span<T> buffer = length <= StackLimit ? stackalloc T[length] : Scratch<T>.Get(length);
         for (int row = 0; row < count; row++)
         {
-            Forward(inputs.Slice(row * inputSize, inputSize), outputs.Slice(row * outputSize, outputSize), buffer);
+            Forward(Normalize(inputs.Slice(row * inputSize, inputSize), buffer), outputs.Slice(row * outputSize, outputSize), buffer);
         }
     }
 
@@ -227,6 +240,21 @@ public sealed class DynamicNetwork<T> : INetwork<T> where T : unmanaged, IFloati
     }
 
     // ---- forward -------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The first layer's input: <paramref name="input"/> itself, or with input normalization
+    /// <c>(x - shift) * scale</c> written to the end of <paramref name="buffer"/> (past two rows of the widest layer).
+    /// </summary>
+    private ReadOnlySpan<T> Normalize(ReadOnlySpan<T> input, Span<T> buffer)
+    {
+        if (_normalizedLength == 0)
+        {
+            return input;
+        }
+        Span<T> normalized = buffer.Slice(buffer.Length - _normalizedLength, _normalizedLength);
+        InputNormalization.Apply<T>(input, _normalization, normalized);
+        return normalized;
+    }
 
     /// <summary>One sample through every layer; <paramref name="buffer"/> holds two rows of the widest layer.</summary>
     private void Forward(ReadOnlySpan<T> input, Span<T> output, Span<T> buffer)
@@ -372,8 +400,9 @@ public sealed class DynamicNetwork<T> : INetwork<T> where T : unmanaged, IFloati
     /// <summary>Forward keeping every layer's z and a, the loss and its gradient at the last layer, then the layers backwards.</summary>
     private T Backpropagate(ReadOnlySpan<T> input, ReadOnlySpan<T> target, Span<T> gradient)
     {
-        int length = 2 * _unitTotal + 2 * _maxWidth;
+        int length = 2 * _unitTotal + 2 * _maxWidth + _normalizedLength;
         Span<T> buffer = length <= StackLimit ? stackalloc T[length] : Scratch<T>.Get(length);
+        scoped ReadOnlySpan<T> networkInput = Normalize(input, buffer);
         Span<T> zs = buffer.Slice(0, _unitTotal);
         Span<T> activations = buffer.Slice(_unitTotal, _unitTotal);
         Span<T> delta = buffer.Slice(2 * _unitTotal, _maxWidth);
@@ -381,7 +410,7 @@ public sealed class DynamicNetwork<T> : INetwork<T> where T : unmanaged, IFloati
 
         // Forward, keeping z and a of every layer (layer k's start in zs and activations is its unit offset).
         int last = _layers.Length - 1;
-        scoped ReadOnlySpan<T> x = input;
+        scoped ReadOnlySpan<T> x = networkInput;
         int unitOffset = 0;
         for (int k = 0; k <= last; k++)
         {
@@ -406,7 +435,7 @@ public sealed class DynamicNetwork<T> : INetwork<T> where T : unmanaged, IFloati
             LayerDescription layer = _layers[k];
             int fanIn = layer.FanIn;
             int inputOffset = k == 0 ? 0 : unitOffset - layer.Units - fanIn;
-            ReadOnlySpan<T> layerInput = k == 0 ? input : activations.Slice(inputOffset, fanIn);
+            ReadOnlySpan<T> layerInput = k == 0 ? networkInput : activations.Slice(inputOffset, fanIn);
             ReadOnlySpan<T> weights = new ReadOnlySpan<T>(_parameters, layer.WeightOffset, layer.WeightCount);
             Span<T> weightGradient = gradient.Slice(layer.WeightOffset, layer.WeightCount);
             Span<T> below = deltaBelow.Slice(0, fanIn);

@@ -124,6 +124,7 @@ public class DynamicNetworkTests
             parameters[i] = T.CreateTruncating(random.NextDouble() * 2 - 1) * T.CreateTruncating(0.7);
         }
         parameters.CopyTo(dynamic.Parameters);
+        CopyNormalization(generated, dynamic, random);
 
         const int Count = 5;
         T[] inputs = RandomValues<T>(random, Count * generated.InputSize, -2, 2);
@@ -154,6 +155,7 @@ public class DynamicNetworkTests
         }
 
         var random = new Random(9);
+        CopyNormalization(generated, dynamic, random);
         int classes = generated.OutputSize == 1 ? 2 : generated.OutputSize;
         T[] expected = new T[generated.ParameterCount];
         T[] actual = new T[generated.ParameterCount];
@@ -172,6 +174,19 @@ public class DynamicNetworkTests
             AssertClose(new[] { lossExpected }, new[] { lossActual }, 1e-5, name + " loss (label)");
         }
         AssertClose(expected, actual, 1e-4, name + " gradient");
+    }
+
+    /// <summary>With input normalization: a non-trivial shift and scale, the same in both networks.</summary>
+    private static void CopyNormalization<T>(INetwork<T> generated, DynamicNetwork<T> dynamic, Random random) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Span<T> normalization = generated.NormalizationParameters;
+        Assert.Equal(normalization.Length, dynamic.NormalizationParameters.Length);
+        int width = normalization.Length / 2;
+        for (int i = 0; i < normalization.Length; i++)
+        {
+            normalization[i] = T.CreateTruncating(i < width ? random.NextDouble() - 0.5 : 0.5 + random.NextDouble());
+        }
+        normalization.CopyTo(dynamic.NormalizationParameters);
     }
 
     private static T[] RandomValues<T>(Random random, int count, double low, double high) where T : unmanaged, IFloatingPointIeee754<T>
