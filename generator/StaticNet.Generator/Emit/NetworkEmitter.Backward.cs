@@ -77,14 +77,16 @@ internal sealed partial class NetworkEmitter
             _w.Line();
             _w.Line($"// Forward, layer {layer.Index}: dense {layer.FanIn} -> {layer.Units}, {ActivationText(layer)}");
             ActivationEmitter activation = ActivationEmitter.For(layer.Activation);
+            bool storeActivated = HasOwnActivations(layer) && activation.IsElementwise && activation.SpanKernel is null;
             EmitVectorDense(layer, input, (row, z) =>
             {
                 _w.Line($"{TypeNames.Unsafe}.Add(ref z{layer.Index}, {row}) = {z};");
-                if (HasOwnActivations(layer) && activation.IsElementwise)
+                if (storeActivated)
                 {
                     _w.Line($"{TypeNames.Unsafe}.Add(ref a{layer.Index}, {row}) = {activation.Apply(z, layer, _types)};");
                 }
             });
+            EmitSpanActivation(activation, $"z{layer.Index}", $"a{layer.Index}", layer.Units.ToString(CultureInfo.InvariantCulture));
             if (!activation.IsElementwise)
             {
                 _w.Line($"{TypeNames.MemoryMarshal}.CreateReadOnlySpan(ref z{layer.Index}, {layer.Units}).CopyTo({TypeNames.MemoryMarshal}.CreateSpan(ref a{layer.Index}, {layer.Units}));");

@@ -205,9 +205,11 @@ internal sealed partial class NetworkEmitter
             ActivationEmitter activation = ActivationEmitter.For(layer.Activation);
             _w.Line();
             _w.Line($"// Layer {layer.Index}: dense {layer.FanIn} -> {layer.Units}, {ActivationText(layer)}, for the whole tile");
-            EmitDenseTile(layer, input, output, null, (k, row, sum) => _w.Line(activation.IsElementwise
+            bool storeActivated = activation.IsElementwise && activation.SpanKernel is null;
+            EmitDenseTile(layer, input, output, null, (k, row, sum) => _w.Line(storeActivated
                 ? $"{TypeNames.Unsafe}.Add(ref {output}Row{k}, {row}) = {activation.Apply(sum, layer, _types)};"
                 : $"{TypeNames.Unsafe}.Add(ref {output}Row{k}, {row}) = {sum};"));
+            EmitSpanActivation(activation, output, output, $"count * {layer.Units}");
             if (!activation.IsElementwise)
             {
                 EmitTileSoftmax(output, layer.Units);
@@ -246,7 +248,7 @@ internal sealed partial class NetworkEmitter
             ActivationEmitter activation = ActivationEmitter.For(layer.Activation);
             _w.Line();
             _w.Line($"// Forward, layer {layer.Index}: dense {layer.FanIn} -> {layer.Units}, {ActivationText(layer)}, keeping z and a of the tile");
-            bool storeActivation = HasOwnActivations(layer) && activation.IsElementwise;
+            bool storeActivation = HasOwnActivations(layer) && activation.IsElementwise && activation.SpanKernel is null;
             EmitDenseTile(layer, input, $"z{layer.Index}", storeActivation ? $"a{layer.Index}" : null, (k, row, sum) =>
             {
                 _w.Line($"{TypeNames.Unsafe}.Add(ref z{layer.Index}Row{k}, {row}) = {sum};");
@@ -255,6 +257,7 @@ internal sealed partial class NetworkEmitter
                     _w.Line($"{TypeNames.Unsafe}.Add(ref a{layer.Index}Row{k}, {row}) = {activation.Apply(sum, layer, _types)};");
                 }
             });
+            EmitSpanActivation(activation, $"z{layer.Index}", $"a{layer.Index}", $"count * {layer.Units}");
             if (!activation.IsElementwise)
             {
                 _w.Line($"{TypeNames.MemoryMarshal}.CreateReadOnlySpan(ref z{layer.Index}, count * {layer.Units}).CopyTo({TypeNames.MemoryMarshal}.CreateSpan(ref a{layer.Index}, count * {layer.Units}));");

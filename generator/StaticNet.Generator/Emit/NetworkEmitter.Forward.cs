@@ -34,6 +34,15 @@ internal sealed partial class NetworkEmitter
         public string At(int index) => InLocals ? $"{Name}_{index}" : $"{TypeNames.Unsafe}.Add(ref {Name}, {index})";
     }
 
+    /// <summary>Applies a span activation (vectorized tanh, sigmoid) from <paramref name="z"/> to <paramref name="a"/> over <paramref name="length"/> values.</summary>
+    private void EmitSpanActivation(ActivationEmitter activation, string z, string a, string length)
+    {
+        if (activation.SpanKernel is { } kernel)
+        {
+            _w.Line($"{TypeNames.Kernels}.{kernel}({TypeNames.MemoryMarshal}.CreateReadOnlySpan(ref {z}, {length}), {TypeNames.MemoryMarshal}.CreateSpan(ref {a}, {length}));");
+        }
+    }
+
     private static bool IsUnrolled(LayerModel layer) => (long)layer.Units * layer.FanIn <= UnrollLimit;
 
     /// <summary>
@@ -102,10 +111,12 @@ internal sealed partial class NetworkEmitter
             }
             else
             {
+                bool storeActivated = activation.IsElementwise && activation.SpanKernel is null;
                 EmitVectorDense(layer, input.Name, (row, z) =>
-                    _w.Line(activation.IsElementwise
+                    _w.Line(storeActivated
                         ? $"{TypeNames.Unsafe}.Add(ref {output.Name}, {row}) = {activation.Apply(z, layer, _types)};"
                         : $"{TypeNames.Unsafe}.Add(ref {output.Name}, {row}) = {z};"));
+                EmitSpanActivation(activation, output.Name, output.Name, layer.Units.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
 
             if (!activation.IsElementwise)

@@ -283,8 +283,8 @@ public sealed partial class SpamFilter : global::StaticNet.INetwork<float>
             }
             float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = sum0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = global::StaticNet.Kernels.Sigmoid(sum0);
         }
+        global::StaticNet.Kernels.Sigmoid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z0, 1), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a0, 1));
 
         float loss = 0f;
         // Binary cross-entropy of the sigmoid outputs, averaged over the outputs (logs clamped at -100 like PyTorch);

@@ -414,21 +414,21 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
                         d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
                     }
                     float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j) = global::StaticNet.Kernels.Tanh(sum00);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j) = sum00;
                     float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j + 1) = global::StaticNet.Kernels.Tanh(sum01);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j + 1) = sum01;
                     float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row1, j) = global::StaticNet.Kernels.Tanh(sum10);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row1, j) = sum10;
                     float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row1, j + 1) = global::StaticNet.Kernels.Tanh(sum11);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row1, j + 1) = sum11;
                     float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row2, j) = global::StaticNet.Kernels.Tanh(sum20);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row2, j) = sum20;
                     float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row2, j + 1) = global::StaticNet.Kernels.Tanh(sum21);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row2, j + 1) = sum21;
                     float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row3, j) = global::StaticNet.Kernels.Tanh(sum30);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row3, j) = sum30;
                     float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row3, j + 1) = global::StaticNet.Kernels.Tanh(sum31);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row3, j + 1) = sum31;
                 }
             }
             for (; s < count; s++)
@@ -459,12 +459,13 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
                         d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
                     }
                     float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j) = global::StaticNet.Kernels.Tanh(sum00);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j) = sum00;
                     float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j + 1) = global::StaticNet.Kernels.Tanh(sum01);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j + 1) = sum01;
                 }
             }
         }
+        global::StaticNet.Kernels.Tanh(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a1, count * 4), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a1, count * 4));
 
         // Layer 2: dense 4 -> 2, sigmoid, for the whole tile
         {
@@ -521,21 +522,21 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
                         d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
                     }
                     float sum00 = d00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = global::StaticNet.Kernels.Sigmoid(sum00);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = sum00;
                     float sum01 = d01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j + 1) = global::StaticNet.Kernels.Sigmoid(sum01);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j + 1) = sum01;
                     float sum10 = d10;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow1, j) = global::StaticNet.Kernels.Sigmoid(sum10);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow1, j) = sum10;
                     float sum11 = d11;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow1, j + 1) = global::StaticNet.Kernels.Sigmoid(sum11);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow1, j + 1) = sum11;
                     float sum20 = d20;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow2, j) = global::StaticNet.Kernels.Sigmoid(sum20);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow2, j) = sum20;
                     float sum21 = d21;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow2, j + 1) = global::StaticNet.Kernels.Sigmoid(sum21);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow2, j + 1) = sum21;
                     float sum30 = d30;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow3, j) = global::StaticNet.Kernels.Sigmoid(sum30);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow3, j) = sum30;
                     float sum31 = d31;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow3, j + 1) = global::StaticNet.Kernels.Sigmoid(sum31);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow3, j + 1) = sum31;
                 }
             }
             for (; s < count; s++)
@@ -566,12 +567,13 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
                         d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
                     }
                     float sum00 = d00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = global::StaticNet.Kernels.Sigmoid(sum00);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = sum00;
                     float sum01 = d01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j + 1) = global::StaticNet.Kernels.Sigmoid(sum01);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j + 1) = sum01;
                 }
             }
         }
+        global::StaticNet.Kernels.Sigmoid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref y, count * 2), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, count * 2));
     }
 
     /// <summary>Adds (+=) the gradient of this sample's mse loss against <paramref name="target"/> to <paramref name="gradient"/> and returns the loss.</summary>
@@ -789,17 +791,14 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
             }
             float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j) = sum0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, j) = global::StaticNet.Kernels.Tanh(sum0);
             float sum1 = d1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j + 1) = sum1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, j + 1) = global::StaticNet.Kernels.Tanh(sum1);
             float sum2 = d2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 2);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j + 2) = sum2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, j + 2) = global::StaticNet.Kernels.Tanh(sum2);
             float sum3 = d3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 3);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j + 3) = sum3;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, j + 3) = global::StaticNet.Kernels.Tanh(sum3);
         }
+        global::StaticNet.Kernels.Tanh(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z1, 4), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a1, 4));
 
         // Forward, layer 2: dense 4 -> 2, sigmoid
         {
@@ -823,11 +822,10 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
             }
             float sum0 = d0;
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, j) = sum0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, j) = global::StaticNet.Kernels.Sigmoid(sum0);
             float sum1 = d1;
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, j + 1) = sum1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, j + 1) = global::StaticNet.Kernels.Sigmoid(sum1);
         }
+        global::StaticNet.Kernels.Sigmoid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z2, 2), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a2, 2));
 
         float loss = 0f;
         // Mean squared error over the outputs: dloss/da = 2 (a - t) / n, times da/dz.
@@ -1054,16 +1052,12 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
             {
                 ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 10);
                 ref float z1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, s * 4);
-                ref float a1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 4);
                 ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 10);
                 ref float z1Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, (s + 1) * 4);
-                ref float a1Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 1) * 4);
                 ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 10);
                 ref float z1Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, (s + 2) * 4);
-                ref float a1Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 2) * 4);
                 ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 10);
                 ref float z1Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, (s + 3) * 4);
-                ref float a1Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 3) * 4);
                 for (int j = 0; j < 4; j += 2)
                 {
                     ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 10);
@@ -1107,35 +1101,26 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
                     }
                     float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j) = global::StaticNet.Kernels.Tanh(sum00);
                     float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j + 1) = sum01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j + 1) = global::StaticNet.Kernels.Tanh(sum01);
                     float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row1, j) = sum10;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row1, j) = global::StaticNet.Kernels.Tanh(sum10);
                     float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row1, j + 1) = sum11;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row1, j + 1) = global::StaticNet.Kernels.Tanh(sum11);
                     float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row2, j) = sum20;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row2, j) = global::StaticNet.Kernels.Tanh(sum20);
                     float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row2, j + 1) = sum21;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row2, j + 1) = global::StaticNet.Kernels.Tanh(sum21);
                     float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row3, j) = sum30;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row3, j) = global::StaticNet.Kernels.Tanh(sum30);
                     float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row3, j + 1) = sum31;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row3, j + 1) = global::StaticNet.Kernels.Tanh(sum31);
                 }
             }
             for (; s < count; s++)
             {
                 ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 10);
                 ref float z1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, s * 4);
-                ref float a1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 4);
                 for (int j = 0; j < 4; j += 2)
                 {
                     ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 10);
@@ -1161,13 +1146,12 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
                     }
                     float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j) = global::StaticNet.Kernels.Tanh(sum00);
                     float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j + 1) = sum01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j + 1) = global::StaticNet.Kernels.Tanh(sum01);
                 }
             }
         }
+        global::StaticNet.Kernels.Tanh(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z1, count * 4), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a1, count * 4));
 
         // Forward, layer 2: dense 4 -> 2, sigmoid, keeping z and a of the tile
         {
@@ -1176,16 +1160,12 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
             {
                 ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 4);
                 ref float z2Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, s * 2);
-                ref float a2Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, s * 2);
                 ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 1) * 4);
                 ref float z2Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, (s + 1) * 2);
-                ref float a2Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 1) * 2);
                 ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 2) * 4);
                 ref float z2Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, (s + 2) * 2);
-                ref float a2Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 2) * 2);
                 ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 3) * 4);
                 ref float z2Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, (s + 3) * 2);
-                ref float a2Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 3) * 2);
                 for (int j = 0; j < 2; j += 2)
                 {
                     ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 4);
@@ -1229,35 +1209,26 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
                     }
                     float sum00 = d00;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j) = global::StaticNet.Kernels.Sigmoid(sum00);
                     float sum01 = d01;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row0, j + 1) = sum01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j + 1) = global::StaticNet.Kernels.Sigmoid(sum01);
                     float sum10 = d10;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row1, j) = sum10;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row1, j) = global::StaticNet.Kernels.Sigmoid(sum10);
                     float sum11 = d11;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row1, j + 1) = sum11;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row1, j + 1) = global::StaticNet.Kernels.Sigmoid(sum11);
                     float sum20 = d20;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row2, j) = sum20;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row2, j) = global::StaticNet.Kernels.Sigmoid(sum20);
                     float sum21 = d21;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row2, j + 1) = sum21;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row2, j + 1) = global::StaticNet.Kernels.Sigmoid(sum21);
                     float sum30 = d30;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row3, j) = sum30;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row3, j) = global::StaticNet.Kernels.Sigmoid(sum30);
                     float sum31 = d31;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row3, j + 1) = sum31;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row3, j + 1) = global::StaticNet.Kernels.Sigmoid(sum31);
                 }
             }
             for (; s < count; s++)
             {
                 ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 4);
                 ref float z2Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, s * 2);
-                ref float a2Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, s * 2);
                 for (int j = 0; j < 2; j += 2)
                 {
                     ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 4);
@@ -1283,13 +1254,12 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
                     }
                     float sum00 = d00;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j) = global::StaticNet.Kernels.Sigmoid(sum00);
                     float sum01 = d01;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row0, j + 1) = sum01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j + 1) = global::StaticNet.Kernels.Sigmoid(sum01);
                 }
             }
         }
+        global::StaticNet.Kernels.Sigmoid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z2, count * 2), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a2, count * 2));
 
         float loss = 0f;
         for (int s = 0; s < count; s++)

@@ -298,11 +298,10 @@ public sealed partial class XorNet : global::StaticNet.INetwork<float>
             }
             float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = sum0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = global::StaticNet.Kernels.Sigmoid(sum0);
             float sum1 = d1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1) = sum1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 1) = global::StaticNet.Kernels.Sigmoid(sum1);
         }
+        global::StaticNet.Kernels.Sigmoid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z0, 2), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a0, 2));
 
         // Forward, layer 1: dense 2 -> 1, sigmoid
         {
@@ -323,8 +322,8 @@ public sealed partial class XorNet : global::StaticNet.INetwork<float>
             }
             float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j) = sum0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, j) = global::StaticNet.Kernels.Sigmoid(sum0);
         }
+        global::StaticNet.Kernels.Sigmoid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z1, 1), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a1, 1));
 
         float loss = 0f;
         // Binary cross-entropy of the sigmoid outputs, averaged over the outputs (logs clamped at -100 like PyTorch);

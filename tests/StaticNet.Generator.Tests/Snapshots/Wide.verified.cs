@@ -184,13 +184,13 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
                 d3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, d3);
             }
             float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = global::StaticNet.Kernels.Tanh(sum0);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = sum0;
             float sum1 = d1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 1) = global::StaticNet.Kernels.Tanh(sum1);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 1) = sum1;
             float sum2 = d2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 2);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 2) = global::StaticNet.Kernels.Tanh(sum2);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 2) = sum2;
             float sum3 = d3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 3) = global::StaticNet.Kernels.Tanh(sum3);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 3) = sum3;
         }
         {
             const int j = 96;
@@ -209,8 +209,9 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
                 d0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, d0);
             }
             float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = global::StaticNet.Kernels.Tanh(sum0);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = sum0;
         }
+        global::StaticNet.Kernels.Tanh(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a0, 97), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a0, 97));
 
         // Layer 1: dense 97 -> 5, softmax, vectorized over the inputs
         for (int j = 0; j < 4; j += 4)
@@ -352,21 +353,21 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
                         d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
                     }
                     float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Tanh(sum00);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = sum00;
                     float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Tanh(sum01);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = sum01;
                     float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j) = global::StaticNet.Kernels.Tanh(sum10);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j) = sum10;
                     float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j + 1) = global::StaticNet.Kernels.Tanh(sum11);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j + 1) = sum11;
                     float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j) = global::StaticNet.Kernels.Tanh(sum20);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j) = sum20;
                     float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j + 1) = global::StaticNet.Kernels.Tanh(sum21);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j + 1) = sum21;
                     float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j) = global::StaticNet.Kernels.Tanh(sum30);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j) = sum30;
                     float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j + 1) = global::StaticNet.Kernels.Tanh(sum31);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j + 1) = sum31;
                 }
                 {
                     const int j = 96;
@@ -399,13 +400,13 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
                         d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
                     }
                     float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Tanh(sum00);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = sum00;
                     float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j) = global::StaticNet.Kernels.Tanh(sum10);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j) = sum10;
                     float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j) = global::StaticNet.Kernels.Tanh(sum20);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j) = sum20;
                     float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j) = global::StaticNet.Kernels.Tanh(sum30);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j) = sum30;
                 }
             }
             for (; s < count; s++)
@@ -436,9 +437,9 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
                         d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
                     }
                     float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Tanh(sum00);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = sum00;
                     float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Tanh(sum01);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = sum01;
                 }
                 {
                     const int j = 96;
@@ -459,10 +460,11 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
                         d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
                     }
                     float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Tanh(sum00);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = sum00;
                 }
             }
         }
+        global::StaticNet.Kernels.Tanh(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a0, count * 97), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a0, count * 97));
 
         // Layer 1: dense 97 -> 5, softmax, for the whole tile
         {
@@ -802,16 +804,12 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
             }
             float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = sum0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = global::StaticNet.Kernels.Tanh(sum0);
             float sum1 = d1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1) = sum1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 1) = global::StaticNet.Kernels.Tanh(sum1);
             float sum2 = d2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 2);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 2) = sum2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 2) = global::StaticNet.Kernels.Tanh(sum2);
             float sum3 = d3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 3) = sum3;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 3) = global::StaticNet.Kernels.Tanh(sum3);
         }
         {
             const int j = 96;
@@ -831,8 +829,8 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
             }
             float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = sum0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = global::StaticNet.Kernels.Tanh(sum0);
         }
+        global::StaticNet.Kernels.Tanh(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z0, 97), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a0, 97));
 
         // Forward, layer 1: dense 97 -> 5, softmax
         for (int j = 0; j < 4; j += 4)
@@ -1006,16 +1004,12 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
             {
                 ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 63);
                 ref float z0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, s * 97);
-                ref float a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 97);
                 ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 1) * 63);
                 ref float z0Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, (s + 1) * 97);
-                ref float a0Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 97);
                 ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 2) * 63);
                 ref float z0Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, (s + 2) * 97);
-                ref float a0Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 97);
                 ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 3) * 63);
                 ref float z0Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, (s + 3) * 97);
-                ref float a0Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 97);
                 for (int j = 0; j < 96; j += 2)
                 {
                     ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 63);
@@ -1059,28 +1053,20 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
                     }
                     float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Tanh(sum00);
                     float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j + 1) = sum01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Tanh(sum01);
                     float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row1, j) = sum10;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j) = global::StaticNet.Kernels.Tanh(sum10);
                     float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row1, j + 1) = sum11;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j + 1) = global::StaticNet.Kernels.Tanh(sum11);
                     float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row2, j) = sum20;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j) = global::StaticNet.Kernels.Tanh(sum20);
                     float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row2, j + 1) = sum21;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j + 1) = global::StaticNet.Kernels.Tanh(sum21);
                     float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row3, j) = sum30;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j) = global::StaticNet.Kernels.Tanh(sum30);
                     float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row3, j + 1) = sum31;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j + 1) = global::StaticNet.Kernels.Tanh(sum31);
                 }
                 {
                     const int j = 96;
@@ -1114,23 +1100,18 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
                     }
                     float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Tanh(sum00);
                     float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row1, j) = sum10;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j) = global::StaticNet.Kernels.Tanh(sum10);
                     float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row2, j) = sum20;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j) = global::StaticNet.Kernels.Tanh(sum20);
                     float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row3, j) = sum30;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j) = global::StaticNet.Kernels.Tanh(sum30);
                 }
             }
             for (; s < count; s++)
             {
                 ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 63);
                 ref float z0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, s * 97);
-                ref float a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 97);
                 for (int j = 0; j < 96; j += 2)
                 {
                     ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 63);
@@ -1156,10 +1137,8 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
                     }
                     float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Tanh(sum00);
                     float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j + 1) = sum01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Tanh(sum01);
                 }
                 {
                     const int j = 96;
@@ -1181,10 +1160,10 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
                     }
                     float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Tanh(sum00);
                 }
             }
         }
+        global::StaticNet.Kernels.Tanh(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z0, count * 97), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a0, count * 97));
 
         // Forward, layer 1: dense 97 -> 5, softmax, keeping z and a of the tile
         {

@@ -14,6 +14,12 @@ internal abstract class ActivationEmitter
     /// <summary>Whether the activation works element by element (all but softmax).</summary>
     public virtual bool IsElementwise => true;
 
+    /// <summary>
+    /// The <c>StaticNet.Kernels</c> method that applies the activation to a whole span (vectorized for float),
+    /// or null when the activation is applied element by element as it is stored.
+    /// </summary>
+    public virtual string? SpanKernel => null;
+
     /// <summary>Expression for f(<paramref name="z"/>).</summary>
     public abstract string Apply(string z, LayerModel layer, TypeNames types);
 

@@ -9,6 +9,8 @@ internal sealed class SigmoidEmitter : ActivationEmitter
 
     public override ActivationKind Kind => ActivationKind.Sigmoid;
 
+    public override string? SpanKernel => "Sigmoid";
+
     public override string Apply(string z, LayerModel layer, TypeNames types) => $"{TypeNames.Kernels}.Sigmoid({z})";
 
     public override string Derivative(string z, string a, LayerModel layer, TypeNames types) => $"{TypeNames.Kernels}.SigmoidDerivative({a})";

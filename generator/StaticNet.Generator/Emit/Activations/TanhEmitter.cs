@@ -9,6 +9,8 @@ internal sealed class TanhEmitter : ActivationEmitter
 
     public override ActivationKind Kind => ActivationKind.Tanh;
 
+    public override string? SpanKernel => "Tanh";
+
     public override string Apply(string z, LayerModel layer, TypeNames types) => $"{TypeNames.Kernels}.Tanh({z})";
 
     public override string Derivative(string z, string a, LayerModel layer, TypeNames types) => $"{TypeNames.Kernels}.TanhDerivative({a})";
