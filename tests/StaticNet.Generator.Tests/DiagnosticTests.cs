@@ -696,5 +696,5 @@ public sealed class DiagnosticTests
     }
 
     private static string RepositoryFile(string relativePath, [System.Runtime.CompilerServices.CallerFilePath] string testFile = "") =>
-        System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(testFile)!, "..", "..", relativePath));
+        System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Infrastructure.SourcePaths.Resolve(testFile))!, "..", "..", relativePath));
 }

@@ -21,7 +21,7 @@ internal static class Snapshot
 
     internal static void Verify(string actual, string name, string file, bool accept)
     {
-        string directory = Path.Combine(Path.GetDirectoryName(file)!, "Snapshots");
+        string directory = Path.Combine(Path.GetDirectoryName(SourcePaths.Resolve(file))!, "Snapshots");
         string verifiedPath = Path.Combine(directory, name + ".verified.cs");
         string receivedPath = Path.Combine(directory, name + ".received.cs");
         string normalized = Normalize(actual);
