@@ -295,11 +295,15 @@ public sealed class DiagnosticTests
               "layers": [{ "units": 3, "activation": "softmax" }],
               "labels": [|["cat", "dog"]|]
             }
-            """, "'labels' has 2 entries, but the network has 3 outputs (one label per output, or two labels for a single output)", 5, 13
+            """, "'labels' has 2 entries, but the network has 3 outputs (one label per output)", 5, 13
         },
         {
             """{ "name": "Net", "inputs": 4, "layers": [{ "units": 1, "activation": "sigmoid" }], "labels": [|["a", "b", "c"]|] }""",
-            "'labels' has 3 entries, but the network has 1 output (one label per output, or two labels for a single output)", 1, 94
+            "'labels' has 3 entries, but a network with a single output makes a binary decision and needs two labels (for 0 and 1)", 1, 94
+        },
+        {
+            """{ "name": "Net", "inputs": 4, "layers": [{ "units": 1, "activation": "sigmoid" }], "labels": [|["yes"]|] }""",
+            "'labels' has 1 entries, but a network with a single output makes a binary decision and needs two labels (for 0 and 1)", 1, 94
         },
         {
             """

@@ -143,11 +143,14 @@ internal sealed class SpecParser
                 if (layers is { Count: > 0 })
                 {
                     int outputs = layers[layers.Count - 1].Units;
-                    bool matches = labels.Count == outputs || (outputs == 1 && labels.Count == 2);
+                    // A single output is a binary decision (Classify returns 0 or 1): it needs both labels.
+                    bool matches = outputs == 1 ? labels.Count == 2 : labels.Count == outputs;
                     if (!matches)
                     {
                         Report(DiagnosticDescriptors.CountMismatch, labelsField.Value.Span, "labels", Count(labels.Count),
-                            $"the network has {outputs} output{(outputs == 1 ? "" : "s")} (one label per output, or two labels for a single output)");
+                            outputs == 1
+                                ? "a network with a single output makes a binary decision and needs two labels (for 0 and 1)"
+                                : $"the network has {outputs} outputs (one label per output)");
                     }
                 }
             }
