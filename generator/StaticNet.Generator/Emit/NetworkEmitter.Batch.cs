@@ -238,24 +238,7 @@ internal sealed partial class NetworkEmitter
         _w.Open($"private {T} BackpropagateTile(ref {T} x, ref {T} t, int count, ref {T} g)");
         _w.Line($"ref {T} p = ref {TypeNames.MemoryMarshal}.GetArrayDataReference(_parameters);");
         DeclareBuffer("buffer", size.ToString(CultureInfo.InvariantCulture), size, slot: 0);
-        _w.Line($"ref {T} start = ref {TypeNames.MemoryMarshal}.GetReference(buffer);");
-        int offset = 0;
-        foreach (LayerModel layer in layers)
-        {
-            _w.Line($"ref {T} z{layer.Index} = ref {At("start", offset)};");
-            offset += Tile * layer.Units;
-            if (HasOwnActivations(layer))
-            {
-                _w.Line($"ref {T} a{layer.Index} = ref {At("start", offset)};");
-                offset += Tile * layer.Units;
-            }
-            else
-            {
-                _w.Line($"ref {T} a{layer.Index} = ref z{layer.Index}; // identity: a = z");
-            }
-        }
-        _w.Line($"ref {T} deltaA = ref {At("start", offset)};");
-        _w.Line($"ref {T} deltaB = ref {At("start", offset + Tile * maxUnits)};");
+        DeclareTrainingBuffers(rows: Tile, maxUnits);
 
         string input = "x";
         foreach (LayerModel layer in layers)

@@ -1,0 +1,288 @@
+#!/usr/bin/env python3
+"""Merges one bench/run's measurements into a Markdown report (and a compact JSON beside it).
+
+Inputs (in --artifacts): info.json (the benchmark program's --info), env.json (commit, CPU, ...),
+bdn/results/*-report-full.json (BenchmarkDotNet), torch.json (pytorch_bench.py), firstcall.jsonl,
+buildtime.json (buildtime.py); --generated points at the generator's output folder of the bench project.
+"""
+import argparse
+import glob
+import json
+import os
+import re
+import statistics
+
+NETS = ["iris", "digits", "mnist", "wide"]
+NET_SHAPES = {
+    "iris": "4-16(relu)-3(softmax)",
+    "digits": "64-32(relu)-10(softmax)",
+    "mnist": "784-128(relu)-64(relu)-10(softmax)",
+    "wide": "256-256(tanh)-256(tanh)-256 (mse)",
+}
+SPEC_CLASS = {"iris": "IrisBench", "digits": "DigitsBench", "mnist": "MnistBench", "wide": "WideBench"}
+OPS = [
+    ("Predict", 1, "latency, ns per sample (lower is better)"),
+    ("PredictBatch64", 64, "PredictBatch, batch 64: samples/s (higher is better)"),
+    ("Train32", 32, "one SGD step, mini-batch 32: samples/s (higher is better)"),
+    ("Train1", 1, "one SGD step, batch 1: samples/s (higher is better)"),
+]
+CSHARP = ["StaticNet", "Expert", "Dynamic", "Naive"]
+COMPETITORS = CSHARP + ["PyTorch 1T", "PyTorch nT"]
+
+
+def load_bdn(folder):
+    """{(net, op, competitor): (median ns per call, allocated bytes per call)}."""
+    result = {}
+    for path in glob.glob(os.path.join(folder, "**", "*-report-full.json"), recursive=True):
+        with open(path) as f:
+            data = json.load(f)
+        for b in data["Benchmarks"]:
+            op, competitor = b["Method"].split("_", 1)
+            net = re.search(r"Net=(\w+)", b["Parameters"]).group(1)
+            stats = b.get("Statistics")
+            if not stats:
+                continue
+            allocated = (b.get("Memory") or {}).get("BytesAllocatedPerOperation")
+            result[(net, op, competitor)] = (stats["Median"], allocated, stats.get("N"), stats["Min"])
+    return result
+
+
+def fmt_ns(ns):
+    if ns >= 1e6:
+        return f"{ns / 1e6:,.2f} ms"
+    if ns >= 1e4:
+        return f"{ns / 1e3:,.1f} µs"
+    if ns >= 1e3:
+        return f"{ns / 1e3:,.2f} µs"
+    return f"{ns:,.1f} ns"
+
+
+def fmt_rate(per_second):
+    if per_second >= 1e6:
+        return f"{per_second / 1e6:,.2f} M/s"
+    if per_second >= 1e3:
+        return f"{per_second / 1e3:,.1f} k/s"
+    return f"{per_second:,.0f} /s"
+
+
+def fmt_ratio(r):
+    return f"{r:,.2f}×" if r < 100 else f"{r:,.0f}×"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--artifacts", required=True)
+    parser.add_argument("--generated", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--json-out", required=True)
+    args = parser.parse_args()
+    a = args.artifacts
+
+    def read_json(name, default=None):
+        path = os.path.join(a, name)
+        if not os.path.exists(path):
+            return default
+        with open(path) as f:
+            return json.load(f)
+
+    info = read_json("info.json", {})
+    env = read_json("env.json", {})
+    torch = read_json("torch.json")
+    buildtime = read_json("buildtime.json")
+    bdn = load_bdn(os.path.join(a, "bdn"))
+    first_calls = []
+    if os.path.exists(os.path.join(a, "firstcall.jsonl")):
+        with open(os.path.join(a, "firstcall.jsonl")) as f:
+            first_calls = [json.loads(line) for line in f if line.strip().startswith("{")]
+
+    # ns per call for every (net, op, competitor).
+    times = {}
+    minimums = {}
+    for (net, op, competitor), (median, _, _, minimum) in bdn.items():
+        times[(net, op, competitor)] = median
+        minimums[(net, op, competitor)] = minimum
+    if torch:
+        for label, key in (("1thread", "PyTorch 1T"), ("multi", "PyTorch nT")):
+            for net, ops in torch["results"].get(label, {}).items():
+                for op, values in ops.items():
+                    times[(net, op, key)] = values["nsPerCall"]
+
+    lines = []
+    w = lines.append
+    w(f"# StaticNet benchmarks — {env.get('date', '?')}")
+    w("")
+    w("| | |")
+    w("|---|---|")
+    w(f"| commit | `{env.get('commit', '?')}` |")
+    w(f"| .NET | {info.get('dotnet', '?')} (BenchmarkDotNet 0.15.8, {env.get('bdnJob', '')}) |")
+    w(f"| PyTorch | {torch['torch'] if torch else 'not run'} (Python {torch['python'] if torch else '?'}; multi-threaded run: {torch.get('multiThreads', '?') if torch else '?'} threads) |")
+    w(f"| CPU | {env.get('cpu', '?')}, {env.get('cores', '?')} cores |")
+    w(f"| Vector&lt;float&gt;.Count | {info.get('vectorFloatCount', '?')} (FMA: {info.get('fma', '?')}, AVX-512 available: {info.get('avx512', '?')}) |")
+    w(f"| OS | {info.get('os', '?')} |")
+    w(f"| load average (1/5/15 min) | {env.get('loadBefore', '?')} before BenchmarkDotNet, {env.get('loadAfter', '?')} after |")
+    w(f"| suite wall time | {env.get('bdnSeconds', '?')} s for BenchmarkDotNet, {env.get('totalSeconds', '?')} s for all of bench/run |")
+    w("")
+    w("Medians. Timed training steps use learning rate 0 (every competitor still computes the full update) so that")
+    w("all repetitions run on the same state; the agreement check uses 0.01. Ratios are *competitor time / StaticNet time*: above 1 StaticNet is faster, below 1 it is slower.")
+    w("All competitors run on the same weights and inputs; the benchmark's global setup checks that their outputs")
+    w("and one training step agree with StaticNet's to 1e-4 before anything is timed. The machine is shared")
+    w("(2 cores, other builds running), so expect noise of ±10–30 % on single numbers.")
+    w("")
+    w("Competitors: **StaticNet** = the generated class (through `INetwork<float>`; training = zero gradient,")
+    w("32× `AccumulateGradient`, scale, `Sgd.Step`). **Expert** = hand-written `Vector<float>`/FMA code with")
+    w("transposed panel-packed weights, register-blocked batches and a batched backward pass with the SGD update")
+    w("fused in (bench/StaticNet.Benchmarks/ExpertMlp.cs). **Dynamic** = `DynamicNetwork<float>` (same protocol as")
+    w("StaticNet, layer loop at run time). **Naive** = `float[][]` weights, nested loops, `Math.Exp`, new arrays per")
+    w("call. **PyTorch** = `nn.Sequential`, `torch.no_grad()` for inference, `CrossEntropyLoss`/`MSELoss` + `optim.SGD`")
+    w("for training; 1T = `set_num_threads(1)`, nT = all cores.")
+    w("")
+    w("Caveats: when the load average is above the number of cores (see the table above), the PyTorch nT column")
+    w("mostly measures OpenMP threads waiting for a core, not PyTorch; compare against 1T. The expert is written")
+    w("for the larger layers: on iris (3 outputs padded to 8 lanes, 16 units as two single-vector panels) it is")
+    w("slower than the generated fully unrolled code, so it is not a lower bound there.")
+    w("")
+
+    # Key ratios.
+    w("## Key ratios (StaticNet speed-up over each competitor)")
+    w("")
+    w("| network | operation | vs Naive | vs Expert | vs Dynamic | vs PyTorch 1T |")
+    w("|---|---|---:|---:|---:|---:|")
+    summary = {}
+    for net in NETS:
+        for op, _, _ in OPS:
+            base = times.get((net, op, "StaticNet"))
+            if base is None:
+                continue
+            cells = []
+            for competitor in ["Naive", "Expert", "Dynamic", "PyTorch 1T"]:
+                t = times.get((net, op, competitor))
+                ratio = t / base if t else None
+                summary.setdefault(net, {}).setdefault(op, {})[competitor] = ratio
+                cells.append(fmt_ratio(ratio) if ratio else "–")
+            w(f"| {net} | {op} | " + " | ".join(cells) + " |")
+    w("")
+
+    w("The same from the *fastest* iteration of each case (BenchmarkDotNet's Min; C# only). On a shared machine")
+    w("the minimum is the less disturbed estimate of what the code itself costs.")
+    w("")
+    w("| network | operation | vs Naive | vs Expert | vs Dynamic |")
+    w("|---|---|---:|---:|---:|")
+    for net in NETS:
+        for op, _, _ in OPS:
+            base = minimums.get((net, op, "StaticNet"))
+            if base is None:
+                continue
+            cells = []
+            for competitor in ["Naive", "Expert", "Dynamic"]:
+                t = minimums.get((net, op, competitor))
+                cells.append(fmt_ratio(t / base) if t else "–")
+            w(f"| {net} | {op} | " + " | ".join(cells) + " |")
+    w("")
+
+    # Per network tables.
+    for net in NETS:
+        w(f"## {net}: {NET_SHAPES[net]}")
+        w("")
+        w("| operation | " + " | ".join(COMPETITORS) + " |")
+        w("|---|" + "---:|" * len(COMPETITORS))
+        for op, samples, title in OPS:
+            base = times.get((net, op, "StaticNet"))
+            cells = []
+            for competitor in COMPETITORS:
+                t = times.get((net, op, competitor))
+                if t is None:
+                    cells.append("–")
+                    continue
+                value = fmt_ns(t / samples) if op == "Predict" else fmt_rate(samples * 1e9 / t)
+                if competitor == "StaticNet" or base is None:
+                    cells.append(f"**{value}**" if competitor == "StaticNet" else value)
+                else:
+                    cells.append(f"{value} ({fmt_ratio(t / base)})")
+            w(f"| {title} | " + " | ".join(cells) + " |")
+        cells = []
+        for competitor in CSHARP:
+            allocated = [bdn.get((net, op, competitor), (None, None, None, None))[1] for op, _, _ in OPS]
+            cells.append(" / ".join("?" if x is None else f"{x:,}" for x in allocated))
+        w("| allocated bytes per call (Predict / Batch64 / Train32 / Train1) | " + " | ".join(cells) + " | | |")
+        w("")
+
+    # Generated source size.
+    w("## Generated source size")
+    w("")
+    w("Bytes of the generated `.g.cs` per network (EmitCompilerGeneratedFiles=true, Release). It must grow with")
+    w("the number of layers, not the number of weights.")
+    w("")
+    w("| network | layers | parameters | generated bytes | lines | bytes per parameter |")
+    w("|---|---:|---:|---:|---:|---:|")
+    params = {"iris": (2, 4 * 16 + 16 + 16 * 3 + 3), "digits": (2, 64 * 32 + 32 + 32 * 10 + 10),
+              "mnist": (3, 784 * 128 + 128 + 128 * 64 + 64 + 64 * 10 + 10), "wide": (3, 3 * (256 * 256 + 256))}
+    sizes = {}
+    for net in NETS:
+        files = glob.glob(os.path.join(args.generated, f"*{SPEC_CLASS[net]}.g.cs"))
+        if not files:
+            w(f"| {net} | | | not found | | |")
+            continue
+        with open(files[0], "rb") as f:
+            data = f.read()
+        layers, count = params[net]
+        sizes[net] = len(data)
+        newlines = data.count(b"\n")
+        w(f"| {net} | {layers} | {count:,} | {len(data):,} | {newlines:,} | {len(data) / count:.3f} |")
+    w("")
+
+    # Build time.
+    if buildtime:
+        w("## Build time added by the generator")
+        w("")
+        w(f"A tiny class library built with `{buildtime['command']}`, best of {buildtime['repetitions']} (runs interleaved).")
+        w("Wall time includes MSBuild's start-up; *Csc* is the compiler task alone (the generator runs inside it).")
+        w("")
+        w("| variant | best wall s | best Csc s | all wall s |")
+        w("|---|---:|---:|---|")
+        labels = {"plain": "no generator", "generator": "generator referenced, no spec", "specs": "generator + the 4 specs"}
+        for name, v in buildtime["variants"].items():
+            csc = v.get("bestCscSeconds")
+            w(f"| {labels.get(name, name)} | {v['bestSeconds']:.2f} | {csc if csc is None else f'{csc:.2f}'} | {', '.join(f'{x:.2f}' for x in v['allSeconds'])} |")
+        v = buildtime["variants"]
+        if v.get("specs", {}).get("bestCscSeconds") is not None and v.get("plain", {}).get("bestCscSeconds") is not None:
+            w("")
+            w(f"Added by the generator with 4 specs: {v['specs']['bestCscSeconds'] - v['plain']['bestCscSeconds']:+.2f} s of Csc, "
+              f"{v['specs']['bestSeconds'] - v['plain']['bestSeconds']:+.2f} s wall (best vs best; differences below ~0.3 s are noise on this machine).")
+        w("")
+
+    # First call.
+    if first_calls:
+        w("## First call (fresh process, JIT included)")
+        w("")
+        w("Microseconds, median of the runs (`StaticNet.Benchmarks --first-call NET COMPETITOR`, one process each):")
+        w("constructing the competitor from the generated network's parameters, its first `Predict`, its second.")
+        w("")
+        w("| network | competitor | construct µs | first Predict µs | second Predict µs | runs |")
+        w("|---|---|---:|---:|---:|---:|")
+        groups = {}
+        for r in first_calls:
+            groups.setdefault((r["net"], r["competitor"]), []).append(r)
+        for net in NETS:
+            for competitor in ["staticnet", "expert", "dynamic", "naive"]:
+                rs = groups.get((net, competitor))
+                if not rs:
+                    continue
+                med = lambda key: statistics.median(r[key] for r in rs)
+                w(f"| {net} | {competitor} | {med('constructUs'):,.0f} | {med('firstPredictUs'):,.0f} | {med('secondPredictUs'):,.1f} | {len(rs)} |")
+        w("")
+
+    with open(args.out, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    compact = {
+        "env": env, "info": info,
+        "nsPerCall": {f"{net}/{op}/{competitor}": t for (net, op, competitor), t in sorted(times.items())},
+        "minNsPerCall": {f"{net}/{op}/{competitor}": t for (net, op, competitor), t in sorted(minimums.items())},
+        "ratios": summary, "generatedBytes": sizes,
+        "buildtime": buildtime, "firstCall": first_calls,
+    }
+    with open(args.json_out, "w") as f:
+        json.dump(compact, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
