@@ -39,7 +39,6 @@ internal interface IReadmeSnippet
 /// <c>&lt;!-- readme-test: context=Name --&gt;</c> marker, the variant in Contexts/Name (normalized, baked weights).
 /// </summary>
 /// <typeparam name="TNetwork">The context's IrisClassifier.</typeparam>
-#pragma warning disable IDE1006, SA1306 // the names are the README's variable names
 internal abstract class ReadmeSnippet<TNetwork> : IReadmeSnippet
     where TNetwork : class, INetwork<float>
 {

@@ -27,9 +27,11 @@ public sealed class StaticNetExtractReadme : Task
     [Required] public string Readme { get; set; } = "";
     [Required] public string OutputFolder { get; set; } = "";
     [Required] public string RootNamespace { get; set; } = "";
+    [Required] public string ContextsFolder { get; set; } = "";
 
     private static readonly string[] ImplicitUsings = { "using System;", "using StaticNet;", "using StaticNet.Optimizers;" };
-    private static readonly Regex Fence = new Regex(@"^```([A-Za-z0-9_+-]*)\s*$");
+    // CommonMark: a fence may be indented by up to three spaces (e.g. inside a list item); the info string is the language.
+    private static readonly Regex Fence = new Regex(@"^ {0,3}```([A-Za-z0-9_+-]*)\s*$");
     private static readonly Regex Marker = new Regex(@"^<!--\s*readme-test:\s*(.*?)\s*-->$");
     private static readonly Regex UsingLine = new Regex(@"^using\s+(static\s+)?[A-Za-z_][A-Za-z0-9_.]*\s*;\s*$");
     private static readonly Regex ContextName = new Regex(@"^context=([A-Z][A-Za-z0-9]*)$");
@@ -63,7 +65,7 @@ public sealed class StaticNetExtractReadme : Task
             string marker = FindMarker(lines, i);
             int first = i + 1;
             int end = first;
-            while (end < lines.Length && lines[end].TrimEnd() != "```")
+            while (end < lines.Length && lines[end].Trim() != "```")
             {
                 end++;
             }
@@ -89,9 +91,14 @@ public sealed class StaticNetExtractReadme : Task
                 {
                     skip = true;
                 }
-                else if (m.Success)
+                else if (m.Success && Directory.Exists(Path.Combine(ContextsFolder, m.Groups[1].Value)))
                 {
                     context = m.Groups[1].Value;
+                }
+                else if (m.Success)
+                {
+                    Error(readme, fenceLine - 1, "README004", "Unknown snippet context '" + m.Groups[1].Value + "': the contexts are the folders of " + ContextsFolder + ".");
+                    return false;
                 }
                 else
                 {
