@@ -177,7 +177,8 @@ public sealed class ReadmeTests
     {
         string project = File.ReadAllText(Path.Combine(RepoRoot, "tests", "StaticNet.Readme.Tests", "StaticNet.Readme.Tests.csproj"));
         XElement ours = XElement.Parse(project);
-        ReadmeBlock[] blocks = ReadmeBlocks.All.Where(b => b.Language == "xml").ToArray();
+        // Skipped blocks are settings for the reader's own projects, not this repository's.
+        ReadmeBlock[] blocks = ReadmeBlocks.All.Where(b => b.Language == "xml" && !b.Skipped).ToArray();
         Assert.NotEmpty(blocks);
         foreach (ReadmeBlock block in blocks)
         {
