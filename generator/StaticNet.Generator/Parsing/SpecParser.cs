@@ -296,9 +296,11 @@ internal sealed class SpecParser
 
             int? units = ReadSize(layerFields, "units", required: true, layer, where);
             ActivationKind activation = ActivationKind.Identity;
+            bool activationKnown = true;
             if (layerFields.TryGetValue("activation", out JsonProperty? activationField) && ReadString(activationField) is { } activationName)
             {
                 int found = Array.FindIndex(SpecVocabulary.Activations, a => a.Name == activationName);
+                activationKnown = found >= 0;
                 if (found < 0)
                 {
                     Report(DiagnosticDescriptors.UnknownActivation, activationField.Value.Span, activationName,
@@ -343,8 +345,9 @@ internal sealed class SpecParser
                     {
                         alpha = number.Value;
                     }
-                    else
+                    else if (activationKnown)
                     {
+                        // (After an unknown activation the layer's kind is unknown too: SN0009 says enough.)
                         Report(DiagnosticDescriptors.IgnoredAlpha, alphaField.NameSpan, SpecVocabulary.ActivationName(activation));
                     }
                 }
@@ -582,7 +585,7 @@ internal sealed class SpecParser
         {
             if (item is not JsonString text)
             {
-                Report(DiagnosticDescriptors.WrongType, item.Span, $"each entry of '{field.Name}'", "a string", item.KindDescription);
+                Report(DiagnosticDescriptors.WrongType, item.Span, $"Each entry of {field.Name}", "a string", item.KindDescription);
                 valid = false;
                 continue;
             }
