@@ -24,7 +24,7 @@ public static class Program
         if (args.Length > 0 && args[0] == "--info")
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"dotnet\": \"{RuntimeInformation.FrameworkDescription}\", \"vectorFloatCount\": {Vector<float>.Count}, \"fma\": {(Fma.IsSupported ? "true" : "false")}, \"avx512\": {(Avx512F.IsSupported ? "true" : "false")}, \"os\": \"{RuntimeInformation.OSDescription}\"}}"));
+                $"{{\"dotnet\": \"{RuntimeInformation.FrameworkDescription}\", \"vectorFloatCount\": {Vector<float>.Count}, \"fma\": {(Fma.IsSupported ? "true" : "false")}, \"avx512\": {(Avx512F.IsSupported ? "true" : "false")}, \"os\": \"{RuntimeInformation.OSDescription}\", \"onnxRuntime\": \"{Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetVersionString()}\"}}"));
             return 0;
         }
         if (args.Length > 0 && args[0] == "--check")
@@ -32,7 +32,7 @@ public static class Program
             foreach (string name in Workload.Names)
             {
                 new Workload(name).CheckAgreement();
-                Console.WriteLine($"{name}: all competitors agree with StaticNet (outputs and one training step, 1e-4)");
+                Console.WriteLine($"{name}: all competitors agree with StaticNet (outputs, ONNX Runtime included, and one training step, 1e-4)");
             }
             return 0;
         }
