@@ -129,6 +129,11 @@ def main():
         with open(os.path.join(a, "firstcall.jsonl")) as f:
             first_calls = [json.loads(line) for line in f if line.strip().startswith("{")]
 
+    ort_cpu = []
+    if os.path.exists(os.path.join(a, "ortcpu.jsonl")):
+        with open(os.path.join(a, "ortcpu.jsonl")) as f:
+            ort_cpu = [json.loads(line) for line in f if line.strip().startswith("{")]
+
     # ns per call for every (net, op, competitor).
     times = {}
     minimums = {}
@@ -153,6 +158,9 @@ def main():
     w(f"| CPU | {env.get('cpu', '?')}, {env.get('cores', '?')} cores |")
     w(f"| Vector&lt;float&gt;.Count | {info.get('vectorFloatCount', '?')} (FMA: {info.get('fma', '?')}, AVX-512 available: {info.get('avx512', '?')}) |")
     w(f"| ONNX Runtime | {info.get('onnxRuntime', '?')} (Microsoft.ML.OnnxRuntime, CPU provider, IntraOpNumThreads = 1, ORT_ENABLE_ALL) |")
+    if ort_cpu:
+        checks = ", ".join(f"{r['net']} {r['cpuPerWall']:.2f}" for r in ort_cpu)
+        w(f"| ONNX Runtime on one core? | process CPU time / wall time during ~2 s of its batch-64 inference: {checks} (1.00 = one busy thread) |")
     w(f"| OS | {info.get('os', '?')} |")
     w(f"| generator features | {generator_features(args.generated)} |")
     w(f"| load average (1/5/15 min) | {env.get('loadBefore', '?')} before BenchmarkDotNet, {env.get('loadAfter', '?')} after |")
@@ -259,8 +267,12 @@ def main():
     w("counted). Medians, so load on the shared machine lowers every number.")
     if mhz:
         peak = 2 * lanes * 2 * mhz / 1000
-        w(f"Single-core peak, an **estimate**: 2 FLOP per FMA × {lanes} floats × 2 FMA ports × {mhz / 1000:.2f} GHz "
+        w(f"Single-core peak, an **estimate**: 2 FLOP per FMA × {lanes} floats (`Vector<float>`) × 2 FMA ports × {mhz / 1000:.2f} GHz "
           f"(the clock the OS reports; turbo unknown) = **{peak:.0f} GFLOP/s**.")
+        if str(info.get("avx512")).lower() == "true":
+            w(f"With 512-bit FMAs (AVX-512 is available; ONNX Runtime's MLAS kernels use it, `Vector<float>` stays 256-bit unless "
+              f"`DOTNET_MaxVectorTBitWidth=512`) and two 512-bit FMA ports: **{2 * peak:.0f} GFLOP/s** at that clock.")
+        w("A measured number above an estimate means the core runs faster than the reported clock (turbo), not that the count is wrong.")
     w("")
     w("| network | operation | StaticNet | Expert | ONNX Runtime | PyTorch 1T |")
     w("|---|---|---:|---:|---:|---:|")
@@ -351,7 +363,7 @@ def main():
         "nsPerCall": {f"{net}/{op}/{competitor}": t for (net, op, competitor), t in sorted(times.items())},
         "minNsPerCall": {f"{net}/{op}/{competitor}": t for (net, op, competitor), t in sorted(minimums.items())},
         "ratios": summary, "generatedBytes": sizes, "gflops": gflops,
-        "buildtime": buildtime, "firstCall": first_calls,
+        "buildtime": buildtime, "firstCall": first_calls, "ortCpu": ort_cpu,
     }
     with open(args.json_out, "w") as f:
         json.dump(compact, f, indent=1)
