@@ -27,7 +27,13 @@ OPS = [
     ("Train1", 1, "one SGD step, batch 1: samples/s (higher is better)"),
 ]
 CSHARP = ["StaticNet", "Expert", "Dynamic", "Naive"]
-COMPETITORS = CSHARP + ["PyTorch 1T", "PyTorch nT"]
+ORT = "ONNX Runtime"
+# Everything BenchmarkDotNet measures (the ONNX Runtime column is inference only).
+MEASURED = CSHARP + [ORT]
+COMPETITORS = MEASURED + ["PyTorch 1T", "PyTorch nT"]
+RATIO_COMPETITORS = ["Naive", "Expert", "Dynamic", "PyTorch 1T", ORT]
+# Benchmark method suffix -> report column.
+METHOD_COMPETITOR = {"OnnxRuntime": ORT}
 
 
 def load_bdn(folder):
@@ -38,6 +44,7 @@ def load_bdn(folder):
             data = json.load(f)
         for b in data["Benchmarks"]:
             op, competitor = b["Method"].split("_", 1)
+            competitor = METHOD_COMPETITOR.get(competitor, competitor)
             net = re.search(r"Net=(\w+)", b["Parameters"]).group(1)
             stats = b.get("Statistics")
             if not stats:
@@ -45,6 +52,33 @@ def load_bdn(folder):
             allocated = (b.get("Memory") or {}).get("BytesAllocatedPerOperation")
             result[(net, op, competitor)] = (stats["Median"], allocated, stats.get("N"), stats["Min"])
     return result
+
+
+# Dense layers (fanIn, units) per network, for FLOP counts: forward = 2 * sum(fanIn * units) per sample.
+LAYERS = {
+    "iris": [(4, 16), (16, 3)],
+    "digits": [(64, 32), (32, 10)],
+    "mnist": [(784, 128), (128, 64), (64, 10)],
+    "wide": [(256, 256), (256, 256), (256, 256)],
+}
+
+
+def forward_flops(net):
+    return 2 * sum(fan_in * units for fan_in, units in LAYERS[net])
+
+
+def generator_features(folder):
+    """What the generated code of this run contains, read from the generated sources themselves."""
+    texts = []
+    for path in glob.glob(os.path.join(folder, "*.g.cs")):
+        with open(path, encoding="utf-8", errors="replace") as f:
+            texts.append(f.read())
+    if not texts:
+        return "? (generated sources not found)"
+    if any("AccumulateGradientBatch" in t for t in texts):
+        return ("batch kernels: `PredictBatch` and `AccumulateGradientBatch` run tiles of 32 samples through register-blocked "
+                "kernels (4 samples x 2 rows per loaded vector); all-unrolled small nets (iris) keep a per-sample path")
+    return "per-sample only (no batch kernels)"
 
 
 def fmt_ns(ns):
@@ -95,6 +129,11 @@ def main():
         with open(os.path.join(a, "firstcall.jsonl")) as f:
             first_calls = [json.loads(line) for line in f if line.strip().startswith("{")]
 
+    ort_cpu = []
+    if os.path.exists(os.path.join(a, "ortcpu.jsonl")):
+        with open(os.path.join(a, "ortcpu.jsonl")) as f:
+            ort_cpu = [json.loads(line) for line in f if line.strip().startswith("{")]
+
     # ns per call for every (net, op, competitor).
     times = {}
     minimums = {}
@@ -118,7 +157,12 @@ def main():
     w(f"| PyTorch | {torch['torch'] if torch else 'not run'} (Python {torch['python'] if torch else '?'}; multi-threaded run: {torch.get('multiThreads', '?') if torch else '?'} threads) |")
     w(f"| CPU | {env.get('cpu', '?')}, {env.get('cores', '?')} cores |")
     w(f"| Vector&lt;float&gt;.Count | {info.get('vectorFloatCount', '?')} (FMA: {info.get('fma', '?')}, AVX-512 available: {info.get('avx512', '?')}) |")
+    w(f"| ONNX Runtime | {info.get('onnxRuntime', '?')} (Microsoft.ML.OnnxRuntime, CPU provider, IntraOpNumThreads = 1, ORT_ENABLE_ALL) |")
+    if ort_cpu:
+        checks = ", ".join(f"{r['net']} {r['cpuPerWall']:.2f}" for r in ort_cpu)
+        w(f"| ONNX Runtime on one core? | process CPU time / wall time during ~2 s of its batch-64 inference: {checks} (1.00 = one busy thread) |")
     w(f"| OS | {info.get('os', '?')} |")
+    w(f"| generator features | {generator_features(args.generated)} |")
     w(f"| load average (1/5/15 min) | {env.get('loadBefore', '?')} before BenchmarkDotNet, {env.get('loadAfter', '?')} after |")
     w(f"| suite wall time | {env.get('bdnSeconds', '?')} s for BenchmarkDotNet, {env.get('totalSeconds', '?')} s for all of bench/run |")
     w("")
@@ -129,12 +173,18 @@ def main():
     w("(2 cores, other builds running), so expect noise of ±10–30 % on single numbers.")
     w("")
     w("Competitors: **StaticNet** = the generated class (through `INetwork<float>`; training = zero gradient,")
-    w("32× `AccumulateGradient`, scale, `Sgd.Step`). **Expert** = hand-written `Vector<float>`/FMA code with")
+    w("one `AccumulateGradientBatch` over the 32 samples, scale, `Sgd.Step`). **Expert** = hand-written `Vector<float>`/FMA code with")
     w("transposed panel-packed weights, register-blocked batches and a batched backward pass with the SGD update")
     w("fused in (bench/StaticNet.Benchmarks/ExpertMlp.cs). **Dynamic** = `DynamicNetwork<float>` (same protocol as")
-    w("StaticNet, layer loop at run time). **Naive** = `float[][]` weights, nested loops, `Math.Exp`, new arrays per")
+    w("StaticNet, layer loop at run time; its `AccumulateGradientBatch` is the interface's per-sample default). **Naive** = `float[][]` weights, nested loops, `Math.Exp`, new arrays per")
     w("call. **PyTorch** = `nn.Sequential`, `torch.no_grad()` for inference, `CrossEntropyLoss`/`MSELoss` + `optim.SGD`")
-    w("for training; 1T = `set_num_threads(1)`, nT = all cores.")
+    w("for training; 1T = `set_num_threads(1)`, nT = all cores. **ONNX Runtime** = the generated network exported with")
+    w("`network.ExportOnnx(path)` (StaticNet.Onnx) and run by Microsoft.ML.OnnxRuntime's CPU provider with")
+    w("`IntraOpNumThreads = 1` (one core, like every other column but PyTorch nT) and `GraphOptimizationLevel.ORT_ENABLE_ALL`,")
+    w("called through its lowest-overhead API: OrtValues created once over pinned `float[]` input/output buffers")
+    w("(`OrtValue.CreateTensorValueFromMemory`) and `session.Run(runOptions, inputNames, inputValues, outputNames, outputValues)`")
+    w("into the pre-allocated outputs; its allocated bytes are what ORT's managed wrapper allocates per `Run`.")
+    w("Inference only (ORT does not train here), so its training cells are empty.")
     w("")
     w("Caveats: when the load average is above the number of cores (see the table above), the PyTorch nT column")
     w("mostly measures OpenMP threads waiting for a core, not PyTorch; compare against 1T. The expert is written")
@@ -145,8 +195,8 @@ def main():
     # Key ratios.
     w("## Key ratios (StaticNet speed-up over each competitor)")
     w("")
-    w("| network | operation | vs Naive | vs Expert | vs Dynamic | vs PyTorch 1T |")
-    w("|---|---|---:|---:|---:|---:|")
+    w("| network | operation | vs Naive | vs Expert | vs Dynamic | vs PyTorch 1T | vs ONNX Runtime |")
+    w("|---|---|---:|---:|---:|---:|---:|")
     summary = {}
     for net in NETS:
         for op, _, _ in OPS:
@@ -154,7 +204,7 @@ def main():
             if base is None:
                 continue
             cells = []
-            for competitor in ["Naive", "Expert", "Dynamic", "PyTorch 1T"]:
+            for competitor in RATIO_COMPETITORS:
                 t = times.get((net, op, competitor))
                 ratio = t / base if t else None
                 summary.setdefault(net, {}).setdefault(op, {})[competitor] = ratio
@@ -162,18 +212,18 @@ def main():
             w(f"| {net} | {op} | " + " | ".join(cells) + " |")
     w("")
 
-    w("The same from the *fastest* iteration of each case (BenchmarkDotNet's Min; C# only). On a shared machine")
+    w("The same from the *fastest* iteration of each case (BenchmarkDotNet's Min; the columns BenchmarkDotNet measures). On a shared machine")
     w("the minimum is the less disturbed estimate of what the code itself costs.")
     w("")
-    w("| network | operation | vs Naive | vs Expert | vs Dynamic |")
-    w("|---|---|---:|---:|---:|")
+    w("| network | operation | vs Naive | vs Expert | vs Dynamic | vs ONNX Runtime |")
+    w("|---|---|---:|---:|---:|---:|")
     for net in NETS:
         for op, _, _ in OPS:
             base = minimums.get((net, op, "StaticNet"))
             if base is None:
                 continue
             cells = []
-            for competitor in ["Naive", "Expert", "Dynamic"]:
+            for competitor in ["Naive", "Expert", "Dynamic", ORT]:
                 t = minimums.get((net, op, competitor))
                 cells.append(fmt_ratio(t / base) if t else "–")
             w(f"| {net} | {op} | " + " | ".join(cells) + " |")
@@ -200,11 +250,48 @@ def main():
                     cells.append(f"{value} ({fmt_ratio(t / base)})")
             w(f"| {title} | " + " | ".join(cells) + " |")
         cells = []
-        for competitor in CSHARP:
+        for competitor in MEASURED:
             allocated = [bdn.get((net, op, competitor), (None, None, None, None))[1] for op, _, _ in OPS]
-            cells.append(" / ".join("?" if x is None else f"{x:,}" for x in allocated))
+            missing = "–" if competitor == ORT else "?"
+            cells.append(" / ".join(missing if x is None else f"{x:,}" for x in allocated))
         w("| allocated bytes per call (Predict / Batch64 / Train32 / Train1) | " + " | ".join(cells) + " | | |")
         w("")
+
+    # Arithmetic throughput.
+    mhz = float(env.get("cpuMHz") or 0)
+    lanes = int(info.get("vectorFloatCount") or 8)
+    w("## Arithmetic throughput (GFLOP/s)")
+    w("")
+    w("Forward FLOPs per sample = 2 × Σ fanIn × units (iris 224, digits 4,736, mnist 218,368, wide 393,216); a training")
+    w("step counts 3× forward (forward, input gradients, weight gradients; activations, loss and the SGD update not")
+    w("counted). 3× is the usual convention and an overestimate here: the first layer needs no input gradient, so the")
+    w("work done is ≈ 2.1× forward for mnist, 2.7× for wide, 2.1× for digits, 2.4× for iris; scale the Train32 numbers by")
+    w("that factor / 3 for FLOPs actually executed. Medians, so load on the shared machine lowers every number.")
+    if mhz:
+        peak = 2 * lanes * 2 * mhz / 1000
+        w(f"Single-core peak, an **estimate**: 2 FLOP per FMA × {lanes} floats (`Vector<float>`) × 2 FMA ports × {mhz / 1000:.2f} GHz "
+          f"(the clock the OS reports; turbo unknown) = **{peak:.0f} GFLOP/s**.")
+        if str(info.get("avx512")).lower() == "true":
+            w(f"With 512-bit FMAs (AVX-512 is available; ONNX Runtime's MLAS kernels use it, `Vector<float>` stays 256-bit unless "
+              f"`DOTNET_MaxVectorTBitWidth=512`) and two 512-bit FMA ports: **{2 * peak:.0f} GFLOP/s** at that clock.")
+        w("A measured number above an estimate means the core runs faster than the reported clock (turbo), not that the count is wrong.")
+    w("")
+    w("| network | operation | StaticNet | Expert | ONNX Runtime | PyTorch 1T |")
+    w("|---|---|---:|---:|---:|---:|")
+    gflops = {}
+    for net in NETS:
+        for op, samples, factor in (("PredictBatch64", 64, 1), ("Train32", 32, 3)):
+            cells = []
+            for competitor in ["StaticNet", "Expert", ORT, "PyTorch 1T"]:
+                t = times.get((net, op, competitor))
+                if not t:
+                    cells.append("–")
+                    continue
+                value = samples * factor * forward_flops(net) / t
+                gflops[f"{net}/{op}/{competitor}"] = value
+                cells.append(f"{value:.1f}")
+            w(f"| {net} | {op} | " + " | ".join(cells) + " |")
+    w("")
 
     # Generated source size.
     w("## Generated source size")
@@ -277,8 +364,8 @@ def main():
         "env": env, "info": info,
         "nsPerCall": {f"{net}/{op}/{competitor}": t for (net, op, competitor), t in sorted(times.items())},
         "minNsPerCall": {f"{net}/{op}/{competitor}": t for (net, op, competitor), t in sorted(minimums.items())},
-        "ratios": summary, "generatedBytes": sizes,
-        "buildtime": buildtime, "firstCall": first_calls,
+        "ratios": summary, "generatedBytes": sizes, "gflops": gflops,
+        "buildtime": buildtime, "firstCall": first_calls, "ortCpu": ort_cpu,
     }
     with open(args.json_out, "w") as f:
         json.dump(compact, f, indent=1)

@@ -21,6 +21,7 @@ public class NetworkBenchmarks
     private DynamicNetwork<float> _dynamic = null!;
     private NaiveMlp _naive = null!;
     private ExpertMlp _expert = null!;
+    private OnnxRuntimeRunner _onnx = null!;
     private float[] _input = null!, _inputs = null!, _output = null!, _outputs = null!;
     private float[] _naiveInput = null!;
     private float[][] _naiveInputs = null!, _naiveTrain32 = null!, _naiveTrain1 = null!;
@@ -39,6 +40,7 @@ public class NetworkBenchmarks
         _dynamic = _workload.CreateDynamic();
         _naive = _workload.CreateNaive();
         _expert = _workload.CreateExpert();
+        _onnx = _workload.CreateOnnxRuntime();
         _input = _workload.Input(0).ToArray();
         _inputs = _workload.Inputs;
         _output = new float[_workload.OutputSize];
@@ -63,6 +65,9 @@ public class NetworkBenchmarks
         _sgdDynamic = new Sgd(Workload.TimedLearningRate);
     }
 
+    [GlobalCleanup]
+    public void Cleanup() => _onnx.Dispose();
+
     // ---- single-sample latency ----
 
     [Benchmark, BenchmarkCategory("Predict")]
@@ -77,6 +82,10 @@ public class NetworkBenchmarks
     [Benchmark, BenchmarkCategory("Predict")]
     public float[] Predict_Naive() => _naive.Predict(_naiveInput);
 
+    /// <summary>ONNX Runtime, 1 intra-op thread, pre-created OrtValues over pinned buffers (see OnnxRuntimeRunner).</summary>
+    [Benchmark, BenchmarkCategory("Predict")]
+    public void Predict_OnnxRuntime() => _onnx.Predict();
+
     // ---- batch of 64 ----
 
     [Benchmark, BenchmarkCategory("PredictBatch64")]
@@ -90,6 +99,9 @@ public class NetworkBenchmarks
 
     [Benchmark, BenchmarkCategory("PredictBatch64")]
     public float[][] PredictBatch64_Naive() => _naive.PredictBatch(_naiveInputs);
+
+    [Benchmark, BenchmarkCategory("PredictBatch64")]
+    public void PredictBatch64_OnnxRuntime() => _onnx.PredictBatch();
 
     // ---- one SGD step over a mini-batch of 32 ----
 

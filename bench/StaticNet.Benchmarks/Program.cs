@@ -24,15 +24,19 @@ public static class Program
         if (args.Length > 0 && args[0] == "--info")
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"dotnet\": \"{RuntimeInformation.FrameworkDescription}\", \"vectorFloatCount\": {Vector<float>.Count}, \"fma\": {(Fma.IsSupported ? "true" : "false")}, \"avx512\": {(Avx512F.IsSupported ? "true" : "false")}, \"os\": \"{RuntimeInformation.OSDescription}\"}}"));
+                $"{{\"dotnet\": \"{RuntimeInformation.FrameworkDescription}\", \"vectorFloatCount\": {Vector<float>.Count}, \"fma\": {(Fma.IsSupported ? "true" : "false")}, \"avx512\": {(Avx512F.IsSupported ? "true" : "false")}, \"os\": \"{RuntimeInformation.OSDescription}\", \"onnxRuntime\": \"{Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetVersionString()}\"}}"));
             return 0;
+        }
+        if (args.Length > 0 && args[0] == "--ort-cpu")
+        {
+            return OrtCpu(args.Length > 1 ? args[1] : "mnist");
         }
         if (args.Length > 0 && args[0] == "--check")
         {
             foreach (string name in Workload.Names)
             {
                 new Workload(name).CheckAgreement();
-                Console.WriteLine($"{name}: all competitors agree with StaticNet (outputs and one training step, 1e-4)");
+                Console.WriteLine($"{name}: all competitors agree with StaticNet (outputs, ONNX Runtime included, and one training step, 1e-4)");
             }
             return 0;
         }
@@ -50,6 +54,32 @@ public static class Program
             .AddExporter(JsonExporter.Full)
             .WithOptions(ConfigOptions.JoinSummary);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+        return 0;
+    }
+
+    /// <summary>
+    /// Checks that the ONNX Runtime column runs on one core: ~2 s of batch-64 inference, then wall time, process CPU
+    /// time (above wall time would mean more than one busy thread) and the process's thread count.
+    /// </summary>
+    private static int OrtCpu(string name)
+    {
+        var workload = new Workload(name);
+        using OnnxRuntimeRunner onnx = workload.CreateOnnxRuntime();
+        onnx.PredictBatch();
+        using var process = Process.GetCurrentProcess();
+        TimeSpan cpuBefore = process.TotalProcessorTime;
+        var watch = Stopwatch.StartNew();
+        int calls = 0;
+        while (watch.ElapsedMilliseconds < 2000)
+        {
+            onnx.PredictBatch();
+            calls++;
+        }
+        double wall = watch.Elapsed.TotalSeconds;
+        process.Refresh();
+        double cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{{\"net\": \"{name}\", \"calls\": {calls}, \"wallSeconds\": {wall:F3}, \"cpuSeconds\": {cpu:F3}, \"cpuPerWall\": {cpu / wall:F2}, \"threads\": {process.Threads.Count}, \"usPerCall\": {wall * 1e6 / calls:F1}}}"));
         return 0;
     }
 

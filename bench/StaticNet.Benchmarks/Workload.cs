@@ -107,29 +107,28 @@ public sealed class Workload
 
     public ExpertMlp CreateExpert() => new ExpertMlp(Description, Network.Parameters);
 
+    /// <summary>ONNX Runtime on this workload's network (exported to a temporary file), inputs already copied in.</summary>
+    public OnnxRuntimeRunner CreateOnnxRuntime()
+    {
+        var runner = new OnnxRuntimeRunner(Network, BatchSize);
+        Input(0).CopyTo(runner.Input);
+        Inputs.CopyTo(runner.Inputs, 0);
+        return runner;
+    }
+
     /// <summary>
-    /// The training step every INetwork competitor runs: zero the gradient, accumulate <paramref name="count"/>
-    /// samples (class labels, or targets for mse), scale by 1/count, SGD step.
+    /// The training step every INetwork competitor runs, as a user (and the Trainer) writes it: zero the gradient,
+    /// one <c>AccumulateGradientBatch</c> over the first <paramref name="count"/> samples (class labels, or targets
+    /// for mse), scale by 1/count, SGD step. Generated networks run their batch kernels; DynamicNetwork runs
+    /// whatever it implements (the interface's per-sample default unless it has its own).
     /// </summary>
     public float TrainStep(INetwork<float> network, float[] gradient, Sgd sgd, int count)
     {
         Array.Clear(gradient);
-        float loss = 0;
-        int inputSize = InputSize, outputSize = OutputSize;
-        if (Classification)
-        {
-            for (int s = 0; s < count; s++)
-            {
-                loss += network.AccumulateGradient(Inputs.AsSpan(s * inputSize, inputSize), Labels[s], gradient);
-            }
-        }
-        else
-        {
-            for (int s = 0; s < count; s++)
-            {
-                loss += network.AccumulateGradient(Inputs.AsSpan(s * inputSize, inputSize), Targets.AsSpan(s * outputSize, outputSize), gradient);
-            }
-        }
+        ReadOnlySpan<float> inputs = Inputs.AsSpan(0, count * InputSize);
+        float loss = Classification
+            ? network.AccumulateGradientBatch(inputs, Labels.AsSpan(0, count), gradient)
+            : network.AccumulateGradientBatch(inputs, Targets.AsSpan(0, count * OutputSize), gradient);
         Scale(gradient, 1f / count);
         sgd.Step<float>(network.Parameters, gradient);
         return loss / count;
@@ -189,6 +188,17 @@ public sealed class Workload
         for (int s = 0; s < BatchSize; s++)
         {
             Compare(expected.AsSpan(s * OutputSize, OutputSize), naiveOutputs[s], Tolerance, "Naive PredictBatch");
+        }
+        using (OnnxRuntimeRunner onnx = CreateOnnxRuntime())
+        {
+            for (int s = 0; s < BatchSize; s++)
+            {
+                Input(s).CopyTo(onnx.Input);
+                onnx.Predict();
+                Compare(expected.AsSpan(s * OutputSize, OutputSize), onnx.Output, Tolerance, "ONNX Runtime Predict");
+            }
+            onnx.PredictBatch();
+            Compare(expected, onnx.Outputs, Tolerance, "ONNX Runtime PredictBatch");
         }
 
         // One training step of each kind from the same weights on the same mini-batch.
