@@ -119,6 +119,14 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         {
             global::StaticNet.ThrowHelper.WrongBatchLength(nameof(outputs), outputs.Length, count * OutputSize);
         }
+        if (count < 4)
+        {
+            for (int row = 0; row < count; row++)
+            {
+                Predict(inputs.Slice(row * InputSize, InputSize), outputs.Slice(row * OutputSize, OutputSize));
+            }
+            return;
+        }
         for (int start = 0; start < count; start += 32)
         {
             int tile = global::System.Math.Min(32, count - start);
@@ -598,6 +606,15 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
             global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
         }
         double loss = 0.0;
+        if (count < 4)
+        {
+            double total = 0.0;
+            for (int row = 0; row < count; row++)
+            {
+                total += AccumulateGradient(inputs.Slice(row * InputSize, InputSize), targets.Slice(row * OutputSize, OutputSize), gradient);
+            }
+            return total;
+        }
         for (int start = 0; start < count; start += 32)
         {
             int tile = global::System.Math.Min(32, count - start);
@@ -621,6 +638,15 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         if (gradient.Length != ParameterCount)
         {
             global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
+        }
+        if (count < 4)
+        {
+            double total = 0.0;
+            for (int row = 0; row < count; row++)
+            {
+                total += AccumulateGradient(inputs.Slice(row * InputSize, InputSize), labels[row], gradient);
+            }
+            return total;
         }
         global::System.Span<double> targets = stackalloc double[96];
         double loss = 0.0;

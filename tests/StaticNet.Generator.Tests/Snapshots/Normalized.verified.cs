@@ -133,6 +133,14 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
         {
             global::StaticNet.ThrowHelper.WrongBatchLength(nameof(outputs), outputs.Length, count * OutputSize);
         }
+        if (count < 4)
+        {
+            for (int row = 0; row < count; row++)
+            {
+                Predict(inputs.Slice(row * InputSize, InputSize), outputs.Slice(row * OutputSize, OutputSize));
+            }
+            return;
+        }
         global::System.Span<float> normalized = stackalloc float[96];
         for (int start = 0; start < count; start += 32)
         {
@@ -653,6 +661,15 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
         }
         global::System.Span<float> normalized = stackalloc float[96];
         float loss = 0f;
+        if (count < 4)
+        {
+            float total = 0f;
+            for (int row = 0; row < count; row++)
+            {
+                total += AccumulateGradient(inputs.Slice(row * InputSize, InputSize), targets.Slice(row * OutputSize, OutputSize), gradient);
+            }
+            return total;
+        }
         for (int start = 0; start < count; start += 32)
         {
             int tile = global::System.Math.Min(32, count - start);
@@ -682,6 +699,15 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
             global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
         }
         global::System.Span<float> normalized = stackalloc float[96];
+        if (count < 4)
+        {
+            float total = 0f;
+            for (int row = 0; row < count; row++)
+            {
+                total += AccumulateGradient(inputs.Slice(row * InputSize, InputSize), labels[row], gradient);
+            }
+            return total;
+        }
         global::System.Span<float> targets = stackalloc float[64];
         float loss = 0f;
         for (int start = 0; start < count; start += 32)

@@ -119,6 +119,14 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
         {
             global::StaticNet.ThrowHelper.WrongBatchLength(nameof(outputs), outputs.Length, count * OutputSize);
         }
+        if (count < 4)
+        {
+            for (int row = 0; row < count; row++)
+            {
+                Predict(inputs.Slice(row * InputSize, InputSize), outputs.Slice(row * OutputSize, OutputSize));
+            }
+            return;
+        }
         for (int start = 0; start < count; start += 32)
         {
             int tile = global::System.Math.Min(32, count - start);
@@ -718,6 +726,15 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
             global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
         }
         float loss = 0f;
+        if (count < 4)
+        {
+            float total = 0f;
+            for (int row = 0; row < count; row++)
+            {
+                total += AccumulateGradient(inputs.Slice(row * InputSize, InputSize), targets.Slice(row * OutputSize, OutputSize), gradient);
+            }
+            return total;
+        }
         for (int start = 0; start < count; start += 32)
         {
             int tile = global::System.Math.Min(32, count - start);
@@ -741,6 +758,15 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
         if (gradient.Length != ParameterCount)
         {
             global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
+        }
+        if (count < 4)
+        {
+            float total = 0f;
+            for (int row = 0; row < count; row++)
+            {
+                total += AccumulateGradient(inputs.Slice(row * InputSize, InputSize), labels[row], gradient);
+            }
+            return total;
         }
         global::System.Span<float> targets = stackalloc float[160];
         float loss = 0f;
