@@ -9,7 +9,7 @@ namespace StaticNet.Tests.Golden;
 
 /// <summary>
 /// The checks of a network against its PyTorch golden file (&lt;Name&gt;.golden.json from make_golden.py),
-/// for any <see cref="INetwork{T}"/>: the generated classes and the <see cref="ReferenceNetwork{T}"/>.
+/// for any <see cref="INetwork{T}"/>: the generated classes and the runtime's <see cref="DynamicNetwork{T}"/>.
 /// </summary>
 internal static class GoldenRunner
 {

@@ -4,9 +4,9 @@ using Xunit;
 namespace StaticNet.Tests.Golden;
 
 /// <summary>
-/// Runs the golden files against <see cref="ReferenceNetwork{T}"/>, a plain double-precision implementation
-/// of DESIGN.md: checks the files, the test harness and the optimizers in training, independently of the
-/// source generator (whose classes <c>GoldenTests</c> checks with the same files).
+/// Runs the golden files against <see cref="DynamicNetwork{T}"/>, the runtime's interpreted network: checks the
+/// files, the test harness, the optimizers in training and DynamicNetwork itself against PyTorch, independently
+/// of the source generator (whose classes <c>GoldenTests</c> checks with the same files).
 /// </summary>
 public sealed class ReferenceGoldenTests
 {
@@ -74,14 +74,14 @@ public sealed class ReferenceGoldenTests
     public void ErfIsAccurate()
     {
         // Values of Python's math.erf.
-        Assert.Equal(0.8427007929497149, ReferenceNetwork<double>.Erf(1.0), tolerance: 4e-16);
-        Assert.Equal(-0.5204998778130465, ReferenceNetwork<double>.Erf(-0.5), tolerance: 4e-16);
-        Assert.Equal(0.9999779095030014, ReferenceNetwork<double>.Erf(3.0), tolerance: 4e-16);
-        Assert.Equal(0.0, ReferenceNetwork<double>.Erf(0.0));
+        Assert.Equal(0.8427007929497149, Kernels.Erf(1.0), tolerance: 4e-16);
+        Assert.Equal(-0.5204998778130465, Kernels.Erf(-0.5), tolerance: 4e-16);
+        Assert.Equal(0.9999779095030014, Kernels.Erf(3.0), tolerance: 4e-16);
+        Assert.Equal(0.0, Kernels.Erf(0.0));
     }
 
     private static bool IsDouble(JsonElement golden) => golden.GetProperty("spec").GetProperty("precision").GetString() == "double";
 
-    private static ReferenceNetwork<T> Create<T>(JsonElement golden) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+    private static DynamicNetwork<T> Create<T>(JsonElement golden) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
         new(GoldenRunner.DescribeSpec(golden.GetProperty("spec")));
 }
