@@ -22,7 +22,10 @@ internal sealed class WorkerPool : IDisposable
 
     private readonly Thread[] _threads;
     private readonly ManualResetEventSlim[] _start;
-    private readonly ManualResetEventSlim _done = new(false);
+    // "All parts done": a flag under a lock made here, not a ManualResetEventSlim, whose first blocking wait
+    // allocates its lock object lazily (24 bytes, on the training thread, whenever the machine is busy).
+    private readonly object _doneGate = new();
+    private bool _done;
     private Action<int>? _work;
     private ExceptionDispatchInfo? _error;
     private volatile bool _stopping;
@@ -83,13 +86,29 @@ internal sealed class WorkerPool : IDisposable
         }
 
         RunParts();
-        _done.Wait();
-        _done.Reset();
+        WaitUntilDone();
         _work = null;
         _error?.Throw();
     }
 
     /// <summary>Claims and runs parts of the current round until none is left.</summary>
+    private void WaitUntilDone()
+    {
+        var spinner = new SpinWait();
+        while (!Volatile.Read(ref _done) && !spinner.NextSpinWillYield)
+        {
+            spinner.SpinOnce();
+        }
+        lock (_doneGate)
+        {
+            while (!_done)
+            {
+                Monitor.Wait(_doneGate);
+            }
+            _done = false;
+        }
+    }
+
     private void RunParts()
     {
         while (true)
@@ -119,7 +138,11 @@ internal sealed class WorkerPool : IDisposable
 
             if (Interlocked.Increment(ref _completed) == parts)
             {
-                _done.Set();
+                lock (_doneGate)
+                {
+                    _done = true;
+                    Monitor.PulseAll(_doneGate);
+                }
             }
         }
     }
@@ -160,6 +183,5 @@ internal sealed class WorkerPool : IDisposable
         {
             start.Dispose();
         }
-        _done.Dispose();
     }
 }

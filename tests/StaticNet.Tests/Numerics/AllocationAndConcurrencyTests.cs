@@ -41,12 +41,13 @@ public class AllocationAndConcurrencyTests
         }
 
         RunAll(); // warm-up: JIT, per-thread scratch
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++)
+        long allocated = AllocationMeter.Measure(() =>
         {
-            RunAll();
-        }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            for (int i = 0; i < 10; i++)
+            {
+                RunAll();
+            }
+        });
         Assert.Equal(0, allocated);
     }
 

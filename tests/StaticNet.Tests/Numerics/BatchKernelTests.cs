@@ -106,8 +106,6 @@ public class BatchKernelTests
         }
 
         Run();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Run();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, AllocationMeter.Measure(Run));
     }
 }

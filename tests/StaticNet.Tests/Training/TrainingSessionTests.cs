@@ -29,22 +29,22 @@ public class TrainingSessionTests
             session.Evaluate(data, CancellationToken.None);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 200; i++)
+        Assert.Equal(0, AllocationMeter.Measure(() =>
         {
-            session.TrainBatch(data, order, (i % 2) * 32, 32, measureAccuracy: true, 1, 1 + i % 2, 2);
-        }
-        long after = GC.GetAllocatedBytesForCurrentThread();
-        Assert.Equal(0, after - before);
+            for (int i = 0; i < 200; i++)
+            {
+                session.TrainBatch(data, order, (i % 2) * 32, 32, measureAccuracy: true, 1, 1 + i % 2, 2);
+            }
+        }));
         Assert.Equal(threads, session.LastParts);
 
-        before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++)
+        Assert.Equal(0, AllocationMeter.Measure(() =>
         {
-            session.Evaluate(data, CancellationToken.None);
-        }
-        after = GC.GetAllocatedBytesForCurrentThread();
-        Assert.Equal(0, after - before);
+            for (int i = 0; i < 20; i++)
+            {
+                session.Evaluate(data, CancellationToken.None);
+            }
+        }));
     }
 
     [Theory]
