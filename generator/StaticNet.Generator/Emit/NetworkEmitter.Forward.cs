@@ -9,7 +9,7 @@ namespace StaticNet.Generator.Emit;
 internal sealed partial class NetworkEmitter
 {
     /// <summary>Rows of a weight matrix processed together, so each loaded input vector feeds several FMAs.</summary>
-    private const int RowBlock = 4;
+    private const int RowBlock = 8;
 
     /// <summary>
     /// Where a layer's input or output values live: scalar locals (<c>h1_0</c>, <c>h1_1</c>, ...) for unrolled

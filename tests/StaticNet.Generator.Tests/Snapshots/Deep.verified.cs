@@ -186,13 +186,17 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
         ref float a0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
 
         // Layer 0: dense 20 -> 24, leaky_relu (alpha 0.2), vectorized over the inputs
-        for (int j = 0; j < 24; j += 4)
+        for (int j = 0; j < 24; j += 8)
         {
             ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 20);
             ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20);
             ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 40);
             ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 60);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+            ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 80);
+            ref float w5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 100);
+            ref float w6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 120);
+            ref float w7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 140);
+            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero, s5 = global::System.Numerics.Vector<float>.Zero, s6 = global::System.Numerics.Vector<float>.Zero, s7 = global::System.Numerics.Vector<float>.Zero;
             int i = 0;
             for (; i <= 20 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
@@ -201,8 +205,12 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
                 s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
                 s2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w2, (nuint)i), v, s2);
                 s3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w3, (nuint)i), v, s3);
+                s4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w4, (nuint)i), v, s4);
+                s5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w5, (nuint)i), v, s5);
+                s6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w6, (nuint)i), v, s6);
+                s7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w7, (nuint)i), v, s7);
             }
-            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3);
+            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3), d4 = global::System.Numerics.Vector.Sum(s4), d5 = global::System.Numerics.Vector.Sum(s5), d6 = global::System.Numerics.Vector.Sum(s6), d7 = global::System.Numerics.Vector.Sum(s7);
             for (; i < 20; i++)
             {
                 float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -210,6 +218,10 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
                 d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
                 d2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, d2);
                 d3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, d3);
+                d4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, d4);
+                d5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w5, i), v, d5);
+                d6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w6, i), v, d6);
+                d7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w7, i), v, d7);
             }
             float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = global::StaticNet.Kernels.LeakyRelu(sum0, 0.2f);
@@ -219,6 +231,14 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
             global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 2) = global::StaticNet.Kernels.LeakyRelu(sum2, 0.2f);
             float sum3 = d3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 3) = global::StaticNet.Kernels.LeakyRelu(sum3, 0.2f);
+            float sum4 = d4 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 4);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 4) = global::StaticNet.Kernels.LeakyRelu(sum4, 0.2f);
+            float sum5 = d5 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 5);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 5) = global::StaticNet.Kernels.LeakyRelu(sum5, 0.2f);
+            float sum6 = d6 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 6);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 6) = global::StaticNet.Kernels.LeakyRelu(sum6, 0.2f);
+            float sum7 = d7 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 7);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 7) = global::StaticNet.Kernels.LeakyRelu(sum7, 0.2f);
         }
 
         // Layer 1: dense 24 -> 10, elu (alpha 0.5), unrolled
@@ -1436,13 +1456,17 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
         ref float deltaB = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 235);
 
         // Forward, layer 0: dense 20 -> 24, leaky_relu (alpha 0.2)
-        for (int j = 0; j < 24; j += 4)
+        for (int j = 0; j < 24; j += 8)
         {
             ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 20);
             ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20);
             ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 40);
             ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 60);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+            ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 80);
+            ref float w5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 100);
+            ref float w6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 120);
+            ref float w7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 140);
+            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero, s5 = global::System.Numerics.Vector<float>.Zero, s6 = global::System.Numerics.Vector<float>.Zero, s7 = global::System.Numerics.Vector<float>.Zero;
             int i = 0;
             for (; i <= 20 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
@@ -1451,8 +1475,12 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
                 s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
                 s2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w2, (nuint)i), v, s2);
                 s3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w3, (nuint)i), v, s3);
+                s4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w4, (nuint)i), v, s4);
+                s5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w5, (nuint)i), v, s5);
+                s6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w6, (nuint)i), v, s6);
+                s7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w7, (nuint)i), v, s7);
             }
-            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3);
+            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3), d4 = global::System.Numerics.Vector.Sum(s4), d5 = global::System.Numerics.Vector.Sum(s5), d6 = global::System.Numerics.Vector.Sum(s6), d7 = global::System.Numerics.Vector.Sum(s7);
             for (; i < 20; i++)
             {
                 float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -1460,6 +1488,10 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
                 d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
                 d2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, d2);
                 d3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, d3);
+                d4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, d4);
+                d5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w5, i), v, d5);
+                d6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w6, i), v, d6);
+                d7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w7, i), v, d7);
             }
             float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = sum0;
@@ -1473,16 +1505,32 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
             float sum3 = d3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 3) = sum3;
             global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 3) = global::StaticNet.Kernels.LeakyRelu(sum3, 0.2f);
+            float sum4 = d4 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 4);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 4) = sum4;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 4) = global::StaticNet.Kernels.LeakyRelu(sum4, 0.2f);
+            float sum5 = d5 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 5);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 5) = sum5;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 5) = global::StaticNet.Kernels.LeakyRelu(sum5, 0.2f);
+            float sum6 = d6 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 6);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 6) = sum6;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 6) = global::StaticNet.Kernels.LeakyRelu(sum6, 0.2f);
+            float sum7 = d7 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 7);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 7) = sum7;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 7) = global::StaticNet.Kernels.LeakyRelu(sum7, 0.2f);
         }
 
         // Forward, layer 1: dense 24 -> 10, elu (alpha 0.5)
-        for (int j = 0; j < 8; j += 4)
+        for (int j = 0; j < 8; j += 8)
         {
             ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 24);
             ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 24);
             ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 48);
             ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 72);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+            ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 96);
+            ref float w5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 120);
+            ref float w6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 144);
+            ref float w7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 168);
+            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero, s5 = global::System.Numerics.Vector<float>.Zero, s6 = global::System.Numerics.Vector<float>.Zero, s7 = global::System.Numerics.Vector<float>.Zero;
             int i = 0;
             for (; i <= 24 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
@@ -1491,8 +1539,12 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
                 s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
                 s2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w2, (nuint)i), v, s2);
                 s3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w3, (nuint)i), v, s3);
+                s4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w4, (nuint)i), v, s4);
+                s5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w5, (nuint)i), v, s5);
+                s6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w6, (nuint)i), v, s6);
+                s7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w7, (nuint)i), v, s7);
             }
-            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3);
+            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3), d4 = global::System.Numerics.Vector.Sum(s4), d5 = global::System.Numerics.Vector.Sum(s5), d6 = global::System.Numerics.Vector.Sum(s6), d7 = global::System.Numerics.Vector.Sum(s7);
             for (; i < 24; i++)
             {
                 float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i);
@@ -1500,6 +1552,10 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
                 d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
                 d2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, d2);
                 d3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, d3);
+                d4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, d4);
+                d5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w5, i), v, d5);
+                d6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w6, i), v, d6);
+                d7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w7, i), v, d7);
             }
             float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j) = sum0;
@@ -1513,6 +1569,18 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
             float sum3 = d3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 3);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j + 3) = sum3;
             global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, j + 3) = global::StaticNet.Kernels.Elu(sum3, 0.5f);
+            float sum4 = d4 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 4);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j + 4) = sum4;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, j + 4) = global::StaticNet.Kernels.Elu(sum4, 0.5f);
+            float sum5 = d5 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 5);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j + 5) = sum5;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, j + 5) = global::StaticNet.Kernels.Elu(sum5, 0.5f);
+            float sum6 = d6 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 6);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j + 6) = sum6;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, j + 6) = global::StaticNet.Kernels.Elu(sum6, 0.5f);
+            float sum7 = d7 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 7);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j + 7) = sum7;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, j + 7) = global::StaticNet.Kernels.Elu(sum7, 0.5f);
         }
         {
             const int j = 8;
@@ -1542,13 +1610,17 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
         }
 
         // Forward, layer 2: dense 10 -> 9, gelu
-        for (int j = 0; j < 8; j += 4)
+        for (int j = 0; j < 8; j += 8)
         {
             ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 10);
             ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 10);
             ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20);
             ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 30);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+            ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 40);
+            ref float w5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 50);
+            ref float w6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 60);
+            ref float w7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 70);
+            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero, s5 = global::System.Numerics.Vector<float>.Zero, s6 = global::System.Numerics.Vector<float>.Zero, s7 = global::System.Numerics.Vector<float>.Zero;
             int i = 0;
             for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
@@ -1557,8 +1629,12 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
                 s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
                 s2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w2, (nuint)i), v, s2);
                 s3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w3, (nuint)i), v, s3);
+                s4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w4, (nuint)i), v, s4);
+                s5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w5, (nuint)i), v, s5);
+                s6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w6, (nuint)i), v, s6);
+                s7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w7, (nuint)i), v, s7);
             }
-            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3);
+            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3), d4 = global::System.Numerics.Vector.Sum(s4), d5 = global::System.Numerics.Vector.Sum(s5), d6 = global::System.Numerics.Vector.Sum(s6), d7 = global::System.Numerics.Vector.Sum(s7);
             for (; i < 10; i++)
             {
                 float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, i);
@@ -1566,6 +1642,10 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
                 d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
                 d2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, d2);
                 d3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, d3);
+                d4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, d4);
+                d5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w5, i), v, d5);
+                d6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w6, i), v, d6);
+                d7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w7, i), v, d7);
             }
             float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, j) = sum0;
@@ -1579,6 +1659,18 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
             float sum3 = d3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 3);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, j + 3) = sum3;
             global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, j + 3) = global::StaticNet.Kernels.Gelu(sum3);
+            float sum4 = d4 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 4);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, j + 4) = sum4;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, j + 4) = global::StaticNet.Kernels.Gelu(sum4);
+            float sum5 = d5 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 5);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, j + 5) = sum5;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, j + 5) = global::StaticNet.Kernels.Gelu(sum5);
+            float sum6 = d6 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 6);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, j + 6) = sum6;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, j + 6) = global::StaticNet.Kernels.Gelu(sum6);
+            float sum7 = d7 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 7);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, j + 7) = sum7;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, j + 7) = global::StaticNet.Kernels.Gelu(sum7);
         }
         {
             const int j = 8;
@@ -1602,13 +1694,16 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
         }
 
         // Forward, layer 3: dense 9 -> 7, silu
-        for (int j = 0; j < 4; j += 4)
         {
+            const int j = 0;
             ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + j * 9);
             ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 9);
             ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 18);
             ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 27);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+            ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 36);
+            ref float w5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 45);
+            ref float w6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 54);
+            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero, s5 = global::System.Numerics.Vector<float>.Zero, s6 = global::System.Numerics.Vector<float>.Zero;
             int i = 0;
             for (; i <= 9 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
@@ -1617,8 +1712,11 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
                 s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
                 s2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w2, (nuint)i), v, s2);
                 s3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w3, (nuint)i), v, s3);
+                s4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w4, (nuint)i), v, s4);
+                s5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w5, (nuint)i), v, s5);
+                s6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w6, (nuint)i), v, s6);
             }
-            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3);
+            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3), d4 = global::System.Numerics.Vector.Sum(s4), d5 = global::System.Numerics.Vector.Sum(s5), d6 = global::System.Numerics.Vector.Sum(s6);
             for (; i < 9; i++)
             {
                 float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, i);
@@ -1626,6 +1724,9 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
                 d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
                 d2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, d2);
                 d3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, d3);
+                d4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, d4);
+                d5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w5, i), v, d5);
+                d6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w6, i), v, d6);
             }
             float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z3, j) = sum0;
@@ -1639,48 +1740,27 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
             float sum3 = d3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 3);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z3, j + 3) = sum3;
             global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, j + 3) = global::StaticNet.Kernels.Silu(sum3);
-        }
-        {
-            const int j = 4;
-            ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + j * 9);
-            ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 9);
-            ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 18);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero;
-            int i = 0;
-            for (; i <= 9 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-            {
-                global::System.Numerics.Vector<float> v = global::System.Numerics.Vector.LoadUnsafe(ref a2, (nuint)i);
-                s0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i), v, s0);
-                s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
-                s2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w2, (nuint)i), v, s2);
-            }
-            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2);
-            for (; i < 9; i++)
-            {
-                float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, i);
-                d0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, d0);
-                d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
-                d2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, d2);
-            }
-            float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z3, j) = sum0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, j) = global::StaticNet.Kernels.Silu(sum0);
-            float sum1 = d1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z3, j + 1) = sum1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, j + 1) = global::StaticNet.Kernels.Silu(sum1);
-            float sum2 = d2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 2);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z3, j + 2) = sum2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, j + 2) = global::StaticNet.Kernels.Silu(sum2);
+            float sum4 = d4 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 4);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z3, j + 4) = sum4;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, j + 4) = global::StaticNet.Kernels.Silu(sum4);
+            float sum5 = d5 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 5);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z3, j + 5) = sum5;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, j + 5) = global::StaticNet.Kernels.Silu(sum5);
+            float sum6 = d6 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 6);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z3, j + 6) = sum6;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, j + 6) = global::StaticNet.Kernels.Silu(sum6);
         }
 
         // Forward, layer 4: dense 7 -> 6, softplus
-        for (int j = 0; j < 4; j += 4)
         {
+            const int j = 0;
             ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Weights + j * 7);
             ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 7);
             ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 14);
             ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 21);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+            ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 28);
+            ref float w5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 35);
+            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero, s5 = global::System.Numerics.Vector<float>.Zero;
             int i = 0;
             for (; i <= 7 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
@@ -1689,8 +1769,10 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
                 s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
                 s2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w2, (nuint)i), v, s2);
                 s3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w3, (nuint)i), v, s3);
+                s4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w4, (nuint)i), v, s4);
+                s5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w5, (nuint)i), v, s5);
             }
-            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3);
+            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3), d4 = global::System.Numerics.Vector.Sum(s4), d5 = global::System.Numerics.Vector.Sum(s5);
             for (; i < 7; i++)
             {
                 float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, i);
@@ -1698,6 +1780,8 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
                 d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
                 d2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, d2);
                 d3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, d3);
+                d4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, d4);
+                d5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w5, i), v, d5);
             }
             float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z4, j) = sum0;
@@ -1711,42 +1795,26 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
             float sum3 = d3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 3);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z4, j + 3) = sum3;
             global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, j + 3) = global::StaticNet.Kernels.Softplus(sum3);
-        }
-        {
-            const int j = 4;
-            ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Weights + j * 7);
-            ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 7);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero;
-            int i = 0;
-            for (; i <= 7 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-            {
-                global::System.Numerics.Vector<float> v = global::System.Numerics.Vector.LoadUnsafe(ref a3, (nuint)i);
-                s0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i), v, s0);
-                s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
-            }
-            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1);
-            for (; i < 7; i++)
-            {
-                float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, i);
-                d0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, d0);
-                d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
-            }
-            float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z4, j) = sum0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, j) = global::StaticNet.Kernels.Softplus(sum0);
-            float sum1 = d1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z4, j + 1) = sum1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, j + 1) = global::StaticNet.Kernels.Softplus(sum1);
+            float sum4 = d4 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 4);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z4, j + 4) = sum4;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, j + 4) = global::StaticNet.Kernels.Softplus(sum4);
+            float sum5 = d5 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 5);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z4, j + 5) = sum5;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, j + 5) = global::StaticNet.Kernels.Softplus(sum5);
         }
 
         // Forward, layer 5: dense 6 -> 40, leaky_relu (alpha 0.01)
-        for (int j = 0; j < 40; j += 4)
+        for (int j = 0; j < 40; j += 8)
         {
             ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Weights + j * 6);
             ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 6);
             ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 12);
             ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 18);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+            ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 24);
+            ref float w5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 30);
+            ref float w6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 36);
+            ref float w7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 42);
+            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero, s5 = global::System.Numerics.Vector<float>.Zero, s6 = global::System.Numerics.Vector<float>.Zero, s7 = global::System.Numerics.Vector<float>.Zero;
             int i = 0;
             for (; i <= 6 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
@@ -1755,8 +1823,12 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
                 s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
                 s2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w2, (nuint)i), v, s2);
                 s3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w3, (nuint)i), v, s3);
+                s4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w4, (nuint)i), v, s4);
+                s5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w5, (nuint)i), v, s5);
+                s6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w6, (nuint)i), v, s6);
+                s7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w7, (nuint)i), v, s7);
             }
-            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3);
+            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3), d4 = global::System.Numerics.Vector.Sum(s4), d5 = global::System.Numerics.Vector.Sum(s5), d6 = global::System.Numerics.Vector.Sum(s6), d7 = global::System.Numerics.Vector.Sum(s7);
             for (; i < 6; i++)
             {
                 float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, i);
@@ -1764,6 +1836,10 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
                 d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
                 d2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, d2);
                 d3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, d3);
+                d4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, d4);
+                d5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w5, i), v, d5);
+                d6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w6, i), v, d6);
+                d7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w7, i), v, d7);
             }
             float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z5, j) = sum0;
@@ -1777,6 +1853,18 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
             float sum3 = d3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 3);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z5, j + 3) = sum3;
             global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, j + 3) = global::StaticNet.Kernels.LeakyRelu(sum3, 0.01f);
+            float sum4 = d4 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 4);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z5, j + 4) = sum4;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, j + 4) = global::StaticNet.Kernels.LeakyRelu(sum4, 0.01f);
+            float sum5 = d5 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 5);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z5, j + 5) = sum5;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, j + 5) = global::StaticNet.Kernels.LeakyRelu(sum5, 0.01f);
+            float sum6 = d6 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 6);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z5, j + 6) = sum6;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, j + 6) = global::StaticNet.Kernels.LeakyRelu(sum6, 0.01f);
+            float sum7 = d7 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 7);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z5, j + 7) = sum7;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, j + 7) = global::StaticNet.Kernels.LeakyRelu(sum7, 0.01f);
         }
 
         // Forward, layer 6: dense 40 -> 3, identity

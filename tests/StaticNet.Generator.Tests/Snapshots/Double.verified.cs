@@ -166,8 +166,62 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         ref double a0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
 
         // Layer 0: dense 30 -> 20, relu, vectorized over the inputs
-        for (int j = 0; j < 20; j += 4)
+        for (int j = 0; j < 16; j += 8)
         {
+            ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
+            ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 30);
+            ref double w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 60);
+            ref double w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 90);
+            ref double w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 120);
+            ref double w5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 150);
+            ref double w6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 180);
+            ref double w7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 210);
+            global::System.Numerics.Vector<double> s0 = global::System.Numerics.Vector<double>.Zero, s1 = global::System.Numerics.Vector<double>.Zero, s2 = global::System.Numerics.Vector<double>.Zero, s3 = global::System.Numerics.Vector<double>.Zero, s4 = global::System.Numerics.Vector<double>.Zero, s5 = global::System.Numerics.Vector<double>.Zero, s6 = global::System.Numerics.Vector<double>.Zero, s7 = global::System.Numerics.Vector<double>.Zero;
+            int i = 0;
+            for (; i <= 30 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
+            {
+                global::System.Numerics.Vector<double> v = global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i);
+                s0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i), v, s0);
+                s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
+                s2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w2, (nuint)i), v, s2);
+                s3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w3, (nuint)i), v, s3);
+                s4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w4, (nuint)i), v, s4);
+                s5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w5, (nuint)i), v, s5);
+                s6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w6, (nuint)i), v, s6);
+                s7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w7, (nuint)i), v, s7);
+            }
+            double d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3), d4 = global::System.Numerics.Vector.Sum(s4), d5 = global::System.Numerics.Vector.Sum(s5), d6 = global::System.Numerics.Vector.Sum(s6), d7 = global::System.Numerics.Vector.Sum(s7);
+            for (; i < 30; i++)
+            {
+                double v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                d0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, d0);
+                d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
+                d2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, d2);
+                d3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, d3);
+                d4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, d4);
+                d5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w5, i), v, d5);
+                d6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w6, i), v, d6);
+                d7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w7, i), v, d7);
+            }
+            double sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = global::StaticNet.Kernels.Relu(sum0);
+            double sum1 = d1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 1) = global::StaticNet.Kernels.Relu(sum1);
+            double sum2 = d2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 2);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 2) = global::StaticNet.Kernels.Relu(sum2);
+            double sum3 = d3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 3) = global::StaticNet.Kernels.Relu(sum3);
+            double sum4 = d4 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 4);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 4) = global::StaticNet.Kernels.Relu(sum4);
+            double sum5 = d5 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 5);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 5) = global::StaticNet.Kernels.Relu(sum5);
+            double sum6 = d6 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 6);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 6) = global::StaticNet.Kernels.Relu(sum6);
+            double sum7 = d7 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 7);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 7) = global::StaticNet.Kernels.Relu(sum7);
+        }
+        {
+            const int j = 16;
             ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
             ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 30);
             ref double w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 60);
@@ -683,8 +737,70 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         ref double deltaB = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 66);
 
         // Forward, layer 0: dense 30 -> 20, relu
-        for (int j = 0; j < 20; j += 4)
+        for (int j = 0; j < 16; j += 8)
         {
+            ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
+            ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 30);
+            ref double w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 60);
+            ref double w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 90);
+            ref double w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 120);
+            ref double w5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 150);
+            ref double w6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 180);
+            ref double w7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 210);
+            global::System.Numerics.Vector<double> s0 = global::System.Numerics.Vector<double>.Zero, s1 = global::System.Numerics.Vector<double>.Zero, s2 = global::System.Numerics.Vector<double>.Zero, s3 = global::System.Numerics.Vector<double>.Zero, s4 = global::System.Numerics.Vector<double>.Zero, s5 = global::System.Numerics.Vector<double>.Zero, s6 = global::System.Numerics.Vector<double>.Zero, s7 = global::System.Numerics.Vector<double>.Zero;
+            int i = 0;
+            for (; i <= 30 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
+            {
+                global::System.Numerics.Vector<double> v = global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i);
+                s0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i), v, s0);
+                s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
+                s2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w2, (nuint)i), v, s2);
+                s3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w3, (nuint)i), v, s3);
+                s4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w4, (nuint)i), v, s4);
+                s5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w5, (nuint)i), v, s5);
+                s6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w6, (nuint)i), v, s6);
+                s7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w7, (nuint)i), v, s7);
+            }
+            double d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3), d4 = global::System.Numerics.Vector.Sum(s4), d5 = global::System.Numerics.Vector.Sum(s5), d6 = global::System.Numerics.Vector.Sum(s6), d7 = global::System.Numerics.Vector.Sum(s7);
+            for (; i < 30; i++)
+            {
+                double v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                d0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, d0);
+                d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
+                d2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, d2);
+                d3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, d3);
+                d4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, d4);
+                d5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w5, i), v, d5);
+                d6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w6, i), v, d6);
+                d7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w7, i), v, d7);
+            }
+            double sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = sum0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = global::StaticNet.Kernels.Relu(sum0);
+            double sum1 = d1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1) = sum1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 1) = global::StaticNet.Kernels.Relu(sum1);
+            double sum2 = d2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 2);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 2) = sum2;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 2) = global::StaticNet.Kernels.Relu(sum2);
+            double sum3 = d3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 3) = sum3;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 3) = global::StaticNet.Kernels.Relu(sum3);
+            double sum4 = d4 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 4);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 4) = sum4;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 4) = global::StaticNet.Kernels.Relu(sum4);
+            double sum5 = d5 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 5);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 5) = sum5;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 5) = global::StaticNet.Kernels.Relu(sum5);
+            double sum6 = d6 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 6);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 6) = sum6;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 6) = global::StaticNet.Kernels.Relu(sum6);
+            double sum7 = d7 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 7);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 7) = sum7;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 7) = global::StaticNet.Kernels.Relu(sum7);
+        }
+        {
+            const int j = 16;
             ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
             ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 30);
             ref double w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 60);

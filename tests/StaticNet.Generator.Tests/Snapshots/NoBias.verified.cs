@@ -168,13 +168,17 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
         ref float a0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
 
         // Layer 0: dense 40 -> 10, relu, vectorized over the inputs
-        for (int j = 0; j < 8; j += 4)
+        for (int j = 0; j < 8; j += 8)
         {
             ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 40);
             ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 40);
             ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 80);
             ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 120);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+            ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 160);
+            ref float w5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 200);
+            ref float w6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 240);
+            ref float w7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 280);
+            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero, s5 = global::System.Numerics.Vector<float>.Zero, s6 = global::System.Numerics.Vector<float>.Zero, s7 = global::System.Numerics.Vector<float>.Zero;
             int i = 0;
             for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
@@ -183,8 +187,12 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
                 s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
                 s2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w2, (nuint)i), v, s2);
                 s3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w3, (nuint)i), v, s3);
+                s4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w4, (nuint)i), v, s4);
+                s5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w5, (nuint)i), v, s5);
+                s6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w6, (nuint)i), v, s6);
+                s7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w7, (nuint)i), v, s7);
             }
-            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3);
+            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3), d4 = global::System.Numerics.Vector.Sum(s4), d5 = global::System.Numerics.Vector.Sum(s5), d6 = global::System.Numerics.Vector.Sum(s6), d7 = global::System.Numerics.Vector.Sum(s7);
             for (; i < 40; i++)
             {
                 float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -192,6 +200,10 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
                 d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
                 d2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, d2);
                 d3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, d3);
+                d4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, d4);
+                d5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w5, i), v, d5);
+                d6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w6, i), v, d6);
+                d7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w7, i), v, d7);
             }
             float sum0 = d0;
             global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = global::StaticNet.Kernels.Relu(sum0);
@@ -201,6 +213,14 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
             global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 2) = global::StaticNet.Kernels.Relu(sum2);
             float sum3 = d3;
             global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 3) = global::StaticNet.Kernels.Relu(sum3);
+            float sum4 = d4;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 4) = global::StaticNet.Kernels.Relu(sum4);
+            float sum5 = d5;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 5) = global::StaticNet.Kernels.Relu(sum5);
+            float sum6 = d6;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 6) = global::StaticNet.Kernels.Relu(sum6);
+            float sum7 = d7;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 7) = global::StaticNet.Kernels.Relu(sum7);
         }
         {
             const int j = 8;
@@ -724,13 +744,17 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
         ref float deltaB = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 42);
 
         // Forward, layer 0: dense 40 -> 10, relu
-        for (int j = 0; j < 8; j += 4)
+        for (int j = 0; j < 8; j += 8)
         {
             ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 40);
             ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 40);
             ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 80);
             ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 120);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+            ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 160);
+            ref float w5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 200);
+            ref float w6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 240);
+            ref float w7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 280);
+            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero, s5 = global::System.Numerics.Vector<float>.Zero, s6 = global::System.Numerics.Vector<float>.Zero, s7 = global::System.Numerics.Vector<float>.Zero;
             int i = 0;
             for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
@@ -739,8 +763,12 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
                 s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
                 s2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w2, (nuint)i), v, s2);
                 s3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w3, (nuint)i), v, s3);
+                s4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w4, (nuint)i), v, s4);
+                s5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w5, (nuint)i), v, s5);
+                s6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w6, (nuint)i), v, s6);
+                s7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w7, (nuint)i), v, s7);
             }
-            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3);
+            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3), d4 = global::System.Numerics.Vector.Sum(s4), d5 = global::System.Numerics.Vector.Sum(s5), d6 = global::System.Numerics.Vector.Sum(s6), d7 = global::System.Numerics.Vector.Sum(s7);
             for (; i < 40; i++)
             {
                 float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -748,6 +776,10 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
                 d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
                 d2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, d2);
                 d3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, d3);
+                d4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, d4);
+                d5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w5, i), v, d5);
+                d6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w6, i), v, d6);
+                d7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w7, i), v, d7);
             }
             float sum0 = d0;
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = sum0;
@@ -761,6 +793,18 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
             float sum3 = d3;
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 3) = sum3;
             global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 3) = global::StaticNet.Kernels.Relu(sum3);
+            float sum4 = d4;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 4) = sum4;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 4) = global::StaticNet.Kernels.Relu(sum4);
+            float sum5 = d5;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 5) = sum5;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 5) = global::StaticNet.Kernels.Relu(sum5);
+            float sum6 = d6;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 6) = sum6;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 6) = global::StaticNet.Kernels.Relu(sum6);
+            float sum7 = d7;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 7) = sum7;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 7) = global::StaticNet.Kernels.Relu(sum7);
         }
         {
             const int j = 8;
@@ -790,8 +834,8 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
         }
 
         // Forward, layer 1: dense 10 -> 4, tanh
-        for (int j = 0; j < 4; j += 4)
         {
+            const int j = 0;
             ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 10);
             ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 10);
             ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20);

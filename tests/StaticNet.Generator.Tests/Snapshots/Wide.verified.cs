@@ -166,13 +166,17 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
         ref float a0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
 
         // Layer 0: dense 63 -> 97, tanh, vectorized over the inputs
-        for (int j = 0; j < 96; j += 4)
+        for (int j = 0; j < 96; j += 8)
         {
             ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 63);
             ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 63);
             ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 126);
             ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 189);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+            ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 252);
+            ref float w5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 315);
+            ref float w6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 378);
+            ref float w7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 441);
+            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero, s5 = global::System.Numerics.Vector<float>.Zero, s6 = global::System.Numerics.Vector<float>.Zero, s7 = global::System.Numerics.Vector<float>.Zero;
             int i = 0;
             for (; i <= 63 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
@@ -181,8 +185,12 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
                 s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
                 s2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w2, (nuint)i), v, s2);
                 s3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w3, (nuint)i), v, s3);
+                s4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w4, (nuint)i), v, s4);
+                s5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w5, (nuint)i), v, s5);
+                s6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w6, (nuint)i), v, s6);
+                s7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w7, (nuint)i), v, s7);
             }
-            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3);
+            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3), d4 = global::System.Numerics.Vector.Sum(s4), d5 = global::System.Numerics.Vector.Sum(s5), d6 = global::System.Numerics.Vector.Sum(s6), d7 = global::System.Numerics.Vector.Sum(s7);
             for (; i < 63; i++)
             {
                 float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -190,6 +198,10 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
                 d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
                 d2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, d2);
                 d3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, d3);
+                d4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, d4);
+                d5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w5, i), v, d5);
+                d6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w6, i), v, d6);
+                d7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w7, i), v, d7);
             }
             float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = sum0;
@@ -199,6 +211,14 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
             global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 2) = sum2;
             float sum3 = d3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 3) = sum3;
+            float sum4 = d4 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 4);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 4) = sum4;
+            float sum5 = d5 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 5);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 5) = sum5;
+            float sum6 = d6 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 6);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 6) = sum6;
+            float sum7 = d7 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 7);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 7) = sum7;
         }
         {
             const int j = 96;
@@ -222,13 +242,14 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
         global::StaticNet.Kernels.Tanh(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a0, 97), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a0, 97));
 
         // Layer 1: dense 97 -> 5, softmax, vectorized over the inputs
-        for (int j = 0; j < 4; j += 4)
         {
+            const int j = 0;
             ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 97);
             ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 97);
             ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 194);
             ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 291);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+            ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 388);
+            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero;
             int i = 0;
             for (; i <= 97 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
@@ -237,8 +258,9 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
                 s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
                 s2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w2, (nuint)i), v, s2);
                 s3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w3, (nuint)i), v, s3);
+                s4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w4, (nuint)i), v, s4);
             }
-            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3);
+            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3), d4 = global::System.Numerics.Vector.Sum(s4);
             for (; i < 97; i++)
             {
                 float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i);
@@ -246,6 +268,7 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
                 d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
                 d2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, d2);
                 d3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, d3);
+                d4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, d4);
             }
             float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref y, j) = sum0;
@@ -255,25 +278,8 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
             global::System.Runtime.CompilerServices.Unsafe.Add(ref y, j + 2) = sum2;
             float sum3 = d3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 3);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref y, j + 3) = sum3;
-        }
-        {
-            const int j = 4;
-            ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 97);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
-            int i = 0;
-            for (; i <= 97 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-            {
-                global::System.Numerics.Vector<float> v = global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)i);
-                s0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i), v, s0);
-            }
-            float d0 = global::System.Numerics.Vector.Sum(s0);
-            for (; i < 97; i++)
-            {
-                float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i);
-                d0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, d0);
-            }
-            float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, j) = sum0;
+            float sum4 = d4 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 4);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, j + 4) = sum4;
         }
 
         // Softmax over the outputs (shifted by the maximum, so exp cannot overflow).
@@ -803,13 +809,17 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
         ref float deltaB = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 301);
 
         // Forward, layer 0: dense 63 -> 97, tanh
-        for (int j = 0; j < 96; j += 4)
+        for (int j = 0; j < 96; j += 8)
         {
             ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 63);
             ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 63);
             ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 126);
             ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 189);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+            ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 252);
+            ref float w5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 315);
+            ref float w6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 378);
+            ref float w7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 441);
+            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero, s5 = global::System.Numerics.Vector<float>.Zero, s6 = global::System.Numerics.Vector<float>.Zero, s7 = global::System.Numerics.Vector<float>.Zero;
             int i = 0;
             for (; i <= 63 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
@@ -818,8 +828,12 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
                 s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
                 s2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w2, (nuint)i), v, s2);
                 s3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w3, (nuint)i), v, s3);
+                s4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w4, (nuint)i), v, s4);
+                s5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w5, (nuint)i), v, s5);
+                s6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w6, (nuint)i), v, s6);
+                s7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w7, (nuint)i), v, s7);
             }
-            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3);
+            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3), d4 = global::System.Numerics.Vector.Sum(s4), d5 = global::System.Numerics.Vector.Sum(s5), d6 = global::System.Numerics.Vector.Sum(s6), d7 = global::System.Numerics.Vector.Sum(s7);
             for (; i < 63; i++)
             {
                 float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -827,6 +841,10 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
                 d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
                 d2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, d2);
                 d3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, d3);
+                d4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, d4);
+                d5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w5, i), v, d5);
+                d6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w6, i), v, d6);
+                d7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w7, i), v, d7);
             }
             float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = sum0;
@@ -836,6 +854,14 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 2) = sum2;
             float sum3 = d3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 3) = sum3;
+            float sum4 = d4 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 4);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 4) = sum4;
+            float sum5 = d5 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 5);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 5) = sum5;
+            float sum6 = d6 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 6);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 6) = sum6;
+            float sum7 = d7 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 7);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 7) = sum7;
         }
         {
             const int j = 96;
@@ -859,13 +885,14 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
         global::StaticNet.Kernels.Tanh(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z0, 97), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a0, 97));
 
         // Forward, layer 1: dense 97 -> 5, softmax
-        for (int j = 0; j < 4; j += 4)
         {
+            const int j = 0;
             ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 97);
             ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 97);
             ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 194);
             ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 291);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+            ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 388);
+            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero;
             int i = 0;
             for (; i <= 97 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
@@ -874,8 +901,9 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
                 s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
                 s2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w2, (nuint)i), v, s2);
                 s3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w3, (nuint)i), v, s3);
+                s4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w4, (nuint)i), v, s4);
             }
-            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3);
+            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3), d4 = global::System.Numerics.Vector.Sum(s4);
             for (; i < 97; i++)
             {
                 float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i);
@@ -883,6 +911,7 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
                 d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
                 d2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, d2);
                 d3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, d3);
+                d4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, d4);
             }
             float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j) = sum0;
@@ -892,25 +921,8 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j + 2) = sum2;
             float sum3 = d3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 3);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j + 3) = sum3;
-        }
-        {
-            const int j = 4;
-            ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 97);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
-            int i = 0;
-            for (; i <= 97 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-            {
-                global::System.Numerics.Vector<float> v = global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)i);
-                s0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i), v, s0);
-            }
-            float d0 = global::System.Numerics.Vector.Sum(s0);
-            for (; i < 97; i++)
-            {
-                float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i);
-                d0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, d0);
-            }
-            float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j) = sum0;
+            float sum4 = d4 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 4);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j + 4) = sum4;
         }
         global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z1, 5).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a1, 5));
         {
