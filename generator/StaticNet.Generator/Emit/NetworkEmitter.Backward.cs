@@ -276,14 +276,25 @@ internal sealed partial class NetworkEmitter
         _w.Close();
         _w.Close();
 
-        if (deltaBelow is not null && below is not null && below.Activation != ActivationKind.Identity)
+        EmitActivationDerivative(below, deltaBelow, fanIn.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// deltaBelow[i] *= f'(z[i], a[i]) of the layer below over <paramref name="length"/> values (one sample's
+    /// row, or a whole tile); nothing for an identity layer or when there is no layer below.
+    /// </summary>
+    private void EmitActivationDerivative(LayerModel? below, string? deltaBelow, string length)
+    {
+        if (deltaBelow is null || below is null || below.Activation == ActivationKind.Identity)
         {
-            ActivationEmitter activation = ActivationEmitter.For(below.Activation);
-            string z = $"{unsafeAdd}(ref z{below.Index}, i)";
-            string a = $"{unsafeAdd}(ref a{below.Index}, i)";
-            _w.Open($"for (int i = 0; i < {fanIn}; i++)");
-            _w.Line($"{unsafeAdd}(ref {deltaBelow}, i) *= {activation.Derivative(z, a, below, _types)};");
-            _w.Close();
+            return;
         }
+        string unsafeAdd = TypeNames.Unsafe + ".Add";
+        ActivationEmitter activation = ActivationEmitter.For(below.Activation);
+        string z = $"{unsafeAdd}(ref z{below.Index}, i)";
+        string a = $"{unsafeAdd}(ref a{below.Index}, i)";
+        _w.Open($"for (int i = 0; i < {length}; i++)");
+        _w.Line($"{unsafeAdd}(ref {deltaBelow}, i) *= {activation.Derivative(z, a, below, _types)};");
+        _w.Close();
     }
 }

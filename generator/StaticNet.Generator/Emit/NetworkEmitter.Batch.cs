@@ -518,14 +518,6 @@ internal sealed partial class NetworkEmitter
         }
         _w.Close();
 
-        if (deltaBelow is not null && below is not null && below.Activation != ActivationKind.Identity)
-        {
-            ActivationEmitter activation = ActivationEmitter.For(below.Activation);
-            string z = $"{unsafeAdd}(ref z{below.Index}, i)";
-            string a = $"{unsafeAdd}(ref a{below.Index}, i)";
-            _w.Open($"for (int i = 0; i < count * {fanIn}; i++)");
-            _w.Line($"{unsafeAdd}(ref {deltaBelow}, i) *= {activation.Derivative(z, a, below, _types)};");
-            _w.Close();
-        }
+        EmitActivationDerivative(below, deltaBelow, $"count * {fanIn}");
     }
 }
