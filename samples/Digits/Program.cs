@@ -1,8 +1,6 @@
-using System;
 using System.Threading;
 using Samples.Common;
 using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace Samples.Digits;
 
@@ -16,32 +14,12 @@ public static class Program
     }
 
     /// <summary>Parses <paramref name="args"/> and runs the sample, writing to <paramref name="console"/>.</summary>
-    public static int Run(string[] args, IAnsiConsole console, CancellationToken cancellationToken = default)
-    {
-        var app = new CommandApp<DigitsCommand>().WithDescription("Trains a 64-32-10 classifier on 8x8 handwritten digits and draws the test digits it gets wrong.").WithData(console);
-        app.Configure(config =>
-        {
-            config.SetApplicationName("dotnet run --project samples/Digits -c Release --");
-            config.ConfigureConsole(console);
-        });
-        return app.Run(args, cancellationToken);
-    }
+    public static int Run(string[] args, IAnsiConsole console, CancellationToken cancellationToken = default) =>
+        SampleApp.Run<DigitsCommand>("Digits", "Trains a 64-32-10 classifier on 8x8 handwritten digits and draws the test digits it gets wrong.", args, console, cancellationToken);
 }
 
-internal sealed class DigitsCommand : Command<DigitsSettings>
+internal sealed class DigitsCommand : SampleCommand<DigitsSettings>
 {
-    public override int Execute(CommandContext context, DigitsSettings settings, CancellationToken cancellationToken)
-    {
-        IAnsiConsole console = context.Data as IAnsiConsole ?? AnsiConsole.Console;
-        try
-        {
-            DigitsSample.Run(settings, console, cancellationToken);
-            return 0;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            console.MarkupLine("[yellow]Canceled.[/]");
-            return 130;
-        }
-    }
+    protected override void Run(DigitsSettings settings, IAnsiConsole console, CancellationToken cancellationToken) =>
+        DigitsSample.Run(settings, console, cancellationToken);
 }

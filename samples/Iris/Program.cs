@@ -1,8 +1,6 @@
-using System;
 using System.Threading;
 using Samples.Common;
 using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace Samples.Iris;
 
@@ -16,32 +14,12 @@ public static class Program
     }
 
     /// <summary>Parses <paramref name="args"/> and runs the sample, writing to <paramref name="console"/>.</summary>
-    public static int Run(string[] args, IAnsiConsole console, CancellationToken cancellationToken = default)
-    {
-        var app = new CommandApp<IrisCommand>().WithDescription("Trains an iris classifier (4-16-3) with Adam, tests it, saves/reloads its weights and plots its training curves.").WithData(console);
-        app.Configure(config =>
-        {
-            config.SetApplicationName("dotnet run --project samples/Iris -c Release --");
-            config.ConfigureConsole(console);
-        });
-        return app.Run(args, cancellationToken);
-    }
+    public static int Run(string[] args, IAnsiConsole console, CancellationToken cancellationToken = default) =>
+        SampleApp.Run<IrisCommand>("Iris", "Trains an iris classifier (4-16-3) with Adam, tests it, saves/reloads its weights and plots its training curves.", args, console, cancellationToken);
 }
 
-internal sealed class IrisCommand : Command<IrisSettings>
+internal sealed class IrisCommand : SampleCommand<IrisSettings>
 {
-    public override int Execute(CommandContext context, IrisSettings settings, CancellationToken cancellationToken)
-    {
-        IAnsiConsole console = context.Data as IAnsiConsole ?? AnsiConsole.Console;
-        try
-        {
-            IrisSample.Run(settings, console, cancellationToken);
-            return 0;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            console.MarkupLine("[yellow]Canceled.[/]");
-            return 130;
-        }
-    }
+    protected override void Run(IrisSettings settings, IAnsiConsole console, CancellationToken cancellationToken) =>
+        IrisSample.Run(settings, console, cancellationToken);
 }
