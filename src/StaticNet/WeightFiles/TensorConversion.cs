@@ -13,23 +13,27 @@ internal static class TensorConversion
     internal static void Decode<T>(SafeTensorsDType dtype, ReadOnlySpan<byte> source, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (typeof(T) == typeof(float))
+        bool sameType = (dtype == SafeTensorsDType.F32 && typeof(T) == typeof(float))
+            || (dtype == SafeTensorsDType.F64 && typeof(T) == typeof(double));
+        if (sameType && BitConverter.IsLittleEndian)
         {
-            DecodeSingle(dtype, source, MemoryMarshal.Cast<T, float>(destination));
+            source.CopyTo(MemoryMarshal.AsBytes(destination));
+            return;
         }
-        else if (typeof(T) == typeof(double))
+
+        // Every loadable dtype converts exactly to double; narrowing to T rounds to nearest, as a cast does.
+        int size = dtype.ElementSize();
+        for (int i = 0; i < destination.Length; i++)
         {
-            DecodeDouble(dtype, source, MemoryMarshal.Cast<T, double>(destination));
-        }
-        else
-        {
-            // Any other IEEE type (Half, say): through double, which holds every loadable dtype exactly.
-            double[] wide = new double[destination.Length];
-            DecodeDouble(dtype, source, wide);
-            for (int i = 0; i < wide.Length; i++)
+            ReadOnlySpan<byte> element = source.Slice(size * i, size);
+            destination[i] = dtype switch
             {
-                destination[i] = T.CreateTruncating(wide[i]);
-            }
+                SafeTensorsDType.F64 => T.CreateTruncating(BinaryPrimitives.ReadDoubleLittleEndian(element)),
+                SafeTensorsDType.F32 => T.CreateTruncating(BinaryPrimitives.ReadSingleLittleEndian(element)),
+                SafeTensorsDType.F16 => T.CreateTruncating(BinaryPrimitives.ReadHalfLittleEndian(element)),
+                SafeTensorsDType.BF16 => T.CreateTruncating(BFloat16ToSingle(BinaryPrimitives.ReadUInt16LittleEndian(element))),
+                _ => throw new NotSupportedException($"Cannot convert {dtype.ToHeaderName()} to floating point."),
+            };
         }
     }
 
@@ -53,86 +57,6 @@ internal static class TensorConversion
                 wide[i] = double.CreateTruncating(source[i]);
             }
             EncodeDouble(wide, dtype, destination);
-        }
-    }
-
-    private static void DecodeSingle(SafeTensorsDType dtype, ReadOnlySpan<byte> source, Span<float> destination)
-    {
-        switch (dtype)
-        {
-            case SafeTensorsDType.F32:
-                if (BitConverter.IsLittleEndian)
-                {
-                    source.CopyTo(MemoryMarshal.AsBytes(destination));
-                }
-                else
-                {
-                    for (int i = 0; i < destination.Length; i++)
-                    {
-                        destination[i] = BinaryPrimitives.ReadSingleLittleEndian(source.Slice(4 * i));
-                    }
-                }
-                break;
-            case SafeTensorsDType.F64:
-                for (int i = 0; i < destination.Length; i++)
-                {
-                    destination[i] = (float)BinaryPrimitives.ReadDoubleLittleEndian(source.Slice(8 * i));
-                }
-                break;
-            case SafeTensorsDType.F16:
-                for (int i = 0; i < destination.Length; i++)
-                {
-                    destination[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(source.Slice(2 * i));
-                }
-                break;
-            case SafeTensorsDType.BF16:
-                for (int i = 0; i < destination.Length; i++)
-                {
-                    destination[i] = BFloat16ToSingle(BinaryPrimitives.ReadUInt16LittleEndian(source.Slice(2 * i)));
-                }
-                break;
-            default:
-                throw new NotSupportedException($"Cannot convert {dtype.ToHeaderName()} to floating point.");
-        }
-    }
-
-    private static void DecodeDouble(SafeTensorsDType dtype, ReadOnlySpan<byte> source, Span<double> destination)
-    {
-        switch (dtype)
-        {
-            case SafeTensorsDType.F64:
-                if (BitConverter.IsLittleEndian)
-                {
-                    source.CopyTo(MemoryMarshal.AsBytes(destination));
-                }
-                else
-                {
-                    for (int i = 0; i < destination.Length; i++)
-                    {
-                        destination[i] = BinaryPrimitives.ReadDoubleLittleEndian(source.Slice(8 * i));
-                    }
-                }
-                break;
-            case SafeTensorsDType.F32:
-                for (int i = 0; i < destination.Length; i++)
-                {
-                    destination[i] = BinaryPrimitives.ReadSingleLittleEndian(source.Slice(4 * i));
-                }
-                break;
-            case SafeTensorsDType.F16:
-                for (int i = 0; i < destination.Length; i++)
-                {
-                    destination[i] = (double)BinaryPrimitives.ReadHalfLittleEndian(source.Slice(2 * i));
-                }
-                break;
-            case SafeTensorsDType.BF16:
-                for (int i = 0; i < destination.Length; i++)
-                {
-                    destination[i] = BFloat16ToSingle(BinaryPrimitives.ReadUInt16LittleEndian(source.Slice(2 * i)));
-                }
-                break;
-            default:
-                throw new NotSupportedException($"Cannot convert {dtype.ToHeaderName()} to floating point.");
         }
     }
 
