@@ -73,7 +73,39 @@ internal sealed class AdamCore
 
     public long StepCount => _stepCount;
 
-    public void Step<T>(Span<T> parameters, ReadOnlySpan<T> gradient) where T : unmanaged, IFloatingPointIeee754<T>
+    public void Step<T>(Span<T> parameters, ReadOnlySpan<T> gradient) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Step(parameters, MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(gradient), gradient.Length), new AsIs<T>());
+
+    public void Step<T>(Span<T> parameters, Span<T> gradient, T gradientDivisor, bool clearGradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        GradientScaling scaling = GradientReaders.Classify(gradientDivisor, out T factor);
+        switch (scaling)
+        {
+            case GradientScaling.None when clearGradient:
+                Step(parameters, gradient, new Cleared<T, AsIs<T>>(default));
+                break;
+            case GradientScaling.None:
+                Step(parameters, gradient, new AsIs<T>());
+                break;
+            case GradientScaling.Multiply when clearGradient:
+                Step(parameters, gradient, new Cleared<T, Multiplied<T>>(new Multiplied<T>(factor)));
+                break;
+            case GradientScaling.Multiply:
+                Step(parameters, gradient, new Multiplied<T>(factor));
+                break;
+            case GradientScaling.Divide when clearGradient:
+                Step(parameters, gradient, new Cleared<T, Divided<T>>(new Divided<T>(gradientDivisor)));
+                break;
+            default:
+                Step(parameters, gradient, new Divided<T>(gradientDivisor));
+                break;
+        }
+    }
+
+    private void Step<T, TReader>(Span<T> parameters, Span<T> gradient, TReader reader)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TReader : struct, IGradientReader<T>
     {
         if (_shape.Check<T>(parameters.Length, gradient.Length) || _expAvg is null)
         {
@@ -104,7 +136,7 @@ internal sealed class AdamCore
             DecayFactor = T.CreateTruncating(1 - _learningRate * WeightDecay),
         };
         Mode mode = WeightDecay == 0 ? Mode.None : _decoupled ? Mode.Decoupled : Mode.Coupled;
-        Update(parameters, gradient, expAvg, expAvgSq, maxExpAvgSq, scalars, mode, Amsgrad);
+        Update(parameters, gradient, reader, expAvg, expAvgSq, maxExpAvgSq, scalars, mode, Amsgrad);
     }
 
     public void Reset()
@@ -148,10 +180,11 @@ internal sealed class AdamCore
     //   v = v * beta2 + (1 - beta2) * g * g
     //   vmax = max(vmax, v)                (amsgrad; then used instead of v)
     //   p = p + (-lr / bc1) * m / (sqrt(v) / sqrt(bc2) + eps)
-    private static void Update<T>(
-        Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> expAvg, Span<T> expAvgSq, Span<T> maxExpAvgSq,
+    private static void Update<T, TReader>(
+        Span<T> parameters, Span<T> gradient, TReader reader, Span<T> expAvg, Span<T> expAvgSq, Span<T> maxExpAvgSq,
         in Scalars<T> s, Mode mode, bool amsgrad)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TReader : struct, IGradientReader<T>
     {
         int n = parameters.Length;
         gradient = gradient.Slice(0, n);
@@ -166,7 +199,7 @@ internal sealed class AdamCore
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
         {
             Span<Vector<T>> p = MemoryMarshal.Cast<T, Vector<T>>(parameters);
-            ReadOnlySpan<Vector<T>> g = MemoryMarshal.Cast<T, Vector<T>>(gradient);
+            Span<Vector<T>> g = MemoryMarshal.Cast<T, Vector<T>>(gradient);
             Span<Vector<T>> m = MemoryMarshal.Cast<T, Vector<T>>(expAvg);
             Span<Vector<T>> v = MemoryMarshal.Cast<T, Vector<T>>(expAvgSq);
             Span<Vector<T>> vmax = MemoryMarshal.Cast<T, Vector<T>>(maxExpAvgSq);
@@ -182,7 +215,7 @@ internal sealed class AdamCore
             for (int k = 0; k < p.Length && k < g.Length && k < m.Length && k < v.Length; k++)
             {
                 Vector<T> pk = p[k];
-                Vector<T> gk = g[k];
+                Vector<T> gk = reader.Read(ref g[k]);
                 if (mode == Mode.Coupled)
                 {
                     gk += weightDecay * pk;
@@ -208,7 +241,7 @@ internal sealed class AdamCore
         for (; i < n; i++)
         {
             T pi = parameters[i];
-            T gi = gradient[i];
+            T gi = reader.Read(ref gradient[i]);
             if (mode == Mode.Coupled)
             {
                 gi += s.WeightDecay * pi;

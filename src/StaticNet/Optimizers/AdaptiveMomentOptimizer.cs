@@ -50,6 +50,17 @@ public abstract class AdaptiveMomentOptimizer : IOptimizer
         _core.Step(parameters, gradient);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// One pass over the parameters, the gradient and the moments: each gradient element is read, divided, zeroed
+    /// if asked, and used in the update formula. State and allocation as for
+    /// <see cref="Step{T}(Span{T}, ReadOnlySpan{T})"/>.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The spans differ in length, or do not match the state's length or type; nothing is changed.</exception>
+    public void Step<T>(Span<T> parameters, Span<T> gradient, T gradientDivisor, bool clearGradient)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        _core.Step(parameters, gradient, gradientDivisor, clearGradient);
+
+    /// <inheritdoc />
     public void Reset() => _core.Reset();
 
     /// <inheritdoc />

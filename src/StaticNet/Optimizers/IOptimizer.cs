@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Numerics;
 
 namespace StaticNet.Optimizers;
@@ -17,6 +18,75 @@ public interface IOptimizer
 
     /// <summary>Applies one update to <paramref name="parameters"/> using <paramref name="gradient"/> (same length).</summary>
     void Step<T>(Span<T> parameters, ReadOnlySpan<T> gradient) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>
+    /// Applies one update to <paramref name="parameters"/> using <c>gradient / gradientDivisor</c>, then, if
+    /// <paramref name="clearGradient"/> is true, sets <paramref name="gradient"/> to zero. The result is the same,
+    /// bit for bit, as dividing every gradient element by <paramref name="gradientDivisor"/> in
+    /// <typeparamref name="T"/>, calling <see cref="Step{T}(Span{T}, ReadOnlySpan{T})"/> and clearing the gradient;
+    /// <see cref="Sgd"/>, <see cref="Adam"/> and <see cref="AdamW"/> do all of it in their one pass over the arrays
+    /// instead of three.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// A training step with a summed mini-batch gradient is then: accumulate, then one fused pass, and the
+    /// gradient is ready for the next accumulation:
+    /// </para>
+    /// <code>
+    /// T loss = network.AccumulateGradientBatch(inputs, labels, gradient);   // gradient is zero before
+    /// optimizer.Step(network.Parameters, gradient, T.CreateTruncating(count), clearGradient: true);
+    /// </code>
+    /// <para>
+    /// The default implementation, for optimizers other than StaticNet's (it keeps this interface addition
+    /// non-breaking), does exactly that sequence: it divides the gradient in place (into a pooled copy when the
+    /// gradient is to be kept), calls <see cref="Step{T}(Span{T}, ReadOnlySpan{T})"/>, then clears the gradient.
+    /// </para>
+    /// </remarks>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="gradient">
+    /// The gradient, as long as <paramref name="parameters"/>. It is not modified when <paramref name="clearGradient"/>
+    /// is false; its elements are all zero afterwards when it is true.
+    /// </param>
+    /// <param name="gradientDivisor">
+    /// Every gradient element is divided by this (a true division, correctly rounded in <typeparamref name="T"/>,
+    /// like the mean reduction of PyTorch's losses) before the update: the mini-batch size turns a summed gradient
+    /// into the mean one; 1 uses the gradient as it is. It is not validated: 0 gives infinities, as a division would.
+    /// </param>
+    /// <param name="clearGradient">Whether to set every element of <paramref name="gradient"/> to zero.</param>
+    /// <exception cref="ArgumentException">The spans differ in length (the gradient is then left unchanged).</exception>
+    void Step<T>(Span<T> parameters, Span<T> gradient, T gradientDivisor, bool clearGradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        GradientReaders.CheckLengths(parameters.Length, gradient.Length);
+        if (gradientDivisor == T.One)
+        {
+            Step(parameters, (ReadOnlySpan<T>)gradient);
+        }
+        else if (clearGradient)
+        {
+            SpanMath.Divide(gradient, gradientDivisor);
+            Step(parameters, (ReadOnlySpan<T>)gradient);
+        }
+        else
+        {
+            T[] rented = ArrayPool<T>.Shared.Rent(gradient.Length);
+            try
+            {
+                Span<T> copy = rented.AsSpan(0, gradient.Length);
+                gradient.CopyTo(copy);
+                SpanMath.Divide(copy, gradientDivisor);
+                Step(parameters, (ReadOnlySpan<T>)copy);
+            }
+            finally
+            {
+                ArrayPool<T>.Shared.Return(rented);
+            }
+        }
+        if (clearGradient)
+        {
+            gradient.Clear();
+        }
+    }
 
     /// <summary>Forgets all state, as if newly constructed.</summary>
     void Reset();

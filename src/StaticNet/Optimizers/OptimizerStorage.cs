@@ -19,11 +19,7 @@ internal struct StateShape
     /// <summary>Checks the spans of a step; returns true when this step fixes the shape (the first one).</summary>
     public bool Check<T>(int parametersLength, int gradientLength)
     {
-        if (gradientLength != parametersLength)
-        {
-            throw new ArgumentException(
-                $"Expected a gradient as long as the parameters ({parametersLength}), but gradient has length {gradientLength}.", "gradient");
-        }
+        GradientReaders.CheckLengths(parametersLength, gradientLength);
         if (_elementType is null)
         {
             _elementType = typeof(T);

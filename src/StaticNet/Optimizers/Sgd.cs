@@ -100,7 +100,46 @@ public sealed class Sgd : IOptimizer
     /// No allocation happens after the first step.
     /// </remarks>
     /// <exception cref="ArgumentException">The spans differ in length, or do not match the state's length or type.</exception>
-    public void Step<T>(Span<T> parameters, ReadOnlySpan<T> gradient) where T : unmanaged, IFloatingPointIeee754<T>
+    public void Step<T>(Span<T> parameters, ReadOnlySpan<T> gradient) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Update(parameters, MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(gradient), gradient.Length), new AsIs<T>());
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One pass over the parameters, the gradient and the momentum buffer: each gradient element is read, divided,
+    /// zeroed if asked, and used in the update formula above. State and allocation as for
+    /// <see cref="Step{T}(Span{T}, ReadOnlySpan{T})"/>.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The spans differ in length, or do not match the state's length or type; nothing is changed.</exception>
+    public void Step<T>(Span<T> parameters, Span<T> gradient, T gradientDivisor, bool clearGradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        GradientScaling scaling = GradientReaders.Classify(gradientDivisor, out T factor);
+        switch (scaling)
+        {
+            case GradientScaling.None when clearGradient:
+                Update(parameters, gradient, new Cleared<T, AsIs<T>>(default));
+                break;
+            case GradientScaling.None:
+                Update(parameters, gradient, new AsIs<T>());
+                break;
+            case GradientScaling.Multiply when clearGradient:
+                Update(parameters, gradient, new Cleared<T, Multiplied<T>>(new Multiplied<T>(factor)));
+                break;
+            case GradientScaling.Multiply:
+                Update(parameters, gradient, new Multiplied<T>(factor));
+                break;
+            case GradientScaling.Divide when clearGradient:
+                Update(parameters, gradient, new Cleared<T, Divided<T>>(new Divided<T>(gradientDivisor)));
+                break;
+            default:
+                Update(parameters, gradient, new Divided<T>(gradientDivisor));
+                break;
+        }
+    }
+
+    private void Update<T, TReader>(Span<T> parameters, Span<T> gradient, TReader reader)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TReader : struct, IGradientReader<T>
     {
         _shape.Check<T>(parameters.Length, gradient.Length);
         T negativeLearningRate = T.CreateTruncating(-_learningRate);
@@ -109,14 +148,14 @@ public sealed class Sgd : IOptimizer
 
         if (Momentum == 0)
         {
-            PlainStep(parameters, gradient, negativeLearningRate, decay, weightDecay);
+            PlainStep(parameters, gradient, reader, negativeLearningRate, decay, weightDecay);
         }
         else
         {
             bool first = _momentumBuffer is null;
             _momentumBuffer ??= new T[parameters.Length];
             Span<T> buffer = (T[])_momentumBuffer;
-            MomentumStep(parameters, gradient, buffer, first, negativeLearningRate, decay, weightDecay,
+            MomentumStep(parameters, gradient, reader, buffer, first, negativeLearningRate, decay, weightDecay,
                 T.CreateTruncating(Momentum), T.CreateTruncating(1 - Dampening));
         }
         _stepCount++;
@@ -144,20 +183,22 @@ public sealed class Sgd : IOptimizer
         _learningRate = state.LearningRate;
     }
 
-    private static void PlainStep<T>(Span<T> parameters, ReadOnlySpan<T> gradient, T negativeLearningRate, bool decay, T weightDecay)
+    private static void PlainStep<T, TReader>(Span<T> parameters, Span<T> gradient, TReader reader, T negativeLearningRate, bool decay, T weightDecay)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TReader : struct, IGradientReader<T>
     {
+        gradient = gradient.Slice(0, parameters.Length);
         int i = 0;
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
         {
             Span<Vector<T>> p = MemoryMarshal.Cast<T, Vector<T>>(parameters);
-            ReadOnlySpan<Vector<T>> g = MemoryMarshal.Cast<T, Vector<T>>(gradient);
+            Span<Vector<T>> g = MemoryMarshal.Cast<T, Vector<T>>(gradient);
             var lr = new Vector<T>(negativeLearningRate);
             var wd = new Vector<T>(weightDecay);
             for (int k = 0; k < p.Length && k < g.Length; k++)
             {
                 Vector<T> pk = p[k];
-                Vector<T> d = g[k];
+                Vector<T> d = reader.Read(ref g[k]);
                 if (decay)
                 {
                     d += wd * pk;
@@ -169,7 +210,7 @@ public sealed class Sgd : IOptimizer
         for (; i < parameters.Length; i++)
         {
             T pi = parameters[i];
-            T d = gradient[i];
+            T d = reader.Read(ref gradient[i]);
             if (decay)
             {
                 d += weightDecay * pi;
@@ -178,10 +219,11 @@ public sealed class Sgd : IOptimizer
         }
     }
 
-    private void MomentumStep<T>(
-        Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> buffer, bool first,
+    private void MomentumStep<T, TReader>(
+        Span<T> parameters, Span<T> gradient, TReader reader, Span<T> buffer, bool first,
         T negativeLearningRate, bool decay, T weightDecay, T momentum, T oneMinusDampening)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TReader : struct, IGradientReader<T>
     {
         bool nesterov = Nesterov;
         int n = parameters.Length;
@@ -191,7 +233,7 @@ public sealed class Sgd : IOptimizer
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
         {
             Span<Vector<T>> p = MemoryMarshal.Cast<T, Vector<T>>(parameters);
-            ReadOnlySpan<Vector<T>> g = MemoryMarshal.Cast<T, Vector<T>>(gradient);
+            Span<Vector<T>> g = MemoryMarshal.Cast<T, Vector<T>>(gradient);
             Span<Vector<T>> b = MemoryMarshal.Cast<T, Vector<T>>(buffer);
             var lr = new Vector<T>(negativeLearningRate);
             var wd = new Vector<T>(weightDecay);
@@ -200,7 +242,7 @@ public sealed class Sgd : IOptimizer
             for (int k = 0; k < p.Length && k < g.Length && k < b.Length; k++)
             {
                 Vector<T> pk = p[k];
-                Vector<T> d = g[k];
+                Vector<T> d = reader.Read(ref g[k]);
                 if (decay)
                 {
                     d += wd * pk;
@@ -215,7 +257,7 @@ public sealed class Sgd : IOptimizer
         for (; i < n; i++)
         {
             T pi = parameters[i];
-            T d = gradient[i];
+            T d = reader.Read(ref gradient[i]);
             if (decay)
             {
                 d += weightDecay * pi;

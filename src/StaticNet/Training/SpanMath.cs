@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using StaticNet.Optimizers;
 
 namespace StaticNet;
 
@@ -36,10 +37,75 @@ internal static class SpanMath
         }
     }
 
-    /// <summary><c>values[i] /= divisor</c> (a true division, correctly rounded, like PyTorch's mean).</summary>
+    /// <summary>Elements per block of <see cref="AddAndClear{T}(Span{T}, T[][], int, int)"/>: 8 KB of floats, so a destination block stays in L1.</summary>
+    private const int ReductionBlock = 2048;
+
+    /// <summary>
+    /// <c>destination[i] += sources[s][i]</c> for <c>s = first .. end - 1</c> in that order, setting every source
+    /// element to zero once it is read: the same bits as one <see cref="Add{T}"/> per source followed by clearing
+    /// the sources, in one pass (block by block, so each block of <paramref name="destination"/> is loaded once).
+    /// </summary>
+    public static void AddAndClear<T>(Span<T> destination, T[][] sources, int first, int end)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int s = first; s < end; s++)
+        {
+            if (sources[s].Length != destination.Length)
+            {
+                ThrowHelper.WrongLength(nameof(sources), sources[s].Length, destination.Length);
+            }
+        }
+
+        for (int start = 0; start < destination.Length; start += ReductionBlock)
+        {
+            int length = Math.Min(ReductionBlock, destination.Length - start);
+            Span<T> block = destination.Slice(start, length);
+            for (int s = first; s < end; s++)
+            {
+                AddAndClear(block, sources[s].AsSpan(start, length));
+            }
+        }
+    }
+
+    private static void AddAndClear<T>(Span<T> destination, Span<T> source)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        source = source.Slice(0, destination.Length);
+        int i = 0;
+        if (IsVectorizable<T>())
+        {
+            Span<Vector<T>> d = MemoryMarshal.Cast<T, Vector<T>>(destination);
+            Span<Vector<T>> s = MemoryMarshal.Cast<T, Vector<T>>(source);
+            for (int v = 0; v < d.Length && v < s.Length; v++)
+            {
+                d[v] += s[v];
+                s[v] = Vector<T>.Zero;
+            }
+            i = d.Length * Vector<T>.Count;
+        }
+        for (; i < destination.Length; i++)
+        {
+            destination[i] += source[i];
+            source[i] = T.Zero;
+        }
+    }
+
+    /// <summary>
+    /// <c>values[i] /= divisor</c> (a true division, correctly rounded, like PyTorch's mean). Dividing by 1 is
+    /// skipped and dividing by a power of two is a multiplication by its exact reciprocal: the same bits, cheaper.
+    /// </summary>
     public static void Divide<T>(Span<T> values, T divisor)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        switch (GradientReaders.Classify(divisor, out T factor))
+        {
+            case GradientScaling.None:
+                return;
+            case GradientScaling.Multiply:
+                Multiply(values, factor);
+                return;
+        }
+
         int i = 0;
         if (IsVectorizable<T>())
         {

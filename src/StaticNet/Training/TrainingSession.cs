@@ -40,6 +40,12 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
     private readonly Action<int> _evaluatePart;
     private WorkerPool? _pool;
 
+    // True when every buffer of _gradients is all zeros: a successful TrainBatch leaves them so (the reduction
+    // and the optimizer's fused step clear them), so the next one need not clear them again. Anything else
+    // (an evaluation, which uses them as scratch, or an exception) leaves it false and the parts clear first.
+    private bool _gradientsZero = true;
+    private bool _clearInParts;
+
     // The current round, read by the parts.
     private TrainingData<T>? _data;
     private int[]? _rows;
@@ -67,32 +73,34 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
         _evaluatePart = EvaluatePart;
     }
 
-    /// <summary>The mean gradient of the last <see cref="TrainBatch"/> (after clipping).</summary>
-    public ReadOnlySpan<T> Gradient => _gradients[0];
-
     /// <summary>Number of parts the last round used.</summary>
     public int LastParts => _parts;
 
     /// <summary>
     /// One optimization step on rows <c>rows[start .. start + count)</c> of <paramref name="data"/>: mean gradient,
-    /// clipping, optimizer step. Returns the sum of the per-sample losses and, if asked, how many samples were
+    /// clipping, optimizer step. The memory passes over the gradient are: accumulation; the reduction of the
+    /// parts (which clears the parts' buffers), if there are several; then the optimizer's fused step, which
+    /// divides by <paramref name="count"/> and clears the gradient as it reads it. With clipping, which needs the
+    /// norm of the mean gradient first, the division and the clipping are passes of their own. Returns the sum of the per-sample losses and, if asked, how many samples were
     /// classified right before the step.
     /// </summary>
     /// <exception cref="TrainingDivergedException">The loss or the gradient norm is not finite; no step was taken.</exception>
     public (double LossSum, long Correct) TrainBatch(
         TrainingData<T> data, int[] rows, int start, int count, bool measureAccuracy, int epoch, int batch, int batches)
     {
+        _clearInParts = !_gradientsZero;
+        _gradientsZero = false;
         RunRound(_trainPart, data, rows, start, count, measureAccuracy);
 
         Span<T> gradient = _gradients[0];
+        if (_parts > 1)
+        {
+            SpanMath.AddAndClear(gradient, _gradients, 1, _parts);
+        }
         double lossSum = 0;
         long correct = 0;
         for (int part = 0; part < _parts; part++)
         {
-            if (part > 0)
-            {
-                SpanMath.Add(gradient, _gradients[part]);
-            }
             lossSum += _partLoss[part];
             correct += _partCorrect[part];
         }
@@ -102,9 +110,11 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
             throw new TrainingDivergedException(epoch, batch, batches, "mean loss", lossSum / count);
         }
 
-        SpanMath.Divide(gradient, T.CreateTruncating(count));
+        T divisor = T.CreateTruncating(count);
         if (_clipNorm is double maxNorm)
         {
+            SpanMath.Divide(gradient, divisor);
+            divisor = T.One;
             double norm = GradientClipping.ClipByGlobalNorm(gradient, maxNorm);
             if (!double.IsFinite(norm))
             {
@@ -112,7 +122,8 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
             }
         }
 
-        _optimizer!.Step<T>(_network.Parameters, gradient);
+        _optimizer!.Step(_network.Parameters, gradient, divisor, clearGradient: true);
+        _gradientsZero = true;
         return (lossSum, correct);
     }
 
@@ -121,6 +132,7 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
     {
         bool computeLoss = _network.IsTrainable;
         bool measureAccuracy = data.IsClassification;
+        _gradientsZero = false;
         double lossSum = 0;
         long correct = 0;
         for (int start = 0; start < data.Count; start += EvaluationChunk)
@@ -196,7 +208,10 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
         int from = _start + (int)((long)_count * part / _parts);
         int to = _start + (int)((long)_count * (part + 1) / _parts);
         Span<T> gradient = _gradients[part];
-        gradient.Clear();
+        if (_clearInParts)
+        {
+            gradient.Clear();
+        }
 
         INetwork<T> network = _network;
         int[]? labels = data.LabelArray;
