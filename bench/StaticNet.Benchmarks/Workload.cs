@@ -117,20 +117,21 @@ public sealed class Workload
     }
 
     /// <summary>
-    /// The training step every INetwork competitor runs, as a user (and the Trainer) writes it: zero the gradient,
-    /// one <c>AccumulateGradientBatch</c> over the first <paramref name="count"/> samples (class labels, or targets
-    /// for mse), scale by 1/count, SGD step. Generated networks run their batch kernels; DynamicNetwork runs
-    /// whatever it implements (the interface's per-sample default unless it has its own).
+    /// The training step every INetwork competitor runs, as a user (and the Trainer) writes it: one
+    /// <c>AccumulateGradientBatch</c> over the first <paramref name="count"/> samples (class labels, or targets for
+    /// mse) into the gradient, then one fused <c>Sgd.Step(parameters, gradient, count, clearGradient: true)</c> that
+    /// divides the summed gradient by the batch size, updates the parameters and zeroes the gradient for the next
+    /// step (<paramref name="gradient"/> must be all zeros on entry, as a new array is). Generated networks run their
+    /// batch kernels; DynamicNetwork runs whatever it implements (the interface's per-sample default unless it has
+    /// its own).
     /// </summary>
     public float TrainStep(INetwork<float> network, float[] gradient, Sgd sgd, int count)
     {
-        Array.Clear(gradient);
         ReadOnlySpan<float> inputs = Inputs.AsSpan(0, count * InputSize);
         float loss = Classification
             ? network.AccumulateGradientBatch(inputs, Labels.AsSpan(0, count), gradient)
             : network.AccumulateGradientBatch(inputs, Targets.AsSpan(0, count * OutputSize), gradient);
-        Scale(gradient, 1f / count);
-        sgd.Step<float>(network.Parameters, gradient);
+        sgd.Step<float>(network.Parameters, gradient, count, clearGradient: true);
         return loss / count;
     }
 
@@ -140,20 +141,6 @@ public sealed class Workload
     public float TrainStep(NaiveMlp naive, float[][] inputs, float[][] targets, int count) =>
         naive.TrainStep(inputs.AsSpan(0, count).ToArray(), Classification ? Labels.AsSpan(0, count).ToArray() : null,
             Classification ? null : targets.AsSpan(0, count).ToArray(), LearningRate);
-
-    private static void Scale(Span<float> values, float factor)
-    {
-        var f = new Vector<float>(factor);
-        int i = 0;
-        for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
-        {
-            (new Vector<float>(values.Slice(i)) * f).CopyTo(values.Slice(i));
-        }
-        for (; i < values.Length; i++)
-        {
-            values[i] *= factor;
-        }
-    }
 
     // ---- agreement checks --------------------------------------------------------------------------------
 
