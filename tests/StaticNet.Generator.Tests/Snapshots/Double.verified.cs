@@ -119,7 +119,7 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         {
             global::StaticNet.ThrowHelper.WrongBatchLength(nameof(outputs), outputs.Length, count * OutputSize);
         }
-        if (count < 4)
+        if (count < global::System.Numerics.Vector<double>.Count)
         {
             for (int row = 0; row < count; row++)
             {
@@ -127,9 +127,9 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
             }
             return;
         }
-        for (int start = 0; start < count; start += 32)
+        for (int start = 0; start < count; start += TileWidth)
         {
-            int tile = global::System.Math.Min(32, count - start);
+            int tile = global::System.Math.Min(TileWidth, count - start);
             ForwardTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), start * OutputSize), tile);
         }
     }
@@ -293,287 +293,120 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 2) = e2 * scale;
     }
 
-    /// <summary>The forward pass for <paramref name="count"/> (at most 32) samples stored row-major.</summary>
+    /// <summary>Samples per tile of the batch kernels: 2 vectors of lanes.</summary>
+    private static int TileWidth => 2 * global::System.Numerics.Vector<double>.Count;
+
+    /// <summary>The forward pass for <paramref name="count"/> (at most TileWidth) samples stored row-major.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void ForwardTile(ref double x, ref double y, int count)
     {
         ref double p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
-        global::System.Span<double> buffer = stackalloc double[640];
-        ref double a0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
+        int lanes = global::System.Numerics.Vector<double>.Count;
+        int width = TileWidth;
+        global::System.Span<double> buffer = stackalloc double[53 * TileWidth];
+        ref double xT = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
+        ref double a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 30 * width);
+        ref double a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 50 * width);
 
-        // Layer 0: dense 30 -> 20, relu, for the whole tile
+        // The tile's inputs, feature-major: one row per input, one lane per sample.
+        global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
+
+        // Layer 0: dense 30 -> 20, relu
+        for (int j = 0; j < 16; j += 8)
         {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
+            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
+            global::System.Numerics.Vector<double> acc00 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j)), acc01 = acc00;
+            global::System.Numerics.Vector<double> acc10 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1)), acc11 = acc10;
+            global::System.Numerics.Vector<double> acc20 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 2)), acc21 = acc20;
+            global::System.Numerics.Vector<double> acc30 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3)), acc31 = acc30;
+            global::System.Numerics.Vector<double> acc40 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 4)), acc41 = acc40;
+            global::System.Numerics.Vector<double> acc50 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 5)), acc51 = acc50;
+            global::System.Numerics.Vector<double> acc60 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 6)), acc61 = acc60;
+            global::System.Numerics.Vector<double> acc70 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 7)), acc71 = acc70;
+            for (int i = 0; i < 30; i++)
             {
-                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 30);
-                ref double a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 20);
-                ref double in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 1) * 30);
-                ref double a0Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 20);
-                ref double in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 2) * 30);
-                ref double a0Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 20);
-                ref double in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 3) * 30);
-                ref double a0Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 20);
-                for (int j = 0; j < 20; j += 2)
-                {
-                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
-                    ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 30);
-                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc11 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc21 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero, acc31 = global::System.Numerics.Vector<double>.Zero;
-                    int i = 0;
-                    for (; i <= 30 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-                    {
-                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<double> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<double> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<double> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<double> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    double d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 30; i++)
-                    {
-                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        double sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        double sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        double sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        double sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Relu(sum00);
-                    double sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Relu(sum01);
-                    double sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j) = global::StaticNet.Kernels.Relu(sum10);
-                    double sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j + 1) = global::StaticNet.Kernels.Relu(sum11);
-                    double sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j) = global::StaticNet.Kernels.Relu(sum20);
-                    double sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j + 1) = global::StaticNet.Kernels.Relu(sum21);
-                    double sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j) = global::StaticNet.Kernels.Relu(sum30);
-                    double sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j + 1) = global::StaticNet.Kernels.Relu(sum31);
-                }
+                ref double column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, i * width);
+                global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
+                global::System.Numerics.Vector<double> weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 30 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 60 + i));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 90 + i));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 120 + i));
+                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc41);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 150 + i));
+                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc51);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 180 + i));
+                acc60 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc60); acc61 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc61);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 210 + i));
+                acc70 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc70); acc71 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc71);
             }
-            for (; s < count; s++)
+            ref double a0Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc00), ref a0Block); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc01), ref a0Block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc10), ref a0Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc11), ref a0Block, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc20), ref a0Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc21), ref a0Block, (nuint)(2 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc30), ref a0Block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc31), ref a0Block, (nuint)(3 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc40), ref a0Block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc41), ref a0Block, (nuint)(4 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc50), ref a0Block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc51), ref a0Block, (nuint)(5 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc60), ref a0Block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc61), ref a0Block, (nuint)(6 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc70), ref a0Block, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc71), ref a0Block, (nuint)(7 * width + lanes));
+        }
+        {
+            const int j = 16;
+            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
+            global::System.Numerics.Vector<double> acc00 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j)), acc01 = acc00;
+            global::System.Numerics.Vector<double> acc10 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1)), acc11 = acc10;
+            global::System.Numerics.Vector<double> acc20 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 2)), acc21 = acc20;
+            global::System.Numerics.Vector<double> acc30 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3)), acc31 = acc30;
+            for (int i = 0; i < 30; i++)
             {
-                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 30);
-                ref double a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 20);
-                for (int j = 0; j < 20; j += 2)
-                {
-                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
-                    ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 30);
-                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero;
-                    int i = 0;
-                    for (; i <= 30 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-                    {
-                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<double> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    double d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 30; i++)
-                    {
-                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        double sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Relu(sum00);
-                    double sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Relu(sum01);
-                }
+                ref double column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, i * width);
+                global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
+                global::System.Numerics.Vector<double> weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 30 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 60 + i));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 90 + i));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31);
             }
+            ref double a0Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc00), ref a0Block); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc01), ref a0Block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc10), ref a0Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc11), ref a0Block, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc20), ref a0Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc21), ref a0Block, (nuint)(2 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc30), ref a0Block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc31), ref a0Block, (nuint)(3 * width + lanes));
         }
 
-        // Layer 1: dense 20 -> 3, softmax, for the whole tile
+        // Layer 1: dense 20 -> 3, softmax (applied per sample below)
         {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
+            const int j = 0;
+            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
+            global::System.Numerics.Vector<double> acc00 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j)), acc01 = acc00;
+            global::System.Numerics.Vector<double> acc10 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1)), acc11 = acc10;
+            global::System.Numerics.Vector<double> acc20 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 2)), acc21 = acc20;
+            for (int i = 0; i < 20; i++)
             {
-                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 20);
-                ref double yRow0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 3);
-                ref double in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 20);
-                ref double yRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (s + 1) * 3);
-                ref double in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 20);
-                ref double yRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (s + 2) * 3);
-                ref double in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 20);
-                ref double yRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (s + 3) * 3);
-                for (int j = 0; j < 2; j += 2)
-                {
-                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
-                    ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20);
-                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc11 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc21 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero, acc31 = global::System.Numerics.Vector<double>.Zero;
-                    int i = 0;
-                    for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-                    {
-                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<double> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<double> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<double> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<double> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    double d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 20; i++)
-                    {
-                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        double sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        double sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        double sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        double sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = sum00;
-                    double sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j + 1) = sum01;
-                    double sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow1, j) = sum10;
-                    double sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow1, j + 1) = sum11;
-                    double sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow2, j) = sum20;
-                    double sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow2, j + 1) = sum21;
-                    double sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow3, j) = sum30;
-                    double sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow3, j + 1) = sum31;
-                }
-                {
-                    const int j = 2;
-                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
-                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero;
-                    int i = 0;
-                    for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-                    {
-                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<double> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<double> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<double> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                    }
-                    double d00 = global::System.Numerics.Vector.Sum(acc00), d10 = global::System.Numerics.Vector.Sum(acc10), d20 = global::System.Numerics.Vector.Sum(acc20), d30 = global::System.Numerics.Vector.Sum(acc30);
-                    for (; i < 20; i++)
-                    {
-                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        double sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        double sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        double sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                    }
-                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = sum00;
-                    double sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow1, j) = sum10;
-                    double sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow2, j) = sum20;
-                    double sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow3, j) = sum30;
-                }
+                ref double column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i * width);
+                global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
+                global::System.Numerics.Vector<double> weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 20 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 40 + i));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21);
             }
-            for (; s < count; s++)
-            {
-                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 20);
-                ref double yRow0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 3);
-                for (int j = 0; j < 2; j += 2)
-                {
-                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
-                    ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20);
-                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero;
-                    int i = 0;
-                    for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-                    {
-                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<double> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    double d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 20; i++)
-                    {
-                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        double sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = sum00;
-                    double sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j + 1) = sum01;
-                }
-                {
-                    const int j = 2;
-                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
-                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero;
-                    int i = 0;
-                    for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-                    {
-                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                    }
-                    double d00 = global::System.Numerics.Vector.Sum(acc00);
-                    for (; i < 20; i++)
-                    {
-                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                    }
-                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = sum00;
-                }
-            }
+            ref double a1Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref a1Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref a1Block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref a1Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref a1Block, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref a1Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref a1Block, (nuint)(2 * width + lanes));
         }
+
+        // Outputs back to one row per sample, then the softmax of each row.
+        global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a1, OutputSize * width), OutputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, count * OutputSize));
         for (int s = 0; s < count; s++)
         {
             ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 3);
@@ -660,7 +493,7 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
             global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
         }
         double loss = 0.0;
-        if (count < 4)
+        if (count < global::System.Numerics.Vector<double>.Count)
         {
             double total = 0.0;
             for (int row = 0; row < count; row++)
@@ -669,9 +502,9 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
             }
             return total;
         }
-        for (int start = 0; start < count; start += 32)
+        for (int start = 0; start < count; start += TileWidth)
         {
-            int tile = global::System.Math.Min(32, count - start);
+            int tile = global::System.Math.Min(TileWidth, count - start);
             loss += BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), start * OutputSize), tile, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
         }
         return loss;
@@ -693,7 +526,7 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         {
             global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
         }
-        if (count < 4)
+        if (count < global::System.Numerics.Vector<double>.Count)
         {
             double total = 0.0;
             for (int row = 0; row < count; row++)
@@ -702,11 +535,11 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
             }
             return total;
         }
-        global::System.Span<double> targets = stackalloc double[96];
+        global::System.Span<double> targets = stackalloc double[3 * TileWidth];
         double loss = 0.0;
-        for (int start = 0; start < count; start += 32)
+        for (int start = 0; start < count; start += TileWidth)
         {
-            int tile = global::System.Math.Min(32, count - start);
+            int tile = global::System.Math.Min(TileWidth, count - start);
             targets.Clear();
             for (int s = 0; s < tile; s++)
             {
@@ -965,312 +798,142 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         return loss;
     }
 
-    /// <summary>Backpropagation for <paramref name="count"/> (at most 32) samples; adds their gradients to <paramref name="g"/> and returns the sum of their losses.</summary>
+    /// <summary>Backpropagation for <paramref name="count"/> (at most TileWidth) samples; adds their gradients to <paramref name="g"/> and returns the sum of their losses.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private double BackpropagateTile(ref double x, ref double t, int count, ref double g)
     {
         ref double p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
-        global::System.Span<double> buffer = global::StaticNet.Scratch<double>.Get(2752, 0);
-        ref double start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
-        ref double z0 = ref start;
-        ref double a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 640);
-        ref double z1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 1280);
-        ref double a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 1376);
-        ref double deltaA = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 1472);
-        ref double deltaB = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 2112);
+        int lanes = global::System.Numerics.Vector<double>.Count;
+        int width = TileWidth;
+        global::System.Span<double> buffer = global::StaticNet.Scratch<double>.Get(142 * TileWidth, 0);
+        ref double xT = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
+        ref double z0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 30 * width);
+        ref double a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 50 * width);
+        ref double z1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 70 * width);
+        ref double zRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 73 * width);
+        ref double aRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 76 * width);
+        ref double deltaRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 79 * width);
+        ref double deltaA = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 82 * width);
+        ref double deltaB = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 102 * width);
+        ref double inputRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 122 * width);
+
+        // The tile's inputs, feature-major: one row per input, one lane per sample.
+        global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
 
         // Forward, layer 0: dense 30 -> 20, relu, keeping z and a of the tile
+        for (int j = 0; j < 16; j += 8)
         {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
+            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
+            global::System.Numerics.Vector<double> acc00 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j)), acc01 = acc00;
+            global::System.Numerics.Vector<double> acc10 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1)), acc11 = acc10;
+            global::System.Numerics.Vector<double> acc20 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 2)), acc21 = acc20;
+            global::System.Numerics.Vector<double> acc30 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3)), acc31 = acc30;
+            global::System.Numerics.Vector<double> acc40 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 4)), acc41 = acc40;
+            global::System.Numerics.Vector<double> acc50 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 5)), acc51 = acc50;
+            global::System.Numerics.Vector<double> acc60 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 6)), acc61 = acc60;
+            global::System.Numerics.Vector<double> acc70 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 7)), acc71 = acc70;
+            for (int i = 0; i < 30; i++)
             {
-                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 30);
-                ref double z0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, s * 20);
-                ref double a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 20);
-                ref double in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 1) * 30);
-                ref double z0Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, (s + 1) * 20);
-                ref double a0Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 20);
-                ref double in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 2) * 30);
-                ref double z0Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, (s + 2) * 20);
-                ref double a0Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 20);
-                ref double in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 3) * 30);
-                ref double z0Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, (s + 3) * 20);
-                ref double a0Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 20);
-                for (int j = 0; j < 20; j += 2)
-                {
-                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
-                    ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 30);
-                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc11 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc21 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero, acc31 = global::System.Numerics.Vector<double>.Zero;
-                    int i = 0;
-                    for (; i <= 30 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-                    {
-                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<double> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<double> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<double> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<double> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    double d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 30; i++)
-                    {
-                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        double sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        double sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        double sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        double sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Relu(sum00);
-                    double sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j + 1) = sum01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Relu(sum01);
-                    double sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row1, j) = sum10;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j) = global::StaticNet.Kernels.Relu(sum10);
-                    double sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row1, j + 1) = sum11;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j + 1) = global::StaticNet.Kernels.Relu(sum11);
-                    double sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row2, j) = sum20;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j) = global::StaticNet.Kernels.Relu(sum20);
-                    double sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row2, j + 1) = sum21;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j + 1) = global::StaticNet.Kernels.Relu(sum21);
-                    double sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row3, j) = sum30;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j) = global::StaticNet.Kernels.Relu(sum30);
-                    double sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row3, j + 1) = sum31;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j + 1) = global::StaticNet.Kernels.Relu(sum31);
-                }
+                ref double column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, i * width);
+                global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
+                global::System.Numerics.Vector<double> weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 30 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 60 + i));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 90 + i));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 120 + i));
+                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc41);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 150 + i));
+                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc51);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 180 + i));
+                acc60 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc60); acc61 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc61);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 210 + i));
+                acc70 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc70); acc71 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc71);
             }
-            for (; s < count; s++)
+            ref double z0Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref z0Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref z0Block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref z0Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref z0Block, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref z0Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref z0Block, (nuint)(2 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref z0Block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref z0Block, (nuint)(3 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc40, ref z0Block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref z0Block, (nuint)(4 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc50, ref z0Block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref z0Block, (nuint)(5 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc60, ref z0Block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref z0Block, (nuint)(6 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc70, ref z0Block, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref z0Block, (nuint)(7 * width + lanes));
+            ref double a0Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc00), ref a0Block); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc01), ref a0Block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc10), ref a0Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc11), ref a0Block, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc20), ref a0Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc21), ref a0Block, (nuint)(2 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc30), ref a0Block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc31), ref a0Block, (nuint)(3 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc40), ref a0Block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc41), ref a0Block, (nuint)(4 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc50), ref a0Block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc51), ref a0Block, (nuint)(5 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc60), ref a0Block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc61), ref a0Block, (nuint)(6 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc70), ref a0Block, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc71), ref a0Block, (nuint)(7 * width + lanes));
+        }
+        {
+            const int j = 16;
+            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
+            global::System.Numerics.Vector<double> acc00 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j)), acc01 = acc00;
+            global::System.Numerics.Vector<double> acc10 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1)), acc11 = acc10;
+            global::System.Numerics.Vector<double> acc20 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 2)), acc21 = acc20;
+            global::System.Numerics.Vector<double> acc30 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3)), acc31 = acc30;
+            for (int i = 0; i < 30; i++)
             {
-                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 30);
-                ref double z0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, s * 20);
-                ref double a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 20);
-                for (int j = 0; j < 20; j += 2)
-                {
-                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
-                    ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 30);
-                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero;
-                    int i = 0;
-                    for (; i <= 30 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-                    {
-                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<double> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    double d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 30; i++)
-                    {
-                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        double sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Relu(sum00);
-                    double sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j + 1) = sum01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Relu(sum01);
-                }
+                ref double column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, i * width);
+                global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
+                global::System.Numerics.Vector<double> weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 30 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 60 + i));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 90 + i));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31);
             }
+            ref double z0Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref z0Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref z0Block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref z0Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref z0Block, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref z0Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref z0Block, (nuint)(2 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref z0Block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref z0Block, (nuint)(3 * width + lanes));
+            ref double a0Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc00), ref a0Block); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc01), ref a0Block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc10), ref a0Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc11), ref a0Block, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc20), ref a0Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc21), ref a0Block, (nuint)(2 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc30), ref a0Block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc31), ref a0Block, (nuint)(3 * width + lanes));
         }
 
-        // Forward, layer 1: dense 20 -> 3, softmax, keeping z and a of the tile
+        // Forward, layer 1: dense 20 -> 3, keeping z of the tile (softmax per sample below)
         {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
+            const int j = 0;
+            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
+            global::System.Numerics.Vector<double> acc00 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j)), acc01 = acc00;
+            global::System.Numerics.Vector<double> acc10 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1)), acc11 = acc10;
+            global::System.Numerics.Vector<double> acc20 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 2)), acc21 = acc20;
+            for (int i = 0; i < 20; i++)
             {
-                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 20);
-                ref double z1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, s * 3);
-                ref double in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 20);
-                ref double z1Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, (s + 1) * 3);
-                ref double in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 20);
-                ref double z1Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, (s + 2) * 3);
-                ref double in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 20);
-                ref double z1Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, (s + 3) * 3);
-                for (int j = 0; j < 2; j += 2)
-                {
-                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
-                    ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20);
-                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc11 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc21 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero, acc31 = global::System.Numerics.Vector<double>.Zero;
-                    int i = 0;
-                    for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-                    {
-                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<double> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<double> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<double> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<double> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    double d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 20; i++)
-                    {
-                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        double sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        double sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        double sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        double sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j) = sum00;
-                    double sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j + 1) = sum01;
-                    double sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row1, j) = sum10;
-                    double sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row1, j + 1) = sum11;
-                    double sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row2, j) = sum20;
-                    double sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row2, j + 1) = sum21;
-                    double sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row3, j) = sum30;
-                    double sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row3, j + 1) = sum31;
-                }
-                {
-                    const int j = 2;
-                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
-                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero;
-                    int i = 0;
-                    for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-                    {
-                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<double> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<double> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<double> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                    }
-                    double d00 = global::System.Numerics.Vector.Sum(acc00), d10 = global::System.Numerics.Vector.Sum(acc10), d20 = global::System.Numerics.Vector.Sum(acc20), d30 = global::System.Numerics.Vector.Sum(acc30);
-                    for (; i < 20; i++)
-                    {
-                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        double sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        double sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        double sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                    }
-                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j) = sum00;
-                    double sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row1, j) = sum10;
-                    double sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row2, j) = sum20;
-                    double sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row3, j) = sum30;
-                }
+                ref double column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i * width);
+                global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
+                global::System.Numerics.Vector<double> weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 20 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 40 + i));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21);
             }
-            for (; s < count; s++)
-            {
-                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 20);
-                ref double z1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, s * 3);
-                for (int j = 0; j < 2; j += 2)
-                {
-                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
-                    ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20);
-                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero;
-                    int i = 0;
-                    for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-                    {
-                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<double> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    double d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 20; i++)
-                    {
-                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        double sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j) = sum00;
-                    double sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j + 1) = sum01;
-                }
-                {
-                    const int j = 2;
-                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
-                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero;
-                    int i = 0;
-                    for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-                    {
-                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                    }
-                    double d00 = global::System.Numerics.Vector.Sum(acc00);
-                    for (; i < 20; i++)
-                    {
-                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                    }
-                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j) = sum00;
-                }
-            }
+            ref double z1Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref z1Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref z1Block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref z1Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref z1Block, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref z1Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref z1Block, (nuint)(2 * width + lanes));
         }
-        global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z1, count * 3).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a1, count * 3));
+
+        // Loss per sample, on the output layer's rows; then its delta back to feature-major (idle lanes get 0).
+        global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z1, 3 * width), 3, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref zRows, count * 3));
+        global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref zRows, count * 3).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref aRows, count * 3));
         for (int s = 0; s < count; s++)
         {
-            ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 3);
+            ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aRows, s * 3);
             {
                 double max = row;
                 for (int j = 1; j < 3; j++)
@@ -1291,14 +954,13 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
                 }
             }
         }
-
         double loss = 0.0;
         for (int s = 0; s < count; s++)
         {
-            ref double zRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, s * 3);
-            ref double aRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 3);
+            ref double zRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref zRows, s * 3);
+            ref double aRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aRows, s * 3);
             ref double tRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref t, s * 3);
-            ref double deltaRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 3);
+            ref double deltaRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaRows, s * 3);
             double sampleLoss = 0.0;
             // Cross-entropy of softmax(z) against the target distribution t:
             // loss = sum_j t_j (logsumexp(z) - z_j), dloss/dz_j = softmax(z)_j * sum(t) - t_j.
@@ -1330,152 +992,229 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
             }
             loss += sampleLoss;
         }
+        global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref deltaRows, count * 3), 3, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaA, 3 * width));
 
-        // Backward, layer 1: gradients of the whole tile, and the delta of layer 0.
-        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaB, count * 20).Clear();
-        for (int j = 0; j < 3; j++)
+        // Backward, layer 1: the delta of layer 0 (before this layer's gradients, which may update the weights).
+        for (int i = 0; i < 16; i += 8)
         {
-            ref double gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 20);
-            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
-            double biasGradient = 0.0;
-            int s = 0;
-            for (; s <= count - 4; s += 4)
+            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + i);
+            global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc11 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc21 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero, acc31 = global::System.Numerics.Vector<double>.Zero, acc40 = global::System.Numerics.Vector<double>.Zero, acc41 = global::System.Numerics.Vector<double>.Zero, acc50 = global::System.Numerics.Vector<double>.Zero, acc51 = global::System.Numerics.Vector<double>.Zero, acc60 = global::System.Numerics.Vector<double>.Zero, acc61 = global::System.Numerics.Vector<double>.Zero, acc70 = global::System.Numerics.Vector<double>.Zero, acc71 = global::System.Numerics.Vector<double>.Zero;
+            for (int j = 0; j < 3; j++)
             {
-                double d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 3 + j);
-                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 20);
-                ref double below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 20);
-                double d1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 1) * 3 + j);
-                ref double in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 20);
-                ref double below1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 1) * 20);
-                double d2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 2) * 3 + j);
-                ref double in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 20);
-                ref double below2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 2) * 20);
-                double d3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 3) * 3 + j);
-                ref double in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 20);
-                ref double below3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 3) * 20);
-                biasGradient += d0 + d1 + d2 + d3;
-                global::System.Numerics.Vector<double> dv0 = new global::System.Numerics.Vector<double>(d0), dv1 = new global::System.Numerics.Vector<double>(d1), dv2 = new global::System.Numerics.Vector<double>(d2), dv3 = new global::System.Numerics.Vector<double>(d3);
-                int i = 0;
-                for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-                {
-                    global::System.Numerics.Vector<double> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv1, global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv2, global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv3, global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
-                    global::System.Numerics.Vector<double> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv1, wv, global::System.Numerics.Vector.LoadUnsafe(ref below1, (nuint)i)), ref below1, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv2, wv, global::System.Numerics.Vector.LoadUnsafe(ref below2, (nuint)i)), ref below2, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv3, wv, global::System.Numerics.Vector.LoadUnsafe(ref below3, (nuint)i)), ref below3, (nuint)i);
-                }
-                for (; i < 20; i++)
-                {
-                    double gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d1, global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d2, global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d3, global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                    double ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i) = global::StaticNet.Kernels.MultiplyAdd(d1, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i) = global::StaticNet.Kernels.MultiplyAdd(d2, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i) = global::StaticNet.Kernels.MultiplyAdd(d3, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i));
-                }
+                ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j * width);
+                global::System.Numerics.Vector<double> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes));
+                ref double weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 20);
+                global::System.Numerics.Vector<double> weight = new global::System.Numerics.Vector<double>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 4));
+                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc41);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 5));
+                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc51);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 6));
+                acc60 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc60); acc61 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc61);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 7));
+                acc70 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc70); acc71 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc71);
             }
-            for (; s < count; s++)
-            {
-                double d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 3 + j);
-                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 20);
-                ref double below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 20);
-                biasGradient += d0;
-                global::System.Numerics.Vector<double> dv0 = new global::System.Numerics.Vector<double>(d0);
-                int i = 0;
-                for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-                {
-                    global::System.Numerics.Vector<double> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
-                    global::System.Numerics.Vector<double> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
-                }
-                for (; i < 20; i++)
-                {
-                    double gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                    double ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
-                }
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += biasGradient;
+            ref double deltaBBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref deltaBBlock); global::System.Numerics.Vector.StoreUnsafe(acc01, ref deltaBBlock, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref deltaBBlock, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref deltaBBlock, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref deltaBBlock, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref deltaBBlock, (nuint)(2 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref deltaBBlock, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref deltaBBlock, (nuint)(3 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc40, ref deltaBBlock, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref deltaBBlock, (nuint)(4 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc50, ref deltaBBlock, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref deltaBBlock, (nuint)(5 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc60, ref deltaBBlock, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref deltaBBlock, (nuint)(6 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc70, ref deltaBBlock, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref deltaBBlock, (nuint)(7 * width + lanes));
         }
-        for (int i = 0; i < count * 20; i++)
+        {
+            const int i = 16;
+            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + i);
+            global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc11 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc21 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero, acc31 = global::System.Numerics.Vector<double>.Zero;
+            for (int j = 0; j < 3; j++)
+            {
+                ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j * width);
+                global::System.Numerics.Vector<double> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes));
+                ref double weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 20);
+                global::System.Numerics.Vector<double> weight = new global::System.Numerics.Vector<double>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31);
+            }
+            ref double deltaBBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref deltaBBlock); global::System.Numerics.Vector.StoreUnsafe(acc01, ref deltaBBlock, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref deltaBBlock, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref deltaBBlock, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref deltaBBlock, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref deltaBBlock, (nuint)(2 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref deltaBBlock, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref deltaBBlock, (nuint)(3 * width + lanes));
+        }
+        for (int i = 0; i < 20 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) *= global::StaticNet.Kernels.ReluDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, i));
         }
+        global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a0, 20 * width), 20, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref inputRows, count * 20));
+        // Backward, layer 1: weight and bias gradients, summed over the tile's samples.
+        {
+            const int j = 0;
+            ref double gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 20);
+            ref double d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j * width);
+            int i = 0;
+            for (; i <= 20 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero, acc02 = global::System.Numerics.Vector<double>.Zero, acc03 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc11 = global::System.Numerics.Vector<double>.Zero, acc12 = global::System.Numerics.Vector<double>.Zero, acc13 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc21 = global::System.Numerics.Vector<double>.Zero, acc22 = global::System.Numerics.Vector<double>.Zero, acc23 = global::System.Numerics.Vector<double>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 20 + i);
+                    global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<double> dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes)) + acc01, ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes)) + acc02, ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes)) + acc03, ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i)) + acc10, ref gw, (nuint)(20 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + lanes)) + acc11, ref gw, (nuint)(20 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + 2 * lanes)) + acc12, ref gw, (nuint)(20 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + 3 * lanes)) + acc13, ref gw, (nuint)(20 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i)) + acc20, ref gw, (nuint)(40 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + lanes)) + acc21, ref gw, (nuint)(40 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + 2 * lanes)) + acc22, ref gw, (nuint)(40 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + 3 * lanes)) + acc23, ref gw, (nuint)(40 + i + 3 * lanes));
+            }
+            for (; i <= 20 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 20 + i);
+                    global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<double> dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i)) + acc10, ref gw, (nuint)(20 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i)) + acc20, ref gw, (nuint)(40 + i));
+            }
+            for (; i < 20; i++)
+            {
+                double sum0 = 0.0, sum1 = 0.0, sum2 = 0.0;
+                for (int s = 0; s < count; s++)
+                {
+                    double xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 20 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) += sum0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 20 + i) += sum1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 40 + i) += sum2;
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)));
+            ref double dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 1) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)));
+            ref double dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 2) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)));
+        }
 
-        // Backward, layer 0: gradients of the whole tile.
-        for (int j = 0; j < 20; j++)
+        // Backward, layer 0: weight and bias gradients, summed over the tile's samples.
+        for (int j = 0; j < 20; j += 4)
         {
             ref double gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 30);
-            double biasGradient = 0.0;
-            int s = 0;
-            for (; s <= count - 4; s += 4)
+            ref double d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, j * width);
+            int i = 0;
+            for (; i <= 30 - 4 * lanes; i += 4 * lanes)
             {
-                double d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 20 + j);
-                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 30);
-                double d1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 1) * 20 + j);
-                ref double in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 1) * 30);
-                double d2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 2) * 20 + j);
-                ref double in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 2) * 30);
-                double d3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 3) * 20 + j);
-                ref double in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 3) * 30);
-                biasGradient += d0 + d1 + d2 + d3;
-                global::System.Numerics.Vector<double> dv0 = new global::System.Numerics.Vector<double>(d0), dv1 = new global::System.Numerics.Vector<double>(d1), dv2 = new global::System.Numerics.Vector<double>(d2), dv3 = new global::System.Numerics.Vector<double>(d3);
-                int i = 0;
-                for (; i <= 30 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
+                global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero, acc02 = global::System.Numerics.Vector<double>.Zero, acc03 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc11 = global::System.Numerics.Vector<double>.Zero, acc12 = global::System.Numerics.Vector<double>.Zero, acc13 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc21 = global::System.Numerics.Vector<double>.Zero, acc22 = global::System.Numerics.Vector<double>.Zero, acc23 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero, acc31 = global::System.Numerics.Vector<double>.Zero, acc32 = global::System.Numerics.Vector<double>.Zero, acc33 = global::System.Numerics.Vector<double>.Zero;
+                for (int s = 0; s < count; s++)
                 {
-                    global::System.Numerics.Vector<double> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv1, global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv2, global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv3, global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                    ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 30 + i);
+                    global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<double> dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
+                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc33);
                 }
-                for (; i < 30; i++)
-                {
-                    double gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d1, global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d2, global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d3, global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                }
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes)) + acc01, ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes)) + acc02, ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes)) + acc03, ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i)) + acc10, ref gw, (nuint)(30 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i + lanes)) + acc11, ref gw, (nuint)(30 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i + 2 * lanes)) + acc12, ref gw, (nuint)(30 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i + 3 * lanes)) + acc13, ref gw, (nuint)(30 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(60 + i)) + acc20, ref gw, (nuint)(60 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(60 + i + lanes)) + acc21, ref gw, (nuint)(60 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(60 + i + 2 * lanes)) + acc22, ref gw, (nuint)(60 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(60 + i + 3 * lanes)) + acc23, ref gw, (nuint)(60 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(90 + i)) + acc30, ref gw, (nuint)(90 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(90 + i + lanes)) + acc31, ref gw, (nuint)(90 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(90 + i + 2 * lanes)) + acc32, ref gw, (nuint)(90 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(90 + i + 3 * lanes)) + acc33, ref gw, (nuint)(90 + i + 3 * lanes));
             }
-            for (; s < count; s++)
+            for (; i <= 30 - lanes; i += lanes)
             {
-                double d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 20 + j);
-                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 30);
-                biasGradient += d0;
-                global::System.Numerics.Vector<double> dv0 = new global::System.Numerics.Vector<double>(d0);
-                int i = 0;
-                for (; i <= 30 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
+                global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero;
+                for (int s = 0; s < count; s++)
                 {
-                    global::System.Numerics.Vector<double> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                    ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 30 + i);
+                    global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<double> dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
+                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30);
                 }
-                for (; i < 30; i++)
-                {
-                    double gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                }
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i)) + acc10, ref gw, (nuint)(30 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(60 + i)) + acc20, ref gw, (nuint)(60 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(90 + i)) + acc30, ref gw, (nuint)(90 + i));
             }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) += biasGradient;
+            for (; i < 30; i++)
+            {
+                double sum0 = 0.0, sum1 = 0.0, sum2 = 0.0, sum3 = 0.0;
+                for (int s = 0; s < count; s++)
+                {
+                    double xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 30 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
+                    sum3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s), xs, sum3);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) += sum0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 30 + i) += sum1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 60 + i) += sum2;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 90 + i) += sum3;
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)));
+            ref double dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 1) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)));
+            ref double dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 2) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)));
+            ref double dRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 3) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow3) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(lanes)));
         }
         return loss;
     }

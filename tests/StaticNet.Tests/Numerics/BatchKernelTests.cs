@@ -12,8 +12,9 @@ public class BatchKernelTests
     public static IEnumerable<object[]> TrainableNetworks() =>
         Networks.Named(name => !name.Contains("Step", StringComparison.Ordinal) && !name.StartsWith("TrainerStep", StringComparison.Ordinal));
 
-    // Batch sizes around the tile (32) and the sample block (4): remainders of every kind.
-    private static readonly int[] Counts = { 1, 3, 4, 5, 31, 32, 33, 70 };
+    // Batch sizes around one vector of lanes (the single-sample cut-off: 4 or 8 for double, 8 or 16 for float)
+    // and the tile (twice that): full tiles, partial tiles, idle lanes of every kind.
+    private static readonly int[] Counts = { 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 70 };
 
     [Theory]
     [MemberData(nameof(TrainableNetworks))]
