@@ -227,6 +227,7 @@ public static class Kernels
     /// tile (<paramref name="tile"/>: [features x width], one lane per sample), the layout of the batch kernels;
     /// lanes past the last sample are zeroed.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ToFeatureMajor<T>(ReadOnlySpan<T> rows, int features, Span<T> tile) where T : unmanaged
     {
         int count = rows.Length / features;
@@ -259,6 +260,7 @@ public static class Kernels
     /// Copies the first <c>count</c> lanes of a feature-major tile (<paramref name="tile"/>: [features x width])
     /// into one row per sample (<paramref name="rows"/>: [count x features]); the inverse of <see cref="ToFeatureMajor"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ToSampleMajor<T>(ReadOnlySpan<T> tile, int features, Span<T> rows) where T : unmanaged
     {
         int count = rows.Length / features;

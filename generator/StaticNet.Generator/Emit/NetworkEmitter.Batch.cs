@@ -254,12 +254,11 @@ internal sealed partial class NetworkEmitter
         {
             ActivationEmitter activation = ActivationEmitter.For(layer.Activation);
             string output = $"a{layer.Index}";
-            _w.Line();
             bool isLast = layer.Index == last;
-            string? vectorActivation = isLast ? null : activation.ApplyVector("{0}", layer, _types);
+            _w.Line();
             _w.Line($"// Layer {layer.Index}: dense {layer.FanIn} -> {layer.Units}, {ActivationText(layer)}{(isLast ? " (applied per sample below)" : "")}");
-            EmitDenseKernel(layer, input, output, vectorActivation, second: null, secondActivation: null);
-            if (!isLast && vectorActivation is null)
+            _w.Line($"{DenseKernelName(layer)}(ref p, ref {input}, ref {output});");
+            if (!isLast)
             {
                 EmitTileActivation(activation, layer, output, output);
             }
@@ -274,6 +273,10 @@ internal sealed partial class NetworkEmitter
         EmitTileActivation(outputActivation, outputLayer, "y", "y", "count * OutputSize");
         _w.Close();
         _w.Line();
+        foreach (LayerModel layer in layers)
+        {
+            EmitDenseKernel(layer);
+        }
     }
 
     /// <summary>
@@ -298,6 +301,14 @@ internal sealed partial class NetworkEmitter
         else if (activation.SpanKernel is not null)
         {
             EmitSpanActivation(activation, z, a, length);
+        }
+        else if (activation.ApplyVector("value", layer, _types) is { } vectorForm && layer.Activation != ActivationKind.Identity && length.EndsWith(" * width", StringComparison.Ordinal))
+        {
+            // A tile row is a whole number of vectors.
+            _w.Open($"for (int i = 0; i < {length}; i += lanes)");
+            _w.Line($"{_types.VectorT} value = {Load(z, "i")};");
+            _w.Line($"{TypeNames.Vector}.StoreUnsafe({vectorForm}, ref {a}, (nuint)i);");
+            _w.Close();
         }
         else if (layer.Activation != ActivationKind.Identity)
         {
@@ -384,9 +395,8 @@ internal sealed partial class NetworkEmitter
             _w.Line(isLast
                 ? $"// Forward, layer {layer.Index}: dense {layer.FanIn} -> {layer.Units}, keeping z of the tile ({ActivationText(layer)} per sample below)"
                 : $"// Forward, layer {layer.Index}: dense {layer.FanIn} -> {layer.Units}, {ActivationText(layer)}, keeping z and a of the tile");
-            string? vectorActivation = isLast || !HasOwnActivations(layer) ? null : activation.ApplyVector("{0}", layer, _types);
-            EmitDenseKernel(layer, input, $"z{layer.Index}", null, vectorActivation is null ? null : $"a{layer.Index}", vectorActivation);
-            if (!isLast && HasOwnActivations(layer) && vectorActivation is null)
+            _w.Line($"{DenseKernelName(layer)}(ref p, ref {input}, ref z{layer.Index});");
+            if (!isLast && HasOwnActivations(layer))
             {
                 EmitTileActivation(activation, layer, $"z{layer.Index}", $"a{layer.Index}");
             }
@@ -420,16 +430,24 @@ internal sealed partial class NetworkEmitter
                 LayerModel below = layers[l - 1];
                 string deltaBelow = DeltaName(l - 1, last);
                 _w.Line($"// Backward, layer {layer.Index}: the delta of layer {below.Index} (before this layer's gradients, which may update the weights).");
-                EmitInputGradientKernel(layer, layerDelta, deltaBelow);
+                _w.Line($"{DeltaBelowKernelName(layer)}(ref p, ref {layerDelta}, ref {deltaBelow});");
                 EmitActivationDerivative(below, deltaBelow, $"{below.Units} * width");
                 _w.Line($"{TypeNames.Kernels}.ToSampleMajor({SpanOf($"a{below.Index}", $"{below.Units} * width", readOnly: true)}, {below.Units}, {SpanOf("inputRows", $"count * {below.Units}")});");
             }
             _w.Line($"// Backward, layer {layer.Index}: weight{(layer.HasBias ? " and bias" : "")} gradients, summed over the tile's samples.");
-            EmitWeightGradientKernel(layer, l == 0 ? "x" : "inputRows", layerDelta);
+            _w.Line($"{GradientKernelName(layer)}(ref {(l == 0 ? "x" : "inputRows")}, ref {layerDelta}, count, ref g);");
         }
         _w.Line("return loss;");
         _w.Close();
         _w.Line();
+        foreach (LayerModel layer in layers)
+        {
+            if (layer.Index > 0)
+            {
+                EmitDeltaBelowKernel(layer);
+            }
+            EmitWeightGradientKernel(layer);
+        }
     }
 
     private string SpanOf(string reference, string length, bool readOnly = false) =>
@@ -440,33 +458,51 @@ internal sealed partial class NetworkEmitter
 
     // ---- kernels ------------------------------------------------------------------------------------
 
-    /// <summary>
-    /// out^T[j, :] = W[j, :] in^T + b[j] for all lanes of the tile: blocks of <see cref="KernelRows"/> rows x
-    /// <see cref="TileVectors"/> vectors of samples accumulate in registers while the loop walks the inputs,
-    /// broadcasting one weight per row. <paramref name="activation"/> (a format string over the vector, or
-    /// null) is applied as <paramref name="output"/> is stored; <paramref name="second"/>, when given, also
-    /// receives the values through <paramref name="secondActivation"/>.
-    /// </summary>
-    private void EmitDenseKernel(LayerModel layer, string input, string output, string? activation, string? second, string? secondActivation)
+    private static string DenseKernelName(LayerModel layer) => $"Layer{layer.Index}Tile";
+
+    private static string DeltaBelowKernelName(LayerModel layer) => $"Layer{layer.Index}DeltaBelowTile";
+
+    private static string GradientKernelName(LayerModel layer) => $"Layer{layer.Index}GradientTile";
+
+    /// <summary>Opens a kernel method: each kernel is its own method, so the JIT's inlining budget covers its FMAs.</summary>
+    private void OpenKernel(string summary, string signature)
     {
+        _w.Line($"/// <summary>{summary}</summary>");
+        _w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
+        _w.Open($"private static void {signature}");
+        _w.Line($"int lanes = {_types.Lanes};");
+        _w.Line("int width = TileWidth;");
+    }
+
+    /// <summary>
+    /// out^T[j, :] = W[j, :] in^T + b[j] for all lanes of a tile: blocks of <see cref="KernelRows"/> rows x
+    /// <see cref="TileVectors"/> vectors of samples accumulate in registers while the loop walks the inputs,
+    /// broadcasting one weight per row.
+    /// </summary>
+    private void EmitDenseKernel(LayerModel layer)
+    {
+        OpenKernel($"Layer {layer.Index} for a feature-major tile: z^T[j, :] = W[j, :] in^T{(layer.HasBias ? " + b[j]" : "")}, {layer.FanIn} -> {layer.Units}.",
+            $"{DenseKernelName(layer)}(ref {T} p, ref {T} input, ref {T} output)");
         int units = layer.Units;
         int fullRows = units / KernelRows * KernelRows;
         if (fullRows > 0)
         {
             _w.Open($"for (int j = 0; j < {fullRows}; j += {KernelRows})");
-            EmitDenseBlock(layer, KernelRows, input, output, activation, second, secondActivation);
+            EmitDenseBlock(layer, KernelRows);
             _w.Close();
         }
         if (units > fullRows)
         {
             _w.Open("");
             _w.Line($"const int j = {fullRows};");
-            EmitDenseBlock(layer, units - fullRows, input, output, activation, second, secondActivation);
+            EmitDenseBlock(layer, units - fullRows);
             _w.Close();
         }
+        _w.Close();
+        _w.Line();
     }
 
-    private void EmitDenseBlock(LayerModel layer, int rows, string input, string output, string? activation, string? second, string? secondActivation)
+    private void EmitDenseBlock(LayerModel layer, int rows)
     {
         int fanIn = layer.FanIn;
         string vector = _types.VectorT;
@@ -479,7 +515,7 @@ internal sealed partial class NetworkEmitter
             _w.Line($"{vector} acc{r}0 = {initial}" + string.Concat(Enumerable.Range(1, TileVectors - 1).Select(v => $", acc{r}{v} = acc{r}0")) + ";");
         }
         _w.Open($"for (int i = 0; i < {fanIn}; i++)");
-        _w.Line($"ref {T} column = ref {TypeNames.Unsafe}.Add(ref {input}, i * width);");
+        _w.Line($"ref {T} column = ref {TypeNames.Unsafe}.Add(ref input, i * width);");
         _w.Line($"{vector} " + string.Join(", ", Enumerable.Range(0, TileVectors).Select(v => $"x{v} = {Load("column", v == 0 ? null : VectorOffset(v))}")) + ";");
         for (int r = 0; r < rows; r++)
         {
@@ -487,11 +523,7 @@ internal sealed partial class NetworkEmitter
             _w.Line(string.Join(" ", Enumerable.Range(0, TileVectors).Select(v => $"acc{r}{v} = {TypeNames.Kernels}.MultiplyAdd(weight, x{v}, acc{r}{v});")));
         }
         _w.Close();
-        EmitStoreBlock(rows, output, "j", activation);
-        if (second is not null)
-        {
-            EmitStoreBlock(rows, second, "j", secondActivation);
-        }
+        EmitStoreBlock(rows, "output", "j");
     }
 
     private string VectorOffset(int v) => v == 1 ? "lanes" : $"{v} * lanes";
@@ -500,15 +532,15 @@ internal sealed partial class NetworkEmitter
         offset is null ? $"{TypeNames.Vector}.LoadUnsafe(ref {reference})" : $"{TypeNames.Vector}.LoadUnsafe(ref {reference}, (nuint)({offset}))";
 
     /// <summary>Stores the block's accumulators as rows <c>{row}..</c> of the feature-major tile <paramref name="output"/>.</summary>
-    private void EmitStoreBlock(int rows, string output, string row, string? activation)
+    private void EmitStoreBlock(int rows, string output, string row)
     {
-        _w.Line($"ref {T} {output}Block = ref {TypeNames.Unsafe}.Add(ref {output}, {row} * width);");
+        _w.Line($"ref {T} block = ref {TypeNames.Unsafe}.Add(ref {output}, {row} * width);");
         for (int r = 0; r < rows; r++)
         {
             var stores = new List<string>();
             for (int v = 0; v < TileVectors; v++)
             {
-                string value = activation is null ? $"acc{r}{v}" : string.Format(CultureInfo.InvariantCulture, activation, $"acc{r}{v}");
+                string value = $"acc{r}{v}";
                 string offset = (r, v) switch
                 {
                     (0, 0) => "",
@@ -516,7 +548,7 @@ internal sealed partial class NetworkEmitter
                     (_, 0) => $", (nuint)({r} * width)",
                     _ => $", (nuint)({r} * width + {VectorOffset(v)})",
                 };
-                stores.Add($"{TypeNames.Vector}.StoreUnsafe({value}, ref {output}Block{offset});");
+                stores.Add($"{TypeNames.Vector}.StoreUnsafe({value}, ref block{offset});");
             }
             _w.Line(string.Join(" ", stores));
         }
@@ -526,23 +558,27 @@ internal sealed partial class NetworkEmitter
     /// deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :]: blocks of <see cref="KernelRows"/> weight columns x
     /// <see cref="TileVectors"/> vectors of samples in registers while the loop walks the rows of W.
     /// </summary>
-    private void EmitInputGradientKernel(LayerModel layer, string delta, string deltaBelow)
+    private void EmitDeltaBelowKernel(LayerModel layer)
     {
+        OpenKernel($"Layer {layer.Index} for a feature-major tile: the delta of the layer below (before f'), deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :].",
+            $"{DeltaBelowKernelName(layer)}(ref {T} p, ref {T} delta, ref {T} deltaBelow)");
         int fanIn = layer.FanIn;
         int full = fanIn / KernelRows * KernelRows;
         if (full > 0)
         {
             _w.Open($"for (int i = 0; i < {full}; i += {KernelRows})");
-            EmitInputGradientBlock(layer, KernelRows, delta, deltaBelow);
+            EmitInputGradientBlock(layer, KernelRows, "delta", "deltaBelow");
             _w.Close();
         }
         if (fanIn > full)
         {
             _w.Open("");
             _w.Line($"const int i = {full};");
-            EmitInputGradientBlock(layer, fanIn - full, delta, deltaBelow);
+            EmitInputGradientBlock(layer, fanIn - full, "delta", "deltaBelow");
             _w.Close();
         }
+        _w.Close();
+        _w.Line();
     }
 
     private void EmitInputGradientBlock(LayerModel layer, int columns, string delta, string deltaBelow)
@@ -560,7 +596,7 @@ internal sealed partial class NetworkEmitter
             _w.Line(string.Join(" ", Enumerable.Range(0, TileVectors).Select(v => $"acc{c}{v} = {TypeNames.Kernels}.MultiplyAdd(weight, d{v}, acc{c}{v});")));
         }
         _w.Close();
-        EmitStoreBlock(columns, deltaBelow, "i", activation: null);
+        EmitStoreBlock(columns, deltaBelow, "i");
     }
 
     /// <summary>
@@ -569,8 +605,11 @@ internal sealed partial class NetworkEmitter
     /// registers while the loop walks the samples; then single vectors and scalars for the rest of the row,
     /// and g_b[j] += the sum of delta^T[j, :] (idle lanes hold 0).
     /// </summary>
-    private void EmitWeightGradientKernel(LayerModel layer, string input, string delta)
+    private void EmitWeightGradientKernel(LayerModel layer)
     {
+        OpenKernel($"Layer {layer.Index}: adds the weight{(layer.HasBias ? " and bias" : "")} gradients of a tile's <paramref name=\"count\"/> samples (inputs one row per sample, delta feature-major) to <paramref name=\"g\"/>.",
+            $"{GradientKernelName(layer)}(ref {T} input, ref {T} delta, int count, ref {T} g)");
+        const string input = "input", delta = "delta";
         int units = layer.Units;
         int full = units / GradientRows * GradientRows;
         if (full > 0)
@@ -586,6 +625,8 @@ internal sealed partial class NetworkEmitter
             EmitWeightGradientBlock(layer, units - full, input, delta);
             _w.Close();
         }
+        _w.Close();
+        _w.Line();
     }
 
     private void EmitWeightGradientBlock(LayerModel layer, int rows, string input, string delta)

@@ -389,6 +389,60 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
         global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
 
         // Layer 0: dense 20 -> 24, leaky_relu (alpha 0.2)
+        Layer0Tile(ref p, ref xT, ref a0);
+        for (int i = 0; i < 24 * width; i++)
+        {
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i) = global::StaticNet.Kernels.LeakyRelu(global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i), 0.2f);
+        }
+
+        // Layer 1: dense 24 -> 10, elu (alpha 0.5)
+        Layer1Tile(ref p, ref a0, ref a1);
+        for (int i = 0; i < 10 * width; i++)
+        {
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, i) = global::StaticNet.Kernels.Elu(global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, i), 0.5f);
+        }
+
+        // Layer 2: dense 10 -> 9, gelu
+        Layer2Tile(ref p, ref a1, ref a2);
+        for (int i = 0; i < 9 * width; i++)
+        {
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, i) = global::StaticNet.Kernels.Gelu(global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, i));
+        }
+
+        // Layer 3: dense 9 -> 7, silu
+        Layer3Tile(ref p, ref a2, ref a3);
+        for (int i = 0; i < 7 * width; i++)
+        {
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, i) = global::StaticNet.Kernels.Silu(global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, i));
+        }
+
+        // Layer 4: dense 7 -> 6, softplus
+        Layer4Tile(ref p, ref a3, ref a4);
+        for (int i = 0; i < 6 * width; i++)
+        {
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, i) = global::StaticNet.Kernels.Softplus(global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, i));
+        }
+
+        // Layer 5: dense 6 -> 40, leaky_relu (alpha 0.01)
+        Layer5Tile(ref p, ref a4, ref a5);
+        for (int i = 0; i < 40 * width; i++)
+        {
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, i) = global::StaticNet.Kernels.LeakyRelu(global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, i), 0.01f);
+        }
+
+        // Layer 6: dense 40 -> 3, identity (applied per sample below)
+        Layer6Tile(ref p, ref a5, ref a6);
+
+        // Outputs back to one row per sample, then the identity of each row.
+        global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a6, OutputSize * width), OutputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, count * OutputSize));
+    }
+
+    /// <summary>Layer 0 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 20 -> 24.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0Tile(ref float p, ref float input, ref float output)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
         for (int j = 0; j < 24; j += 8)
         {
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 20);
@@ -402,7 +456,7 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
             global::System.Numerics.Vector<float> acc70 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 7)), acc71 = acc70;
             for (int i = 0; i < 20; i++)
             {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, i * width);
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
                 global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
                 global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
                 acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
@@ -421,22 +475,24 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
                 weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 140 + i));
                 acc70 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc70); acc71 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc71);
             }
-            ref float a0Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref a0Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref a0Block, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref a0Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref a0Block, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref a0Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref a0Block, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref a0Block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref a0Block, (nuint)(3 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc40, ref a0Block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref a0Block, (nuint)(4 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc50, ref a0Block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref a0Block, (nuint)(5 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc60, ref a0Block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref a0Block, (nuint)(6 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc70, ref a0Block, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref a0Block, (nuint)(7 * width + lanes));
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc40, ref block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref block, (nuint)(4 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc50, ref block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref block, (nuint)(5 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc60, ref block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref block, (nuint)(6 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc70, ref block, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref block, (nuint)(7 * width + lanes));
         }
-        for (int i = 0; i < 24 * width; i++)
-        {
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i) = global::StaticNet.Kernels.LeakyRelu(global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i), 0.2f);
-        }
+    }
 
-        // Layer 1: dense 24 -> 10, elu (alpha 0.5)
+    /// <summary>Layer 1 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 24 -> 10.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1Tile(ref float p, ref float input, ref float output)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
         for (int j = 0; j < 8; j += 8)
         {
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 24);
@@ -450,7 +506,7 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
             global::System.Numerics.Vector<float> acc70 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 7)), acc71 = acc70;
             for (int i = 0; i < 24; i++)
             {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i * width);
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
                 global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
                 global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
                 acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
@@ -469,15 +525,15 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
                 weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 168 + i));
                 acc70 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc70); acc71 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc71);
             }
-            ref float a1Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref a1Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref a1Block, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref a1Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref a1Block, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref a1Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref a1Block, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref a1Block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref a1Block, (nuint)(3 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc40, ref a1Block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref a1Block, (nuint)(4 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc50, ref a1Block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref a1Block, (nuint)(5 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc60, ref a1Block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref a1Block, (nuint)(6 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc70, ref a1Block, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref a1Block, (nuint)(7 * width + lanes));
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc40, ref block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref block, (nuint)(4 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc50, ref block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref block, (nuint)(5 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc60, ref block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref block, (nuint)(6 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc70, ref block, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref block, (nuint)(7 * width + lanes));
         }
         {
             const int j = 8;
@@ -486,23 +542,25 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
             global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1)), acc11 = acc10;
             for (int i = 0; i < 24; i++)
             {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i * width);
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
                 global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
                 global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
                 acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
                 weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 24 + i));
                 acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11);
             }
-            ref float a1Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref a1Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref a1Block, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref a1Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref a1Block, (nuint)(1 * width + lanes));
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes));
         }
-        for (int i = 0; i < 10 * width; i++)
-        {
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, i) = global::StaticNet.Kernels.Elu(global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, i), 0.5f);
-        }
+    }
 
-        // Layer 2: dense 10 -> 9, gelu
+    /// <summary>Layer 2 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 10 -> 9.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2Tile(ref float p, ref float input, ref float output)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
         for (int j = 0; j < 8; j += 8)
         {
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 10);
@@ -516,7 +574,7 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
             global::System.Numerics.Vector<float> acc70 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 7)), acc71 = acc70;
             for (int i = 0; i < 10; i++)
             {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, i * width);
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
                 global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
                 global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
                 acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
@@ -535,15 +593,15 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
                 weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 70 + i));
                 acc70 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc70); acc71 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc71);
             }
-            ref float a2Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref a2Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref a2Block, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref a2Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref a2Block, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref a2Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref a2Block, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref a2Block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref a2Block, (nuint)(3 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc40, ref a2Block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref a2Block, (nuint)(4 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc50, ref a2Block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref a2Block, (nuint)(5 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc60, ref a2Block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref a2Block, (nuint)(6 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc70, ref a2Block, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref a2Block, (nuint)(7 * width + lanes));
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc40, ref block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref block, (nuint)(4 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc50, ref block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref block, (nuint)(5 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc60, ref block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref block, (nuint)(6 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc70, ref block, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref block, (nuint)(7 * width + lanes));
         }
         {
             const int j = 8;
@@ -551,20 +609,22 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
             global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j)), acc01 = acc00;
             for (int i = 0; i < 10; i++)
             {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, i * width);
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
                 global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
                 global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
                 acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
             }
-            ref float a2Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref a2Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref a2Block, (nuint)(lanes));
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes));
         }
-        for (int i = 0; i < 9 * width; i++)
-        {
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, i) = global::StaticNet.Kernels.Gelu(global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, i));
-        }
+    }
 
-        // Layer 3: dense 9 -> 7, silu
+    /// <summary>Layer 3 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 9 -> 7.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer3Tile(ref float p, ref float input, ref float output)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
         {
             const int j = 0;
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + j * 9);
@@ -577,7 +637,7 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
             global::System.Numerics.Vector<float> acc60 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 6)), acc61 = acc60;
             for (int i = 0; i < 9; i++)
             {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, i * width);
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
                 global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
                 global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
                 acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
@@ -594,21 +654,23 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
                 weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 54 + i));
                 acc60 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc60); acc61 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc61);
             }
-            ref float a3Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref a3Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref a3Block, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref a3Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref a3Block, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref a3Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref a3Block, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref a3Block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref a3Block, (nuint)(3 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc40, ref a3Block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref a3Block, (nuint)(4 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc50, ref a3Block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref a3Block, (nuint)(5 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc60, ref a3Block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref a3Block, (nuint)(6 * width + lanes));
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc40, ref block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref block, (nuint)(4 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc50, ref block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref block, (nuint)(5 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc60, ref block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref block, (nuint)(6 * width + lanes));
         }
-        for (int i = 0; i < 7 * width; i++)
-        {
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, i) = global::StaticNet.Kernels.Silu(global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, i));
-        }
+    }
 
-        // Layer 4: dense 7 -> 6, softplus
+    /// <summary>Layer 4 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 7 -> 6.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer4Tile(ref float p, ref float input, ref float output)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
         {
             const int j = 0;
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Weights + j * 7);
@@ -620,7 +682,7 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
             global::System.Numerics.Vector<float> acc50 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 5)), acc51 = acc50;
             for (int i = 0; i < 7; i++)
             {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, i * width);
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
                 global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
                 global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
                 acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
@@ -635,20 +697,22 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
                 weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 35 + i));
                 acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc51);
             }
-            ref float a4Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref a4Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref a4Block, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref a4Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref a4Block, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref a4Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref a4Block, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref a4Block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref a4Block, (nuint)(3 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc40, ref a4Block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref a4Block, (nuint)(4 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc50, ref a4Block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref a4Block, (nuint)(5 * width + lanes));
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc40, ref block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref block, (nuint)(4 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc50, ref block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref block, (nuint)(5 * width + lanes));
         }
-        for (int i = 0; i < 6 * width; i++)
-        {
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, i) = global::StaticNet.Kernels.Softplus(global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, i));
-        }
+    }
 
-        // Layer 5: dense 6 -> 40, leaky_relu (alpha 0.01)
+    /// <summary>Layer 5 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 6 -> 40.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer5Tile(ref float p, ref float input, ref float output)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
         for (int j = 0; j < 40; j += 8)
         {
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Weights + j * 6);
@@ -662,7 +726,7 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
             global::System.Numerics.Vector<float> acc70 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 7)), acc71 = acc70;
             for (int i = 0; i < 6; i++)
             {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, i * width);
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
                 global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
                 global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
                 acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
@@ -681,22 +745,24 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
                 weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 42 + i));
                 acc70 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc70); acc71 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc71);
             }
-            ref float a5Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref a5Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref a5Block, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref a5Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref a5Block, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref a5Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref a5Block, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref a5Block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref a5Block, (nuint)(3 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc40, ref a5Block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref a5Block, (nuint)(4 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc50, ref a5Block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref a5Block, (nuint)(5 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc60, ref a5Block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref a5Block, (nuint)(6 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc70, ref a5Block, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref a5Block, (nuint)(7 * width + lanes));
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc40, ref block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref block, (nuint)(4 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc50, ref block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref block, (nuint)(5 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc60, ref block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref block, (nuint)(6 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc70, ref block, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref block, (nuint)(7 * width + lanes));
         }
-        for (int i = 0; i < 40 * width; i++)
-        {
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, i) = global::StaticNet.Kernels.LeakyRelu(global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, i), 0.01f);
-        }
+    }
 
-        // Layer 6: dense 40 -> 3, identity (applied per sample below)
+    /// <summary>Layer 6 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 40 -> 3.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer6Tile(ref float p, ref float input, ref float output)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
         {
             const int j = 0;
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Weights + j * 40);
@@ -705,7 +771,7 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
             global::System.Numerics.Vector<float> acc20 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j + 2)), acc21 = acc20;
             for (int i = 0; i < 40; i++)
             {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, i * width);
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
                 global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
                 global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
                 acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
@@ -714,14 +780,11 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
                 weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 80 + i));
                 acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21);
             }
-            ref float a6Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a6, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref a6Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref a6Block, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref a6Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref a6Block, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref a6Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref a6Block, (nuint)(2 * width + lanes));
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes));
         }
-
-        // Outputs back to one row per sample, then the identity of each row.
-        global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a6, OutputSize * width), OutputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, count * OutputSize));
     }
 
     /// <summary>Adds (+=) the gradient of this sample's mse loss against <paramref name="target"/> to <paramref name="gradient"/> and returns the loss.</summary>
@@ -1533,336 +1596,49 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
         global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
 
         // Forward, layer 0: dense 20 -> 24, leaky_relu (alpha 0.2), keeping z and a of the tile
-        for (int j = 0; j < 24; j += 8)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 20);
-            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j)), acc01 = acc00;
-            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1)), acc11 = acc10;
-            global::System.Numerics.Vector<float> acc20 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 2)), acc21 = acc20;
-            global::System.Numerics.Vector<float> acc30 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3)), acc31 = acc30;
-            global::System.Numerics.Vector<float> acc40 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 4)), acc41 = acc40;
-            global::System.Numerics.Vector<float> acc50 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 5)), acc51 = acc50;
-            global::System.Numerics.Vector<float> acc60 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 6)), acc61 = acc60;
-            global::System.Numerics.Vector<float> acc70 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 7)), acc71 = acc70;
-            for (int i = 0; i < 20; i++)
-            {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, i * width);
-                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 20 + i));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 40 + i));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 60 + i));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 80 + i));
-                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc41);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 100 + i));
-                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc51);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 120 + i));
-                acc60 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc60); acc61 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc61);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 140 + i));
-                acc70 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc70); acc71 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc71);
-            }
-            ref float z0Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref z0Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref z0Block, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref z0Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref z0Block, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref z0Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref z0Block, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref z0Block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref z0Block, (nuint)(3 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc40, ref z0Block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref z0Block, (nuint)(4 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc50, ref z0Block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref z0Block, (nuint)(5 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc60, ref z0Block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref z0Block, (nuint)(6 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc70, ref z0Block, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref z0Block, (nuint)(7 * width + lanes));
-        }
+        Layer0Tile(ref p, ref xT, ref z0);
         for (int i = 0; i < 24 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i) = global::StaticNet.Kernels.LeakyRelu(global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, i), 0.2f);
         }
 
         // Forward, layer 1: dense 24 -> 10, elu (alpha 0.5), keeping z and a of the tile
-        for (int j = 0; j < 8; j += 8)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 24);
-            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j)), acc01 = acc00;
-            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1)), acc11 = acc10;
-            global::System.Numerics.Vector<float> acc20 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 2)), acc21 = acc20;
-            global::System.Numerics.Vector<float> acc30 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 3)), acc31 = acc30;
-            global::System.Numerics.Vector<float> acc40 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 4)), acc41 = acc40;
-            global::System.Numerics.Vector<float> acc50 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 5)), acc51 = acc50;
-            global::System.Numerics.Vector<float> acc60 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 6)), acc61 = acc60;
-            global::System.Numerics.Vector<float> acc70 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 7)), acc71 = acc70;
-            for (int i = 0; i < 24; i++)
-            {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i * width);
-                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 24 + i));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 48 + i));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 72 + i));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 96 + i));
-                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc41);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 120 + i));
-                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc51);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 144 + i));
-                acc60 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc60); acc61 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc61);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 168 + i));
-                acc70 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc70); acc71 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc71);
-            }
-            ref float z1Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref z1Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref z1Block, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref z1Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref z1Block, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref z1Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref z1Block, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref z1Block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref z1Block, (nuint)(3 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc40, ref z1Block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref z1Block, (nuint)(4 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc50, ref z1Block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref z1Block, (nuint)(5 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc60, ref z1Block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref z1Block, (nuint)(6 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc70, ref z1Block, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref z1Block, (nuint)(7 * width + lanes));
-        }
-        {
-            const int j = 8;
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 24);
-            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j)), acc01 = acc00;
-            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1)), acc11 = acc10;
-            for (int i = 0; i < 24; i++)
-            {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i * width);
-                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 24 + i));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11);
-            }
-            ref float z1Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref z1Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref z1Block, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref z1Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref z1Block, (nuint)(1 * width + lanes));
-        }
+        Layer1Tile(ref p, ref a0, ref z1);
         for (int i = 0; i < 10 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, i) = global::StaticNet.Kernels.Elu(global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, i), 0.5f);
         }
 
         // Forward, layer 2: dense 10 -> 9, gelu, keeping z and a of the tile
-        for (int j = 0; j < 8; j += 8)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 10);
-            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j)), acc01 = acc00;
-            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 1)), acc11 = acc10;
-            global::System.Numerics.Vector<float> acc20 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 2)), acc21 = acc20;
-            global::System.Numerics.Vector<float> acc30 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 3)), acc31 = acc30;
-            global::System.Numerics.Vector<float> acc40 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 4)), acc41 = acc40;
-            global::System.Numerics.Vector<float> acc50 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 5)), acc51 = acc50;
-            global::System.Numerics.Vector<float> acc60 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 6)), acc61 = acc60;
-            global::System.Numerics.Vector<float> acc70 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 7)), acc71 = acc70;
-            for (int i = 0; i < 10; i++)
-            {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, i * width);
-                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 10 + i));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 20 + i));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 30 + i));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 40 + i));
-                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc41);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 50 + i));
-                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc51);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 60 + i));
-                acc60 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc60); acc61 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc61);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 70 + i));
-                acc70 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc70); acc71 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc71);
-            }
-            ref float z2Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref z2Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref z2Block, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref z2Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref z2Block, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref z2Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref z2Block, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref z2Block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref z2Block, (nuint)(3 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc40, ref z2Block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref z2Block, (nuint)(4 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc50, ref z2Block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref z2Block, (nuint)(5 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc60, ref z2Block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref z2Block, (nuint)(6 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc70, ref z2Block, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref z2Block, (nuint)(7 * width + lanes));
-        }
-        {
-            const int j = 8;
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 10);
-            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j)), acc01 = acc00;
-            for (int i = 0; i < 10; i++)
-            {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, i * width);
-                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
-            }
-            ref float z2Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref z2Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref z2Block, (nuint)(lanes));
-        }
+        Layer2Tile(ref p, ref a1, ref z2);
         for (int i = 0; i < 9 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, i) = global::StaticNet.Kernels.Gelu(global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, i));
         }
 
         // Forward, layer 3: dense 9 -> 7, silu, keeping z and a of the tile
-        {
-            const int j = 0;
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + j * 9);
-            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j)), acc01 = acc00;
-            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 1)), acc11 = acc10;
-            global::System.Numerics.Vector<float> acc20 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 2)), acc21 = acc20;
-            global::System.Numerics.Vector<float> acc30 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 3)), acc31 = acc30;
-            global::System.Numerics.Vector<float> acc40 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 4)), acc41 = acc40;
-            global::System.Numerics.Vector<float> acc50 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 5)), acc51 = acc50;
-            global::System.Numerics.Vector<float> acc60 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 6)), acc61 = acc60;
-            for (int i = 0; i < 9; i++)
-            {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, i * width);
-                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 9 + i));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 18 + i));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 27 + i));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 36 + i));
-                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc41);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 45 + i));
-                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc51);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 54 + i));
-                acc60 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc60); acc61 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc61);
-            }
-            ref float z3Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z3, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref z3Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref z3Block, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref z3Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref z3Block, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref z3Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref z3Block, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref z3Block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref z3Block, (nuint)(3 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc40, ref z3Block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref z3Block, (nuint)(4 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc50, ref z3Block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref z3Block, (nuint)(5 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc60, ref z3Block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref z3Block, (nuint)(6 * width + lanes));
-        }
+        Layer3Tile(ref p, ref a2, ref z3);
         for (int i = 0; i < 7 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, i) = global::StaticNet.Kernels.Silu(global::System.Runtime.CompilerServices.Unsafe.Add(ref z3, i));
         }
 
         // Forward, layer 4: dense 7 -> 6, softplus, keeping z and a of the tile
-        {
-            const int j = 0;
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Weights + j * 7);
-            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j)), acc01 = acc00;
-            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 1)), acc11 = acc10;
-            global::System.Numerics.Vector<float> acc20 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 2)), acc21 = acc20;
-            global::System.Numerics.Vector<float> acc30 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 3)), acc31 = acc30;
-            global::System.Numerics.Vector<float> acc40 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 4)), acc41 = acc40;
-            global::System.Numerics.Vector<float> acc50 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 5)), acc51 = acc50;
-            for (int i = 0; i < 7; i++)
-            {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, i * width);
-                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 7 + i));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 14 + i));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 21 + i));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 28 + i));
-                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc41);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 35 + i));
-                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc51);
-            }
-            ref float z4Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z4, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref z4Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref z4Block, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref z4Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref z4Block, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref z4Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref z4Block, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref z4Block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref z4Block, (nuint)(3 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc40, ref z4Block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref z4Block, (nuint)(4 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc50, ref z4Block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref z4Block, (nuint)(5 * width + lanes));
-        }
+        Layer4Tile(ref p, ref a3, ref z4);
         for (int i = 0; i < 6 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, i) = global::StaticNet.Kernels.Softplus(global::System.Runtime.CompilerServices.Unsafe.Add(ref z4, i));
         }
 
         // Forward, layer 5: dense 6 -> 40, leaky_relu (alpha 0.01), keeping z and a of the tile
-        for (int j = 0; j < 40; j += 8)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Weights + j * 6);
-            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j)), acc01 = acc00;
-            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 1)), acc11 = acc10;
-            global::System.Numerics.Vector<float> acc20 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 2)), acc21 = acc20;
-            global::System.Numerics.Vector<float> acc30 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 3)), acc31 = acc30;
-            global::System.Numerics.Vector<float> acc40 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 4)), acc41 = acc40;
-            global::System.Numerics.Vector<float> acc50 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 5)), acc51 = acc50;
-            global::System.Numerics.Vector<float> acc60 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 6)), acc61 = acc60;
-            global::System.Numerics.Vector<float> acc70 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 7)), acc71 = acc70;
-            for (int i = 0; i < 6; i++)
-            {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, i * width);
-                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 6 + i));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 12 + i));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 18 + i));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 24 + i));
-                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc41);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 30 + i));
-                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc51);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 36 + i));
-                acc60 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc60); acc61 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc61);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 42 + i));
-                acc70 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc70); acc71 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc71);
-            }
-            ref float z5Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z5, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref z5Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref z5Block, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref z5Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref z5Block, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref z5Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref z5Block, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref z5Block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref z5Block, (nuint)(3 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc40, ref z5Block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref z5Block, (nuint)(4 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc50, ref z5Block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref z5Block, (nuint)(5 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc60, ref z5Block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref z5Block, (nuint)(6 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc70, ref z5Block, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref z5Block, (nuint)(7 * width + lanes));
-        }
+        Layer5Tile(ref p, ref a4, ref z5);
         for (int i = 0; i < 40 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, i) = global::StaticNet.Kernels.LeakyRelu(global::System.Runtime.CompilerServices.Unsafe.Add(ref z5, i), 0.01f);
         }
 
         // Forward, layer 6: dense 40 -> 3, keeping z of the tile (identity per sample below)
-        {
-            const int j = 0;
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Weights + j * 40);
-            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j)), acc01 = acc00;
-            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j + 1)), acc11 = acc10;
-            global::System.Numerics.Vector<float> acc20 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j + 2)), acc21 = acc20;
-            for (int i = 0; i < 40; i++)
-            {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, i * width);
-                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 40 + i));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 80 + i));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21);
-            }
-            ref float z6Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z6, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref z6Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref z6Block, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref z6Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref z6Block, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref z6Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref z6Block, (nuint)(2 * width + lanes));
-        }
+        Layer6Tile(ref p, ref a5, ref z6);
 
         // Loss per sample, on the output layer's rows; then its delta back to feature-major (idle lanes get 0).
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z6, 3 * width), 3, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref zRows, count * 3));
@@ -1887,1018 +1663,87 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
         global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref deltaRows, count * 3), 3, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaA, 3 * width));
 
         // Backward, layer 6: the delta of layer 5 (before this layer's gradients, which may update the weights).
-        for (int i = 0; i < 40; i += 8)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Weights + i);
-            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc40 = global::System.Numerics.Vector<float>.Zero, acc41 = global::System.Numerics.Vector<float>.Zero, acc50 = global::System.Numerics.Vector<float>.Zero, acc51 = global::System.Numerics.Vector<float>.Zero, acc60 = global::System.Numerics.Vector<float>.Zero, acc61 = global::System.Numerics.Vector<float>.Zero, acc70 = global::System.Numerics.Vector<float>.Zero, acc71 = global::System.Numerics.Vector<float>.Zero;
-            for (int j = 0; j < 3; j++)
-            {
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j * width);
-                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes));
-                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 40);
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 4));
-                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc41);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 5));
-                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc51);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 6));
-                acc60 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc60); acc61 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc61);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 7));
-                acc70 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc70); acc71 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc71);
-            }
-            ref float deltaBBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref deltaBBlock); global::System.Numerics.Vector.StoreUnsafe(acc01, ref deltaBBlock, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref deltaBBlock, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref deltaBBlock, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref deltaBBlock, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref deltaBBlock, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref deltaBBlock, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref deltaBBlock, (nuint)(3 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc40, ref deltaBBlock, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref deltaBBlock, (nuint)(4 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc50, ref deltaBBlock, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref deltaBBlock, (nuint)(5 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc60, ref deltaBBlock, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref deltaBBlock, (nuint)(6 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc70, ref deltaBBlock, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref deltaBBlock, (nuint)(7 * width + lanes));
-        }
+        Layer6DeltaBelowTile(ref p, ref deltaA, ref deltaB);
         for (int i = 0; i < 40 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) *= global::StaticNet.Kernels.LeakyReluDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z5, i), 0.01f);
         }
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a5, 40 * width), 40, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref inputRows, count * 40));
         // Backward, layer 6: weight and bias gradients, summed over the tile's samples.
-        {
-            const int j = 0;
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer6Weights + j * 40);
-            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j * width);
-            int i = 0;
-            for (; i <= 40 - 4 * lanes; i += 4 * lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 40 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
-                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes)) + acc01, ref gw, (nuint)(i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes)) + acc02, ref gw, (nuint)(i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes)) + acc03, ref gw, (nuint)(i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i)) + acc10, ref gw, (nuint)(40 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + lanes)) + acc11, ref gw, (nuint)(40 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + 2 * lanes)) + acc12, ref gw, (nuint)(40 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + 3 * lanes)) + acc13, ref gw, (nuint)(40 + i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(80 + i)) + acc20, ref gw, (nuint)(80 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(80 + i + lanes)) + acc21, ref gw, (nuint)(80 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(80 + i + 2 * lanes)) + acc22, ref gw, (nuint)(80 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(80 + i + 3 * lanes)) + acc23, ref gw, (nuint)(80 + i + 3 * lanes));
-            }
-            for (; i <= 40 - lanes; i += lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 40 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
-                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i)) + acc10, ref gw, (nuint)(40 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(80 + i)) + acc20, ref gw, (nuint)(80 + i));
-            }
-            for (; i < 40; i++)
-            {
-                float sum0 = 0f, sum1 = 0f, sum2 = 0f;
-                for (int s = 0; s < count; s++)
-                {
-                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 40 + i);
-                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
-                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
-                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) += sum0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 40 + i) += sum1;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 80 + i) += sum2;
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer6Bias + j) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)));
-            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer6Bias + j + 1) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)));
-            ref float dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer6Bias + j + 2) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)));
-        }
+        Layer6GradientTile(ref inputRows, ref deltaA, count, ref g);
 
         // Backward, layer 5: the delta of layer 4 (before this layer's gradients, which may update the weights).
-        {
-            const int i = 0;
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Weights + i);
-            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc40 = global::System.Numerics.Vector<float>.Zero, acc41 = global::System.Numerics.Vector<float>.Zero, acc50 = global::System.Numerics.Vector<float>.Zero, acc51 = global::System.Numerics.Vector<float>.Zero;
-            for (int j = 0; j < 40; j++)
-            {
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, j * width);
-                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes));
-                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 6);
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 4));
-                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc41);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 5));
-                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc51);
-            }
-            ref float deltaABlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, i * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref deltaABlock); global::System.Numerics.Vector.StoreUnsafe(acc01, ref deltaABlock, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref deltaABlock, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref deltaABlock, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref deltaABlock, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref deltaABlock, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref deltaABlock, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref deltaABlock, (nuint)(3 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc40, ref deltaABlock, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref deltaABlock, (nuint)(4 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc50, ref deltaABlock, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref deltaABlock, (nuint)(5 * width + lanes));
-        }
+        Layer5DeltaBelowTile(ref p, ref deltaB, ref deltaA);
         for (int i = 0; i < 6 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, i) *= global::StaticNet.Kernels.SoftplusDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z4, i));
         }
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a4, 6 * width), 6, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref inputRows, count * 6));
         // Backward, layer 5: weight and bias gradients, summed over the tile's samples.
-        for (int j = 0; j < 40; j += 4)
-        {
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer5Weights + j * 6);
-            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, j * width);
-            int i = 0;
-            for (; i <= 6 - 4 * lanes; i += 4 * lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 6 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
-                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
-                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc33);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes)) + acc01, ref gw, (nuint)(i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes)) + acc02, ref gw, (nuint)(i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes)) + acc03, ref gw, (nuint)(i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(6 + i)) + acc10, ref gw, (nuint)(6 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(6 + i + lanes)) + acc11, ref gw, (nuint)(6 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(6 + i + 2 * lanes)) + acc12, ref gw, (nuint)(6 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(6 + i + 3 * lanes)) + acc13, ref gw, (nuint)(6 + i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(12 + i)) + acc20, ref gw, (nuint)(12 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(12 + i + lanes)) + acc21, ref gw, (nuint)(12 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(12 + i + 2 * lanes)) + acc22, ref gw, (nuint)(12 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(12 + i + 3 * lanes)) + acc23, ref gw, (nuint)(12 + i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i)) + acc30, ref gw, (nuint)(18 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i + lanes)) + acc31, ref gw, (nuint)(18 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i + 2 * lanes)) + acc32, ref gw, (nuint)(18 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i + 3 * lanes)) + acc33, ref gw, (nuint)(18 + i + 3 * lanes));
-            }
-            for (; i <= 6 - lanes; i += lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 6 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
-                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
-                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(6 + i)) + acc10, ref gw, (nuint)(6 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(12 + i)) + acc20, ref gw, (nuint)(12 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i)) + acc30, ref gw, (nuint)(18 + i));
-            }
-            for (; i < 6; i++)
-            {
-                float sum0 = 0f, sum1 = 0f, sum2 = 0f, sum3 = 0f;
-                for (int s = 0; s < count; s++)
-                {
-                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 6 + i);
-                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
-                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
-                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
-                    sum3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s), xs, sum3);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) += sum0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 6 + i) += sum1;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 12 + i) += sum2;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 18 + i) += sum3;
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer5Bias + j) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)));
-            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer5Bias + j + 1) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)));
-            ref float dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer5Bias + j + 2) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)));
-            ref float dRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer5Bias + j + 3) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow3) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(lanes)));
-        }
+        Layer5GradientTile(ref inputRows, ref deltaB, count, ref g);
 
         // Backward, layer 4: the delta of layer 3 (before this layer's gradients, which may update the weights).
-        {
-            const int i = 0;
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Weights + i);
-            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc40 = global::System.Numerics.Vector<float>.Zero, acc41 = global::System.Numerics.Vector<float>.Zero, acc50 = global::System.Numerics.Vector<float>.Zero, acc51 = global::System.Numerics.Vector<float>.Zero, acc60 = global::System.Numerics.Vector<float>.Zero, acc61 = global::System.Numerics.Vector<float>.Zero;
-            for (int j = 0; j < 6; j++)
-            {
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j * width);
-                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes));
-                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 7);
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 4));
-                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc41);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 5));
-                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc51);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 6));
-                acc60 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc60); acc61 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc61);
-            }
-            ref float deltaBBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref deltaBBlock); global::System.Numerics.Vector.StoreUnsafe(acc01, ref deltaBBlock, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref deltaBBlock, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref deltaBBlock, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref deltaBBlock, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref deltaBBlock, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref deltaBBlock, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref deltaBBlock, (nuint)(3 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc40, ref deltaBBlock, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref deltaBBlock, (nuint)(4 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc50, ref deltaBBlock, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref deltaBBlock, (nuint)(5 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc60, ref deltaBBlock, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref deltaBBlock, (nuint)(6 * width + lanes));
-        }
+        Layer4DeltaBelowTile(ref p, ref deltaA, ref deltaB);
         for (int i = 0; i < 7 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) *= global::StaticNet.Kernels.SiluDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z3, i));
         }
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a3, 7 * width), 7, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref inputRows, count * 7));
         // Backward, layer 4: weight and bias gradients, summed over the tile's samples.
-        for (int j = 0; j < 4; j += 4)
-        {
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Weights + j * 7);
-            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j * width);
-            int i = 0;
-            for (; i <= 7 - 4 * lanes; i += 4 * lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 7 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
-                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
-                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc33);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes)) + acc01, ref gw, (nuint)(i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes)) + acc02, ref gw, (nuint)(i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes)) + acc03, ref gw, (nuint)(i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(7 + i)) + acc10, ref gw, (nuint)(7 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(7 + i + lanes)) + acc11, ref gw, (nuint)(7 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(7 + i + 2 * lanes)) + acc12, ref gw, (nuint)(7 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(7 + i + 3 * lanes)) + acc13, ref gw, (nuint)(7 + i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(14 + i)) + acc20, ref gw, (nuint)(14 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(14 + i + lanes)) + acc21, ref gw, (nuint)(14 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(14 + i + 2 * lanes)) + acc22, ref gw, (nuint)(14 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(14 + i + 3 * lanes)) + acc23, ref gw, (nuint)(14 + i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(21 + i)) + acc30, ref gw, (nuint)(21 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(21 + i + lanes)) + acc31, ref gw, (nuint)(21 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(21 + i + 2 * lanes)) + acc32, ref gw, (nuint)(21 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(21 + i + 3 * lanes)) + acc33, ref gw, (nuint)(21 + i + 3 * lanes));
-            }
-            for (; i <= 7 - lanes; i += lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 7 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
-                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
-                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(7 + i)) + acc10, ref gw, (nuint)(7 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(14 + i)) + acc20, ref gw, (nuint)(14 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(21 + i)) + acc30, ref gw, (nuint)(21 + i));
-            }
-            for (; i < 7; i++)
-            {
-                float sum0 = 0f, sum1 = 0f, sum2 = 0f, sum3 = 0f;
-                for (int s = 0; s < count; s++)
-                {
-                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 7 + i);
-                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
-                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
-                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
-                    sum3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s), xs, sum3);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) += sum0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 7 + i) += sum1;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 14 + i) += sum2;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 21 + i) += sum3;
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Bias + j) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)));
-            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Bias + j + 1) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)));
-            ref float dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Bias + j + 2) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)));
-            ref float dRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Bias + j + 3) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow3) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(lanes)));
-        }
-        {
-            const int j = 4;
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Weights + j * 7);
-            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j * width);
-            int i = 0;
-            for (; i <= 7 - 4 * lanes; i += 4 * lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 7 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes)) + acc01, ref gw, (nuint)(i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes)) + acc02, ref gw, (nuint)(i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes)) + acc03, ref gw, (nuint)(i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(7 + i)) + acc10, ref gw, (nuint)(7 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(7 + i + lanes)) + acc11, ref gw, (nuint)(7 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(7 + i + 2 * lanes)) + acc12, ref gw, (nuint)(7 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(7 + i + 3 * lanes)) + acc13, ref gw, (nuint)(7 + i + 3 * lanes));
-            }
-            for (; i <= 7 - lanes; i += lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 7 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(7 + i)) + acc10, ref gw, (nuint)(7 + i));
-            }
-            for (; i < 7; i++)
-            {
-                float sum0 = 0f, sum1 = 0f;
-                for (int s = 0; s < count; s++)
-                {
-                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 7 + i);
-                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
-                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) += sum0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 7 + i) += sum1;
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Bias + j) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)));
-            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Bias + j + 1) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)));
-        }
+        Layer4GradientTile(ref inputRows, ref deltaA, count, ref g);
 
         // Backward, layer 3: the delta of layer 2 (before this layer's gradients, which may update the weights).
-        for (int i = 0; i < 8; i += 8)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + i);
-            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc40 = global::System.Numerics.Vector<float>.Zero, acc41 = global::System.Numerics.Vector<float>.Zero, acc50 = global::System.Numerics.Vector<float>.Zero, acc51 = global::System.Numerics.Vector<float>.Zero, acc60 = global::System.Numerics.Vector<float>.Zero, acc61 = global::System.Numerics.Vector<float>.Zero, acc70 = global::System.Numerics.Vector<float>.Zero, acc71 = global::System.Numerics.Vector<float>.Zero;
-            for (int j = 0; j < 7; j++)
-            {
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, j * width);
-                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes));
-                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 9);
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 4));
-                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc41);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 5));
-                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc51);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 6));
-                acc60 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc60); acc61 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc61);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 7));
-                acc70 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc70); acc71 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc71);
-            }
-            ref float deltaABlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, i * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref deltaABlock); global::System.Numerics.Vector.StoreUnsafe(acc01, ref deltaABlock, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref deltaABlock, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref deltaABlock, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref deltaABlock, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref deltaABlock, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref deltaABlock, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref deltaABlock, (nuint)(3 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc40, ref deltaABlock, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref deltaABlock, (nuint)(4 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc50, ref deltaABlock, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref deltaABlock, (nuint)(5 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc60, ref deltaABlock, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref deltaABlock, (nuint)(6 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc70, ref deltaABlock, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref deltaABlock, (nuint)(7 * width + lanes));
-        }
-        {
-            const int i = 8;
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + i);
-            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
-            for (int j = 0; j < 7; j++)
-            {
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, j * width);
-                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes));
-                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 9);
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01);
-            }
-            ref float deltaABlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, i * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref deltaABlock); global::System.Numerics.Vector.StoreUnsafe(acc01, ref deltaABlock, (nuint)(lanes));
-        }
+        Layer3DeltaBelowTile(ref p, ref deltaB, ref deltaA);
         for (int i = 0; i < 9 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, i) *= global::StaticNet.Kernels.GeluDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, i));
         }
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a2, 9 * width), 9, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref inputRows, count * 9));
         // Backward, layer 3: weight and bias gradients, summed over the tile's samples.
-        for (int j = 0; j < 4; j += 4)
-        {
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Weights + j * 9);
-            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, j * width);
-            int i = 0;
-            for (; i <= 9 - 4 * lanes; i += 4 * lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 9 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
-                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
-                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc33);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes)) + acc01, ref gw, (nuint)(i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes)) + acc02, ref gw, (nuint)(i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes)) + acc03, ref gw, (nuint)(i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i)) + acc10, ref gw, (nuint)(9 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i + lanes)) + acc11, ref gw, (nuint)(9 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i + 2 * lanes)) + acc12, ref gw, (nuint)(9 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i + 3 * lanes)) + acc13, ref gw, (nuint)(9 + i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i)) + acc20, ref gw, (nuint)(18 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i + lanes)) + acc21, ref gw, (nuint)(18 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i + 2 * lanes)) + acc22, ref gw, (nuint)(18 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i + 3 * lanes)) + acc23, ref gw, (nuint)(18 + i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(27 + i)) + acc30, ref gw, (nuint)(27 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(27 + i + lanes)) + acc31, ref gw, (nuint)(27 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(27 + i + 2 * lanes)) + acc32, ref gw, (nuint)(27 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(27 + i + 3 * lanes)) + acc33, ref gw, (nuint)(27 + i + 3 * lanes));
-            }
-            for (; i <= 9 - lanes; i += lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 9 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
-                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
-                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i)) + acc10, ref gw, (nuint)(9 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i)) + acc20, ref gw, (nuint)(18 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(27 + i)) + acc30, ref gw, (nuint)(27 + i));
-            }
-            for (; i < 9; i++)
-            {
-                float sum0 = 0f, sum1 = 0f, sum2 = 0f, sum3 = 0f;
-                for (int s = 0; s < count; s++)
-                {
-                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 9 + i);
-                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
-                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
-                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
-                    sum3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s), xs, sum3);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) += sum0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 9 + i) += sum1;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 18 + i) += sum2;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 27 + i) += sum3;
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)));
-            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j + 1) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)));
-            ref float dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j + 2) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)));
-            ref float dRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j + 3) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow3) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(lanes)));
-        }
-        {
-            const int j = 4;
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Weights + j * 9);
-            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, j * width);
-            int i = 0;
-            for (; i <= 9 - 4 * lanes; i += 4 * lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 9 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
-                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes)) + acc01, ref gw, (nuint)(i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes)) + acc02, ref gw, (nuint)(i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes)) + acc03, ref gw, (nuint)(i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i)) + acc10, ref gw, (nuint)(9 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i + lanes)) + acc11, ref gw, (nuint)(9 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i + 2 * lanes)) + acc12, ref gw, (nuint)(9 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i + 3 * lanes)) + acc13, ref gw, (nuint)(9 + i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i)) + acc20, ref gw, (nuint)(18 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i + lanes)) + acc21, ref gw, (nuint)(18 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i + 2 * lanes)) + acc22, ref gw, (nuint)(18 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i + 3 * lanes)) + acc23, ref gw, (nuint)(18 + i + 3 * lanes));
-            }
-            for (; i <= 9 - lanes; i += lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 9 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
-                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i)) + acc10, ref gw, (nuint)(9 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i)) + acc20, ref gw, (nuint)(18 + i));
-            }
-            for (; i < 9; i++)
-            {
-                float sum0 = 0f, sum1 = 0f, sum2 = 0f;
-                for (int s = 0; s < count; s++)
-                {
-                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 9 + i);
-                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
-                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
-                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) += sum0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 9 + i) += sum1;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 18 + i) += sum2;
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)));
-            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j + 1) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)));
-            ref float dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j + 2) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)));
-        }
+        Layer3GradientTile(ref inputRows, ref deltaB, count, ref g);
 
         // Backward, layer 2: the delta of layer 1 (before this layer's gradients, which may update the weights).
-        for (int i = 0; i < 8; i += 8)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + i);
-            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc40 = global::System.Numerics.Vector<float>.Zero, acc41 = global::System.Numerics.Vector<float>.Zero, acc50 = global::System.Numerics.Vector<float>.Zero, acc51 = global::System.Numerics.Vector<float>.Zero, acc60 = global::System.Numerics.Vector<float>.Zero, acc61 = global::System.Numerics.Vector<float>.Zero, acc70 = global::System.Numerics.Vector<float>.Zero, acc71 = global::System.Numerics.Vector<float>.Zero;
-            for (int j = 0; j < 9; j++)
-            {
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j * width);
-                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes));
-                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 10);
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 4));
-                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc41);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 5));
-                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc51);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 6));
-                acc60 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc60); acc61 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc61);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 7));
-                acc70 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc70); acc71 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc71);
-            }
-            ref float deltaBBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref deltaBBlock); global::System.Numerics.Vector.StoreUnsafe(acc01, ref deltaBBlock, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref deltaBBlock, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref deltaBBlock, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref deltaBBlock, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref deltaBBlock, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref deltaBBlock, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref deltaBBlock, (nuint)(3 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc40, ref deltaBBlock, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref deltaBBlock, (nuint)(4 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc50, ref deltaBBlock, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref deltaBBlock, (nuint)(5 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc60, ref deltaBBlock, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref deltaBBlock, (nuint)(6 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc70, ref deltaBBlock, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref deltaBBlock, (nuint)(7 * width + lanes));
-        }
-        {
-            const int i = 8;
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + i);
-            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero;
-            for (int j = 0; j < 9; j++)
-            {
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j * width);
-                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes));
-                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 10);
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11);
-            }
-            ref float deltaBBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref deltaBBlock); global::System.Numerics.Vector.StoreUnsafe(acc01, ref deltaBBlock, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref deltaBBlock, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref deltaBBlock, (nuint)(1 * width + lanes));
-        }
+        Layer2DeltaBelowTile(ref p, ref deltaA, ref deltaB);
         for (int i = 0; i < 10 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) *= global::StaticNet.Kernels.EluDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, i), 0.5f);
         }
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a1, 10 * width), 10, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref inputRows, count * 10));
         // Backward, layer 2: weight and bias gradients, summed over the tile's samples.
-        for (int j = 0; j < 8; j += 4)
-        {
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Weights + j * 10);
-            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j * width);
-            int i = 0;
-            for (; i <= 10 - 4 * lanes; i += 4 * lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 10 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
-                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
-                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc33);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes)) + acc01, ref gw, (nuint)(i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes)) + acc02, ref gw, (nuint)(i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes)) + acc03, ref gw, (nuint)(i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(10 + i)) + acc10, ref gw, (nuint)(10 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(10 + i + lanes)) + acc11, ref gw, (nuint)(10 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(10 + i + 2 * lanes)) + acc12, ref gw, (nuint)(10 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(10 + i + 3 * lanes)) + acc13, ref gw, (nuint)(10 + i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i)) + acc20, ref gw, (nuint)(20 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + lanes)) + acc21, ref gw, (nuint)(20 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + 2 * lanes)) + acc22, ref gw, (nuint)(20 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + 3 * lanes)) + acc23, ref gw, (nuint)(20 + i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i)) + acc30, ref gw, (nuint)(30 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i + lanes)) + acc31, ref gw, (nuint)(30 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i + 2 * lanes)) + acc32, ref gw, (nuint)(30 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i + 3 * lanes)) + acc33, ref gw, (nuint)(30 + i + 3 * lanes));
-            }
-            for (; i <= 10 - lanes; i += lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 10 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
-                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
-                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(10 + i)) + acc10, ref gw, (nuint)(10 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i)) + acc20, ref gw, (nuint)(20 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i)) + acc30, ref gw, (nuint)(30 + i));
-            }
-            for (; i < 10; i++)
-            {
-                float sum0 = 0f, sum1 = 0f, sum2 = 0f, sum3 = 0f;
-                for (int s = 0; s < count; s++)
-                {
-                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 10 + i);
-                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
-                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
-                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
-                    sum3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s), xs, sum3);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) += sum0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 10 + i) += sum1;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 20 + i) += sum2;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 30 + i) += sum3;
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Bias + j) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)));
-            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Bias + j + 1) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)));
-            ref float dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Bias + j + 2) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)));
-            ref float dRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Bias + j + 3) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow3) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(lanes)));
-        }
-        {
-            const int j = 8;
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Weights + j * 10);
-            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j * width);
-            int i = 0;
-            for (; i <= 10 - 4 * lanes; i += 4 * lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 10 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes)) + acc01, ref gw, (nuint)(i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes)) + acc02, ref gw, (nuint)(i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes)) + acc03, ref gw, (nuint)(i + 3 * lanes));
-            }
-            for (; i <= 10 - lanes; i += lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 10 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
-            }
-            for (; i < 10; i++)
-            {
-                float sum0 = 0f;
-                for (int s = 0; s < count; s++)
-                {
-                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 10 + i);
-                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) += sum0;
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Bias + j) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)));
-        }
+        Layer2GradientTile(ref inputRows, ref deltaA, count, ref g);
 
         // Backward, layer 1: the delta of layer 0 (before this layer's gradients, which may update the weights).
-        for (int i = 0; i < 24; i += 8)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + i);
-            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc40 = global::System.Numerics.Vector<float>.Zero, acc41 = global::System.Numerics.Vector<float>.Zero, acc50 = global::System.Numerics.Vector<float>.Zero, acc51 = global::System.Numerics.Vector<float>.Zero, acc60 = global::System.Numerics.Vector<float>.Zero, acc61 = global::System.Numerics.Vector<float>.Zero, acc70 = global::System.Numerics.Vector<float>.Zero, acc71 = global::System.Numerics.Vector<float>.Zero;
-            for (int j = 0; j < 10; j++)
-            {
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, j * width);
-                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes));
-                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 24);
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 4));
-                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc41);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 5));
-                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc51);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 6));
-                acc60 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc60); acc61 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc61);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 7));
-                acc70 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc70); acc71 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc71);
-            }
-            ref float deltaABlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, i * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref deltaABlock); global::System.Numerics.Vector.StoreUnsafe(acc01, ref deltaABlock, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref deltaABlock, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref deltaABlock, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref deltaABlock, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref deltaABlock, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref deltaABlock, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref deltaABlock, (nuint)(3 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc40, ref deltaABlock, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref deltaABlock, (nuint)(4 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc50, ref deltaABlock, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref deltaABlock, (nuint)(5 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc60, ref deltaABlock, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref deltaABlock, (nuint)(6 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc70, ref deltaABlock, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref deltaABlock, (nuint)(7 * width + lanes));
-        }
+        Layer1DeltaBelowTile(ref p, ref deltaB, ref deltaA);
         for (int i = 0; i < 24 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, i) *= global::StaticNet.Kernels.LeakyReluDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, i), 0.2f);
         }
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a0, 24 * width), 24, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref inputRows, count * 24));
         // Backward, layer 1: weight and bias gradients, summed over the tile's samples.
-        for (int j = 0; j < 8; j += 4)
-        {
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 24);
-            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, j * width);
-            int i = 0;
-            for (; i <= 24 - 4 * lanes; i += 4 * lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 24 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
-                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
-                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc33);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes)) + acc01, ref gw, (nuint)(i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes)) + acc02, ref gw, (nuint)(i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes)) + acc03, ref gw, (nuint)(i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(24 + i)) + acc10, ref gw, (nuint)(24 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(24 + i + lanes)) + acc11, ref gw, (nuint)(24 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(24 + i + 2 * lanes)) + acc12, ref gw, (nuint)(24 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(24 + i + 3 * lanes)) + acc13, ref gw, (nuint)(24 + i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(48 + i)) + acc20, ref gw, (nuint)(48 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(48 + i + lanes)) + acc21, ref gw, (nuint)(48 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(48 + i + 2 * lanes)) + acc22, ref gw, (nuint)(48 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(48 + i + 3 * lanes)) + acc23, ref gw, (nuint)(48 + i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(72 + i)) + acc30, ref gw, (nuint)(72 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(72 + i + lanes)) + acc31, ref gw, (nuint)(72 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(72 + i + 2 * lanes)) + acc32, ref gw, (nuint)(72 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(72 + i + 3 * lanes)) + acc33, ref gw, (nuint)(72 + i + 3 * lanes));
-            }
-            for (; i <= 24 - lanes; i += lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 24 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
-                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
-                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(24 + i)) + acc10, ref gw, (nuint)(24 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(48 + i)) + acc20, ref gw, (nuint)(48 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(72 + i)) + acc30, ref gw, (nuint)(72 + i));
-            }
-            for (; i < 24; i++)
-            {
-                float sum0 = 0f, sum1 = 0f, sum2 = 0f, sum3 = 0f;
-                for (int s = 0; s < count; s++)
-                {
-                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 24 + i);
-                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
-                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
-                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
-                    sum3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s), xs, sum3);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) += sum0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 24 + i) += sum1;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 48 + i) += sum2;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 72 + i) += sum3;
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)));
-            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 1) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)));
-            ref float dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 2) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)));
-            ref float dRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 3) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow3) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(lanes)));
-        }
-        {
-            const int j = 8;
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 24);
-            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, j * width);
-            int i = 0;
-            for (; i <= 24 - 4 * lanes; i += 4 * lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 24 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes)) + acc01, ref gw, (nuint)(i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes)) + acc02, ref gw, (nuint)(i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes)) + acc03, ref gw, (nuint)(i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(24 + i)) + acc10, ref gw, (nuint)(24 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(24 + i + lanes)) + acc11, ref gw, (nuint)(24 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(24 + i + 2 * lanes)) + acc12, ref gw, (nuint)(24 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(24 + i + 3 * lanes)) + acc13, ref gw, (nuint)(24 + i + 3 * lanes));
-            }
-            for (; i <= 24 - lanes; i += lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 24 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(24 + i)) + acc10, ref gw, (nuint)(24 + i));
-            }
-            for (; i < 24; i++)
-            {
-                float sum0 = 0f, sum1 = 0f;
-                for (int s = 0; s < count; s++)
-                {
-                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 24 + i);
-                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
-                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) += sum0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 24 + i) += sum1;
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)));
-            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 1) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)));
-        }
+        Layer1GradientTile(ref inputRows, ref deltaB, count, ref g);
 
         // Backward, layer 0: weight and bias gradients, summed over the tile's samples.
+        Layer0GradientTile(ref x, ref deltaA, count, ref g);
+        return loss;
+    }
+
+    /// <summary>Layer 0: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major) to <paramref name="g"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0GradientTile(ref float input, ref float delta, int count, ref float g)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
         for (int j = 0; j < 24; j += 4)
         {
             ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 20);
-            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j * width);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
             int i = 0;
             for (; i <= 20 - 4 * lanes; i += 4 * lanes)
             {
                 global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
                 for (int s = 0; s < count; s++)
                 {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20 + i);
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 20 + i);
                     global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
                     global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
                     acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
@@ -2931,7 +1776,7 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
                 global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
                 for (int s = 0; s < count; s++)
                 {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20 + i);
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 20 + i);
                     global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
                     global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
                     acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
@@ -2952,7 +1797,7 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
                 float sum0 = 0f, sum1 = 0f, sum2 = 0f, sum3 = 0f;
                 for (int s = 0; s < count; s++)
                 {
-                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20 + i);
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 20 + i);
                     sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
                     sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
                     sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
@@ -2971,7 +1816,1055 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
             ref float dRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 3) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow3) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(lanes)));
         }
-        return loss;
+    }
+
+    /// <summary>Layer 1 for a feature-major tile: the delta of the layer below (before f'), deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :].</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1DeltaBelowTile(ref float p, ref float delta, ref float deltaBelow)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        for (int i = 0; i < 24; i += 8)
+        {
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + i);
+            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc40 = global::System.Numerics.Vector<float>.Zero, acc41 = global::System.Numerics.Vector<float>.Zero, acc50 = global::System.Numerics.Vector<float>.Zero, acc51 = global::System.Numerics.Vector<float>.Zero, acc60 = global::System.Numerics.Vector<float>.Zero, acc61 = global::System.Numerics.Vector<float>.Zero, acc70 = global::System.Numerics.Vector<float>.Zero, acc71 = global::System.Numerics.Vector<float>.Zero;
+            for (int j = 0; j < 10; j++)
+            {
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes));
+                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 24);
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 4));
+                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc41);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 5));
+                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc51);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 6));
+                acc60 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc60); acc61 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc61);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 7));
+                acc70 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc70); acc71 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc71);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc40, ref block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref block, (nuint)(4 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc50, ref block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref block, (nuint)(5 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc60, ref block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref block, (nuint)(6 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc70, ref block, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref block, (nuint)(7 * width + lanes));
+        }
+    }
+
+    /// <summary>Layer 1: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major) to <paramref name="g"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1GradientTile(ref float input, ref float delta, int count, ref float g)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        for (int j = 0; j < 8; j += 4)
+        {
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 24);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 24 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 24 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc33);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes)) + acc01, ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes)) + acc02, ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes)) + acc03, ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(24 + i)) + acc10, ref gw, (nuint)(24 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(24 + i + lanes)) + acc11, ref gw, (nuint)(24 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(24 + i + 2 * lanes)) + acc12, ref gw, (nuint)(24 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(24 + i + 3 * lanes)) + acc13, ref gw, (nuint)(24 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(48 + i)) + acc20, ref gw, (nuint)(48 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(48 + i + lanes)) + acc21, ref gw, (nuint)(48 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(48 + i + 2 * lanes)) + acc22, ref gw, (nuint)(48 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(48 + i + 3 * lanes)) + acc23, ref gw, (nuint)(48 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(72 + i)) + acc30, ref gw, (nuint)(72 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(72 + i + lanes)) + acc31, ref gw, (nuint)(72 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(72 + i + 2 * lanes)) + acc32, ref gw, (nuint)(72 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(72 + i + 3 * lanes)) + acc33, ref gw, (nuint)(72 + i + 3 * lanes));
+            }
+            for (; i <= 24 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 24 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(24 + i)) + acc10, ref gw, (nuint)(24 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(48 + i)) + acc20, ref gw, (nuint)(48 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(72 + i)) + acc30, ref gw, (nuint)(72 + i));
+            }
+            for (; i < 24; i++)
+            {
+                float sum0 = 0f, sum1 = 0f, sum2 = 0f, sum3 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 24 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
+                    sum3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s), xs, sum3);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) += sum0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 24 + i) += sum1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 48 + i) += sum2;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 72 + i) += sum3;
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)));
+            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 1) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)));
+            ref float dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 2) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)));
+            ref float dRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 3) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow3) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(lanes)));
+        }
+        {
+            const int j = 8;
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 24);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 24 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 24 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes)) + acc01, ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes)) + acc02, ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes)) + acc03, ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(24 + i)) + acc10, ref gw, (nuint)(24 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(24 + i + lanes)) + acc11, ref gw, (nuint)(24 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(24 + i + 2 * lanes)) + acc12, ref gw, (nuint)(24 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(24 + i + 3 * lanes)) + acc13, ref gw, (nuint)(24 + i + 3 * lanes));
+            }
+            for (; i <= 24 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 24 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(24 + i)) + acc10, ref gw, (nuint)(24 + i));
+            }
+            for (; i < 24; i++)
+            {
+                float sum0 = 0f, sum1 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 24 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) += sum0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 24 + i) += sum1;
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)));
+            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 1) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)));
+        }
+    }
+
+    /// <summary>Layer 2 for a feature-major tile: the delta of the layer below (before f'), deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :].</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2DeltaBelowTile(ref float p, ref float delta, ref float deltaBelow)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        for (int i = 0; i < 8; i += 8)
+        {
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + i);
+            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc40 = global::System.Numerics.Vector<float>.Zero, acc41 = global::System.Numerics.Vector<float>.Zero, acc50 = global::System.Numerics.Vector<float>.Zero, acc51 = global::System.Numerics.Vector<float>.Zero, acc60 = global::System.Numerics.Vector<float>.Zero, acc61 = global::System.Numerics.Vector<float>.Zero, acc70 = global::System.Numerics.Vector<float>.Zero, acc71 = global::System.Numerics.Vector<float>.Zero;
+            for (int j = 0; j < 9; j++)
+            {
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes));
+                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 10);
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 4));
+                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc41);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 5));
+                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc51);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 6));
+                acc60 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc60); acc61 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc61);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 7));
+                acc70 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc70); acc71 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc71);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc40, ref block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref block, (nuint)(4 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc50, ref block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref block, (nuint)(5 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc60, ref block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref block, (nuint)(6 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc70, ref block, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref block, (nuint)(7 * width + lanes));
+        }
+        {
+            const int i = 8;
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + i);
+            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero;
+            for (int j = 0; j < 9; j++)
+            {
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes));
+                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 10);
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes));
+        }
+    }
+
+    /// <summary>Layer 2: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major) to <paramref name="g"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2GradientTile(ref float input, ref float delta, int count, ref float g)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        for (int j = 0; j < 8; j += 4)
+        {
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Weights + j * 10);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 10 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 10 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc33);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes)) + acc01, ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes)) + acc02, ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes)) + acc03, ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(10 + i)) + acc10, ref gw, (nuint)(10 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(10 + i + lanes)) + acc11, ref gw, (nuint)(10 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(10 + i + 2 * lanes)) + acc12, ref gw, (nuint)(10 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(10 + i + 3 * lanes)) + acc13, ref gw, (nuint)(10 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i)) + acc20, ref gw, (nuint)(20 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + lanes)) + acc21, ref gw, (nuint)(20 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + 2 * lanes)) + acc22, ref gw, (nuint)(20 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + 3 * lanes)) + acc23, ref gw, (nuint)(20 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i)) + acc30, ref gw, (nuint)(30 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i + lanes)) + acc31, ref gw, (nuint)(30 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i + 2 * lanes)) + acc32, ref gw, (nuint)(30 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i + 3 * lanes)) + acc33, ref gw, (nuint)(30 + i + 3 * lanes));
+            }
+            for (; i <= 10 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 10 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(10 + i)) + acc10, ref gw, (nuint)(10 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i)) + acc20, ref gw, (nuint)(20 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i)) + acc30, ref gw, (nuint)(30 + i));
+            }
+            for (; i < 10; i++)
+            {
+                float sum0 = 0f, sum1 = 0f, sum2 = 0f, sum3 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 10 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
+                    sum3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s), xs, sum3);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) += sum0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 10 + i) += sum1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 20 + i) += sum2;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 30 + i) += sum3;
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Bias + j) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)));
+            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Bias + j + 1) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)));
+            ref float dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Bias + j + 2) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)));
+            ref float dRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Bias + j + 3) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow3) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(lanes)));
+        }
+        {
+            const int j = 8;
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Weights + j * 10);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 10 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 10 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes)) + acc01, ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes)) + acc02, ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes)) + acc03, ref gw, (nuint)(i + 3 * lanes));
+            }
+            for (; i <= 10 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 10 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
+            }
+            for (; i < 10; i++)
+            {
+                float sum0 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 10 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) += sum0;
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Bias + j) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)));
+        }
+    }
+
+    /// <summary>Layer 3 for a feature-major tile: the delta of the layer below (before f'), deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :].</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer3DeltaBelowTile(ref float p, ref float delta, ref float deltaBelow)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        for (int i = 0; i < 8; i += 8)
+        {
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + i);
+            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc40 = global::System.Numerics.Vector<float>.Zero, acc41 = global::System.Numerics.Vector<float>.Zero, acc50 = global::System.Numerics.Vector<float>.Zero, acc51 = global::System.Numerics.Vector<float>.Zero, acc60 = global::System.Numerics.Vector<float>.Zero, acc61 = global::System.Numerics.Vector<float>.Zero, acc70 = global::System.Numerics.Vector<float>.Zero, acc71 = global::System.Numerics.Vector<float>.Zero;
+            for (int j = 0; j < 7; j++)
+            {
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes));
+                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 9);
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 4));
+                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc41);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 5));
+                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc51);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 6));
+                acc60 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc60); acc61 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc61);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 7));
+                acc70 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc70); acc71 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc71);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc40, ref block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref block, (nuint)(4 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc50, ref block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref block, (nuint)(5 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc60, ref block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref block, (nuint)(6 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc70, ref block, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref block, (nuint)(7 * width + lanes));
+        }
+        {
+            const int i = 8;
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + i);
+            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
+            for (int j = 0; j < 7; j++)
+            {
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes));
+                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 9);
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes));
+        }
+    }
+
+    /// <summary>Layer 3: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major) to <paramref name="g"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer3GradientTile(ref float input, ref float delta, int count, ref float g)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        for (int j = 0; j < 4; j += 4)
+        {
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Weights + j * 9);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 9 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 9 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc33);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes)) + acc01, ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes)) + acc02, ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes)) + acc03, ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i)) + acc10, ref gw, (nuint)(9 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i + lanes)) + acc11, ref gw, (nuint)(9 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i + 2 * lanes)) + acc12, ref gw, (nuint)(9 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i + 3 * lanes)) + acc13, ref gw, (nuint)(9 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i)) + acc20, ref gw, (nuint)(18 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i + lanes)) + acc21, ref gw, (nuint)(18 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i + 2 * lanes)) + acc22, ref gw, (nuint)(18 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i + 3 * lanes)) + acc23, ref gw, (nuint)(18 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(27 + i)) + acc30, ref gw, (nuint)(27 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(27 + i + lanes)) + acc31, ref gw, (nuint)(27 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(27 + i + 2 * lanes)) + acc32, ref gw, (nuint)(27 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(27 + i + 3 * lanes)) + acc33, ref gw, (nuint)(27 + i + 3 * lanes));
+            }
+            for (; i <= 9 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 9 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i)) + acc10, ref gw, (nuint)(9 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i)) + acc20, ref gw, (nuint)(18 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(27 + i)) + acc30, ref gw, (nuint)(27 + i));
+            }
+            for (; i < 9; i++)
+            {
+                float sum0 = 0f, sum1 = 0f, sum2 = 0f, sum3 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 9 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
+                    sum3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s), xs, sum3);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) += sum0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 9 + i) += sum1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 18 + i) += sum2;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 27 + i) += sum3;
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)));
+            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j + 1) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)));
+            ref float dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j + 2) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)));
+            ref float dRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j + 3) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow3) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(lanes)));
+        }
+        {
+            const int j = 4;
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Weights + j * 9);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 9 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 9 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes)) + acc01, ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes)) + acc02, ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes)) + acc03, ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i)) + acc10, ref gw, (nuint)(9 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i + lanes)) + acc11, ref gw, (nuint)(9 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i + 2 * lanes)) + acc12, ref gw, (nuint)(9 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i + 3 * lanes)) + acc13, ref gw, (nuint)(9 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i)) + acc20, ref gw, (nuint)(18 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i + lanes)) + acc21, ref gw, (nuint)(18 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i + 2 * lanes)) + acc22, ref gw, (nuint)(18 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i + 3 * lanes)) + acc23, ref gw, (nuint)(18 + i + 3 * lanes));
+            }
+            for (; i <= 9 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 9 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i)) + acc10, ref gw, (nuint)(9 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i)) + acc20, ref gw, (nuint)(18 + i));
+            }
+            for (; i < 9; i++)
+            {
+                float sum0 = 0f, sum1 = 0f, sum2 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 9 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) += sum0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 9 + i) += sum1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 18 + i) += sum2;
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)));
+            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j + 1) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)));
+            ref float dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j + 2) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)));
+        }
+    }
+
+    /// <summary>Layer 4 for a feature-major tile: the delta of the layer below (before f'), deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :].</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer4DeltaBelowTile(ref float p, ref float delta, ref float deltaBelow)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        {
+            const int i = 0;
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Weights + i);
+            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc40 = global::System.Numerics.Vector<float>.Zero, acc41 = global::System.Numerics.Vector<float>.Zero, acc50 = global::System.Numerics.Vector<float>.Zero, acc51 = global::System.Numerics.Vector<float>.Zero, acc60 = global::System.Numerics.Vector<float>.Zero, acc61 = global::System.Numerics.Vector<float>.Zero;
+            for (int j = 0; j < 6; j++)
+            {
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes));
+                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 7);
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 4));
+                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc41);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 5));
+                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc51);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 6));
+                acc60 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc60); acc61 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc61);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc40, ref block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref block, (nuint)(4 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc50, ref block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref block, (nuint)(5 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc60, ref block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref block, (nuint)(6 * width + lanes));
+        }
+    }
+
+    /// <summary>Layer 4: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major) to <paramref name="g"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer4GradientTile(ref float input, ref float delta, int count, ref float g)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        for (int j = 0; j < 4; j += 4)
+        {
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Weights + j * 7);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 7 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 7 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc33);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes)) + acc01, ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes)) + acc02, ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes)) + acc03, ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(7 + i)) + acc10, ref gw, (nuint)(7 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(7 + i + lanes)) + acc11, ref gw, (nuint)(7 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(7 + i + 2 * lanes)) + acc12, ref gw, (nuint)(7 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(7 + i + 3 * lanes)) + acc13, ref gw, (nuint)(7 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(14 + i)) + acc20, ref gw, (nuint)(14 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(14 + i + lanes)) + acc21, ref gw, (nuint)(14 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(14 + i + 2 * lanes)) + acc22, ref gw, (nuint)(14 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(14 + i + 3 * lanes)) + acc23, ref gw, (nuint)(14 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(21 + i)) + acc30, ref gw, (nuint)(21 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(21 + i + lanes)) + acc31, ref gw, (nuint)(21 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(21 + i + 2 * lanes)) + acc32, ref gw, (nuint)(21 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(21 + i + 3 * lanes)) + acc33, ref gw, (nuint)(21 + i + 3 * lanes));
+            }
+            for (; i <= 7 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 7 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(7 + i)) + acc10, ref gw, (nuint)(7 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(14 + i)) + acc20, ref gw, (nuint)(14 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(21 + i)) + acc30, ref gw, (nuint)(21 + i));
+            }
+            for (; i < 7; i++)
+            {
+                float sum0 = 0f, sum1 = 0f, sum2 = 0f, sum3 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 7 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
+                    sum3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s), xs, sum3);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) += sum0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 7 + i) += sum1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 14 + i) += sum2;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 21 + i) += sum3;
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Bias + j) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)));
+            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Bias + j + 1) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)));
+            ref float dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Bias + j + 2) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)));
+            ref float dRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Bias + j + 3) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow3) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(lanes)));
+        }
+        {
+            const int j = 4;
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Weights + j * 7);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 7 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 7 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes)) + acc01, ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes)) + acc02, ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes)) + acc03, ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(7 + i)) + acc10, ref gw, (nuint)(7 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(7 + i + lanes)) + acc11, ref gw, (nuint)(7 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(7 + i + 2 * lanes)) + acc12, ref gw, (nuint)(7 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(7 + i + 3 * lanes)) + acc13, ref gw, (nuint)(7 + i + 3 * lanes));
+            }
+            for (; i <= 7 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 7 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(7 + i)) + acc10, ref gw, (nuint)(7 + i));
+            }
+            for (; i < 7; i++)
+            {
+                float sum0 = 0f, sum1 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 7 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) += sum0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 7 + i) += sum1;
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Bias + j) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)));
+            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Bias + j + 1) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)));
+        }
+    }
+
+    /// <summary>Layer 5 for a feature-major tile: the delta of the layer below (before f'), deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :].</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer5DeltaBelowTile(ref float p, ref float delta, ref float deltaBelow)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        {
+            const int i = 0;
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Weights + i);
+            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc40 = global::System.Numerics.Vector<float>.Zero, acc41 = global::System.Numerics.Vector<float>.Zero, acc50 = global::System.Numerics.Vector<float>.Zero, acc51 = global::System.Numerics.Vector<float>.Zero;
+            for (int j = 0; j < 40; j++)
+            {
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes));
+                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 6);
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 4));
+                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc41);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 5));
+                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc51);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc40, ref block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref block, (nuint)(4 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc50, ref block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref block, (nuint)(5 * width + lanes));
+        }
+    }
+
+    /// <summary>Layer 5: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major) to <paramref name="g"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer5GradientTile(ref float input, ref float delta, int count, ref float g)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        for (int j = 0; j < 40; j += 4)
+        {
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer5Weights + j * 6);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 6 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 6 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc33);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes)) + acc01, ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes)) + acc02, ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes)) + acc03, ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(6 + i)) + acc10, ref gw, (nuint)(6 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(6 + i + lanes)) + acc11, ref gw, (nuint)(6 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(6 + i + 2 * lanes)) + acc12, ref gw, (nuint)(6 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(6 + i + 3 * lanes)) + acc13, ref gw, (nuint)(6 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(12 + i)) + acc20, ref gw, (nuint)(12 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(12 + i + lanes)) + acc21, ref gw, (nuint)(12 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(12 + i + 2 * lanes)) + acc22, ref gw, (nuint)(12 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(12 + i + 3 * lanes)) + acc23, ref gw, (nuint)(12 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i)) + acc30, ref gw, (nuint)(18 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i + lanes)) + acc31, ref gw, (nuint)(18 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i + 2 * lanes)) + acc32, ref gw, (nuint)(18 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i + 3 * lanes)) + acc33, ref gw, (nuint)(18 + i + 3 * lanes));
+            }
+            for (; i <= 6 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 6 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(6 + i)) + acc10, ref gw, (nuint)(6 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(12 + i)) + acc20, ref gw, (nuint)(12 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i)) + acc30, ref gw, (nuint)(18 + i));
+            }
+            for (; i < 6; i++)
+            {
+                float sum0 = 0f, sum1 = 0f, sum2 = 0f, sum3 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 6 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
+                    sum3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s), xs, sum3);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) += sum0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 6 + i) += sum1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 12 + i) += sum2;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 18 + i) += sum3;
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer5Bias + j) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)));
+            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer5Bias + j + 1) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)));
+            ref float dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer5Bias + j + 2) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)));
+            ref float dRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer5Bias + j + 3) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow3) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(lanes)));
+        }
+    }
+
+    /// <summary>Layer 6 for a feature-major tile: the delta of the layer below (before f'), deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :].</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer6DeltaBelowTile(ref float p, ref float delta, ref float deltaBelow)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        for (int i = 0; i < 40; i += 8)
+        {
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Weights + i);
+            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc40 = global::System.Numerics.Vector<float>.Zero, acc41 = global::System.Numerics.Vector<float>.Zero, acc50 = global::System.Numerics.Vector<float>.Zero, acc51 = global::System.Numerics.Vector<float>.Zero, acc60 = global::System.Numerics.Vector<float>.Zero, acc61 = global::System.Numerics.Vector<float>.Zero, acc70 = global::System.Numerics.Vector<float>.Zero, acc71 = global::System.Numerics.Vector<float>.Zero;
+            for (int j = 0; j < 3; j++)
+            {
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes));
+                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 40);
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 4));
+                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc41);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 5));
+                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc51);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 6));
+                acc60 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc60); acc61 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc61);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 7));
+                acc70 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc70); acc71 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc71);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc40, ref block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref block, (nuint)(4 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc50, ref block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref block, (nuint)(5 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc60, ref block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref block, (nuint)(6 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc70, ref block, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref block, (nuint)(7 * width + lanes));
+        }
+    }
+
+    /// <summary>Layer 6: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major) to <paramref name="g"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer6GradientTile(ref float input, ref float delta, int count, ref float g)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        {
+            const int j = 0;
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer6Weights + j * 40);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 40 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 40 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes)) + acc01, ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes)) + acc02, ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes)) + acc03, ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i)) + acc10, ref gw, (nuint)(40 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + lanes)) + acc11, ref gw, (nuint)(40 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + 2 * lanes)) + acc12, ref gw, (nuint)(40 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + 3 * lanes)) + acc13, ref gw, (nuint)(40 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(80 + i)) + acc20, ref gw, (nuint)(80 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(80 + i + lanes)) + acc21, ref gw, (nuint)(80 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(80 + i + 2 * lanes)) + acc22, ref gw, (nuint)(80 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(80 + i + 3 * lanes)) + acc23, ref gw, (nuint)(80 + i + 3 * lanes));
+            }
+            for (; i <= 40 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 40 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i)) + acc10, ref gw, (nuint)(40 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(80 + i)) + acc20, ref gw, (nuint)(80 + i));
+            }
+            for (; i < 40; i++)
+            {
+                float sum0 = 0f, sum1 = 0f, sum2 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 40 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) += sum0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 40 + i) += sum1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 80 + i) += sum2;
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer6Bias + j) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)));
+            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer6Bias + j + 1) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)));
+            ref float dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer6Bias + j + 2) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)));
+        }
     }
 
     global::StaticNet.NetworkDescription global::StaticNet.INetwork<float>.Description => Description;

@@ -312,98 +312,15 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
 
         // Layer 0: dense 30 -> 20, relu
-        for (int j = 0; j < 16; j += 8)
+        Layer0Tile(ref p, ref xT, ref a0);
+        for (int i = 0; i < 20 * width; i += lanes)
         {
-            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
-            global::System.Numerics.Vector<double> acc00 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j)), acc01 = acc00;
-            global::System.Numerics.Vector<double> acc10 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1)), acc11 = acc10;
-            global::System.Numerics.Vector<double> acc20 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 2)), acc21 = acc20;
-            global::System.Numerics.Vector<double> acc30 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3)), acc31 = acc30;
-            global::System.Numerics.Vector<double> acc40 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 4)), acc41 = acc40;
-            global::System.Numerics.Vector<double> acc50 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 5)), acc51 = acc50;
-            global::System.Numerics.Vector<double> acc60 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 6)), acc61 = acc60;
-            global::System.Numerics.Vector<double> acc70 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 7)), acc71 = acc70;
-            for (int i = 0; i < 30; i++)
-            {
-                ref double column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, i * width);
-                global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
-                global::System.Numerics.Vector<double> weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 30 + i));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 60 + i));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 90 + i));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 120 + i));
-                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc41);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 150 + i));
-                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc51);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 180 + i));
-                acc60 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc60); acc61 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc61);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 210 + i));
-                acc70 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc70); acc71 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc71);
-            }
-            ref double a0Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc00), ref a0Block); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc01), ref a0Block, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc10), ref a0Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc11), ref a0Block, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc20), ref a0Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc21), ref a0Block, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc30), ref a0Block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc31), ref a0Block, (nuint)(3 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc40), ref a0Block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc41), ref a0Block, (nuint)(4 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc50), ref a0Block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc51), ref a0Block, (nuint)(5 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc60), ref a0Block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc61), ref a0Block, (nuint)(6 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc70), ref a0Block, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc71), ref a0Block, (nuint)(7 * width + lanes));
-        }
-        {
-            const int j = 16;
-            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
-            global::System.Numerics.Vector<double> acc00 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j)), acc01 = acc00;
-            global::System.Numerics.Vector<double> acc10 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1)), acc11 = acc10;
-            global::System.Numerics.Vector<double> acc20 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 2)), acc21 = acc20;
-            global::System.Numerics.Vector<double> acc30 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3)), acc31 = acc30;
-            for (int i = 0; i < 30; i++)
-            {
-                ref double column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, i * width);
-                global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
-                global::System.Numerics.Vector<double> weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 30 + i));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 60 + i));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 90 + i));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31);
-            }
-            ref double a0Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc00), ref a0Block); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc01), ref a0Block, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc10), ref a0Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc11), ref a0Block, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc20), ref a0Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc21), ref a0Block, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc30), ref a0Block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc31), ref a0Block, (nuint)(3 * width + lanes));
+            global::System.Numerics.Vector<double> value = global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)(i));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(value), ref a0, (nuint)i);
         }
 
         // Layer 1: dense 20 -> 3, softmax (applied per sample below)
-        {
-            const int j = 0;
-            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
-            global::System.Numerics.Vector<double> acc00 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j)), acc01 = acc00;
-            global::System.Numerics.Vector<double> acc10 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1)), acc11 = acc10;
-            global::System.Numerics.Vector<double> acc20 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 2)), acc21 = acc20;
-            for (int i = 0; i < 20; i++)
-            {
-                ref double column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i * width);
-                global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
-                global::System.Numerics.Vector<double> weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 20 + i));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 40 + i));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21);
-            }
-            ref double a1Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref a1Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref a1Block, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref a1Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref a1Block, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref a1Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref a1Block, (nuint)(2 * width + lanes));
-        }
+        Layer1Tile(ref p, ref a0, ref a1);
 
         // Outputs back to one row per sample, then the softmax of each row.
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a1, OutputSize * width), OutputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, count * OutputSize));
@@ -429,6 +346,112 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) *= scale;
                 }
             }
+        }
+    }
+
+    /// <summary>Layer 0 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 30 -> 20.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0Tile(ref double p, ref double input, ref double output)
+    {
+        int lanes = global::System.Numerics.Vector<double>.Count;
+        int width = TileWidth;
+        for (int j = 0; j < 16; j += 8)
+        {
+            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
+            global::System.Numerics.Vector<double> acc00 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j)), acc01 = acc00;
+            global::System.Numerics.Vector<double> acc10 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1)), acc11 = acc10;
+            global::System.Numerics.Vector<double> acc20 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 2)), acc21 = acc20;
+            global::System.Numerics.Vector<double> acc30 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3)), acc31 = acc30;
+            global::System.Numerics.Vector<double> acc40 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 4)), acc41 = acc40;
+            global::System.Numerics.Vector<double> acc50 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 5)), acc51 = acc50;
+            global::System.Numerics.Vector<double> acc60 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 6)), acc61 = acc60;
+            global::System.Numerics.Vector<double> acc70 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 7)), acc71 = acc70;
+            for (int i = 0; i < 30; i++)
+            {
+                ref double column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
+                global::System.Numerics.Vector<double> weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 30 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 60 + i));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 90 + i));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 120 + i));
+                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc41);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 150 + i));
+                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc51);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 180 + i));
+                acc60 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc60); acc61 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc61);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 210 + i));
+                acc70 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc70); acc71 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc71);
+            }
+            ref double block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc40, ref block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref block, (nuint)(4 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc50, ref block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref block, (nuint)(5 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc60, ref block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref block, (nuint)(6 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc70, ref block, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref block, (nuint)(7 * width + lanes));
+        }
+        {
+            const int j = 16;
+            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
+            global::System.Numerics.Vector<double> acc00 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j)), acc01 = acc00;
+            global::System.Numerics.Vector<double> acc10 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1)), acc11 = acc10;
+            global::System.Numerics.Vector<double> acc20 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 2)), acc21 = acc20;
+            global::System.Numerics.Vector<double> acc30 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3)), acc31 = acc30;
+            for (int i = 0; i < 30; i++)
+            {
+                ref double column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
+                global::System.Numerics.Vector<double> weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 30 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 60 + i));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 90 + i));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31);
+            }
+            ref double block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes));
+        }
+    }
+
+    /// <summary>Layer 1 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 20 -> 3.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1Tile(ref double p, ref double input, ref double output)
+    {
+        int lanes = global::System.Numerics.Vector<double>.Count;
+        int width = TileWidth;
+        {
+            const int j = 0;
+            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
+            global::System.Numerics.Vector<double> acc00 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j)), acc01 = acc00;
+            global::System.Numerics.Vector<double> acc10 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1)), acc11 = acc10;
+            global::System.Numerics.Vector<double> acc20 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 2)), acc21 = acc20;
+            for (int i = 0; i < 20; i++)
+            {
+                ref double column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
+                global::System.Numerics.Vector<double> weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 20 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 40 + i));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21);
+            }
+            ref double block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes));
         }
     }
 
@@ -821,112 +844,15 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
 
         // Forward, layer 0: dense 30 -> 20, relu, keeping z and a of the tile
-        for (int j = 0; j < 16; j += 8)
+        Layer0Tile(ref p, ref xT, ref z0);
+        for (int i = 0; i < 20 * width; i += lanes)
         {
-            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
-            global::System.Numerics.Vector<double> acc00 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j)), acc01 = acc00;
-            global::System.Numerics.Vector<double> acc10 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1)), acc11 = acc10;
-            global::System.Numerics.Vector<double> acc20 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 2)), acc21 = acc20;
-            global::System.Numerics.Vector<double> acc30 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3)), acc31 = acc30;
-            global::System.Numerics.Vector<double> acc40 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 4)), acc41 = acc40;
-            global::System.Numerics.Vector<double> acc50 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 5)), acc51 = acc50;
-            global::System.Numerics.Vector<double> acc60 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 6)), acc61 = acc60;
-            global::System.Numerics.Vector<double> acc70 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 7)), acc71 = acc70;
-            for (int i = 0; i < 30; i++)
-            {
-                ref double column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, i * width);
-                global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
-                global::System.Numerics.Vector<double> weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 30 + i));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 60 + i));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 90 + i));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 120 + i));
-                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc41);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 150 + i));
-                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc51);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 180 + i));
-                acc60 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc60); acc61 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc61);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 210 + i));
-                acc70 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc70); acc71 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc71);
-            }
-            ref double z0Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref z0Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref z0Block, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref z0Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref z0Block, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref z0Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref z0Block, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref z0Block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref z0Block, (nuint)(3 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc40, ref z0Block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref z0Block, (nuint)(4 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc50, ref z0Block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref z0Block, (nuint)(5 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc60, ref z0Block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref z0Block, (nuint)(6 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc70, ref z0Block, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref z0Block, (nuint)(7 * width + lanes));
-            ref double a0Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc00), ref a0Block); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc01), ref a0Block, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc10), ref a0Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc11), ref a0Block, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc20), ref a0Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc21), ref a0Block, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc30), ref a0Block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc31), ref a0Block, (nuint)(3 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc40), ref a0Block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc41), ref a0Block, (nuint)(4 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc50), ref a0Block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc51), ref a0Block, (nuint)(5 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc60), ref a0Block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc61), ref a0Block, (nuint)(6 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc70), ref a0Block, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc71), ref a0Block, (nuint)(7 * width + lanes));
-        }
-        {
-            const int j = 16;
-            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
-            global::System.Numerics.Vector<double> acc00 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j)), acc01 = acc00;
-            global::System.Numerics.Vector<double> acc10 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1)), acc11 = acc10;
-            global::System.Numerics.Vector<double> acc20 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 2)), acc21 = acc20;
-            global::System.Numerics.Vector<double> acc30 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3)), acc31 = acc30;
-            for (int i = 0; i < 30; i++)
-            {
-                ref double column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, i * width);
-                global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
-                global::System.Numerics.Vector<double> weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 30 + i));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 60 + i));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 90 + i));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31);
-            }
-            ref double z0Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref z0Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref z0Block, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref z0Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref z0Block, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref z0Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref z0Block, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref z0Block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref z0Block, (nuint)(3 * width + lanes));
-            ref double a0Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc00), ref a0Block); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc01), ref a0Block, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc10), ref a0Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc11), ref a0Block, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc20), ref a0Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc21), ref a0Block, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc30), ref a0Block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(acc31), ref a0Block, (nuint)(3 * width + lanes));
+            global::System.Numerics.Vector<double> value = global::System.Numerics.Vector.LoadUnsafe(ref z0, (nuint)(i));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(value), ref a0, (nuint)i);
         }
 
         // Forward, layer 1: dense 20 -> 3, keeping z of the tile (softmax per sample below)
-        {
-            const int j = 0;
-            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
-            global::System.Numerics.Vector<double> acc00 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j)), acc01 = acc00;
-            global::System.Numerics.Vector<double> acc10 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1)), acc11 = acc10;
-            global::System.Numerics.Vector<double> acc20 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 2)), acc21 = acc20;
-            for (int i = 0; i < 20; i++)
-            {
-                ref double column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i * width);
-                global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
-                global::System.Numerics.Vector<double> weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 20 + i));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 40 + i));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21);
-            }
-            ref double z1Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref z1Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref z1Block, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref z1Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref z1Block, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref z1Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref z1Block, (nuint)(2 * width + lanes));
-        }
+        Layer1Tile(ref p, ref a0, ref z1);
 
         // Loss per sample, on the output layer's rows; then its delta back to feature-major (idle lanes get 0).
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z1, 3 * width), 3, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref zRows, count * 3));
@@ -995,155 +921,37 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref deltaRows, count * 3), 3, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaA, 3 * width));
 
         // Backward, layer 1: the delta of layer 0 (before this layer's gradients, which may update the weights).
-        for (int i = 0; i < 16; i += 8)
-        {
-            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + i);
-            global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc11 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc21 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero, acc31 = global::System.Numerics.Vector<double>.Zero, acc40 = global::System.Numerics.Vector<double>.Zero, acc41 = global::System.Numerics.Vector<double>.Zero, acc50 = global::System.Numerics.Vector<double>.Zero, acc51 = global::System.Numerics.Vector<double>.Zero, acc60 = global::System.Numerics.Vector<double>.Zero, acc61 = global::System.Numerics.Vector<double>.Zero, acc70 = global::System.Numerics.Vector<double>.Zero, acc71 = global::System.Numerics.Vector<double>.Zero;
-            for (int j = 0; j < 3; j++)
-            {
-                ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j * width);
-                global::System.Numerics.Vector<double> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes));
-                ref double weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 20);
-                global::System.Numerics.Vector<double> weight = new global::System.Numerics.Vector<double>(weights);
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 4));
-                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc41);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 5));
-                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc51);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 6));
-                acc60 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc60); acc61 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc61);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 7));
-                acc70 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc70); acc71 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc71);
-            }
-            ref double deltaBBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref deltaBBlock); global::System.Numerics.Vector.StoreUnsafe(acc01, ref deltaBBlock, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref deltaBBlock, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref deltaBBlock, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref deltaBBlock, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref deltaBBlock, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref deltaBBlock, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref deltaBBlock, (nuint)(3 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc40, ref deltaBBlock, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref deltaBBlock, (nuint)(4 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc50, ref deltaBBlock, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref deltaBBlock, (nuint)(5 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc60, ref deltaBBlock, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref deltaBBlock, (nuint)(6 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc70, ref deltaBBlock, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref deltaBBlock, (nuint)(7 * width + lanes));
-        }
-        {
-            const int i = 16;
-            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + i);
-            global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc11 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc21 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero, acc31 = global::System.Numerics.Vector<double>.Zero;
-            for (int j = 0; j < 3; j++)
-            {
-                ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j * width);
-                global::System.Numerics.Vector<double> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes));
-                ref double weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 20);
-                global::System.Numerics.Vector<double> weight = new global::System.Numerics.Vector<double>(weights);
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31);
-            }
-            ref double deltaBBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref deltaBBlock); global::System.Numerics.Vector.StoreUnsafe(acc01, ref deltaBBlock, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref deltaBBlock, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref deltaBBlock, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref deltaBBlock, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref deltaBBlock, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref deltaBBlock, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref deltaBBlock, (nuint)(3 * width + lanes));
-        }
+        Layer1DeltaBelowTile(ref p, ref deltaA, ref deltaB);
         for (int i = 0; i < 20 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) *= global::StaticNet.Kernels.ReluDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, i));
         }
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a0, 20 * width), 20, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref inputRows, count * 20));
         // Backward, layer 1: weight and bias gradients, summed over the tile's samples.
-        {
-            const int j = 0;
-            ref double gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 20);
-            ref double d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j * width);
-            int i = 0;
-            for (; i <= 20 - 4 * lanes; i += 4 * lanes)
-            {
-                global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero, acc02 = global::System.Numerics.Vector<double>.Zero, acc03 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc11 = global::System.Numerics.Vector<double>.Zero, acc12 = global::System.Numerics.Vector<double>.Zero, acc13 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc21 = global::System.Numerics.Vector<double>.Zero, acc22 = global::System.Numerics.Vector<double>.Zero, acc23 = global::System.Numerics.Vector<double>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 20 + i);
-                    global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                    global::System.Numerics.Vector<double> dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
-                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
-                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
-                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes)) + acc01, ref gw, (nuint)(i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes)) + acc02, ref gw, (nuint)(i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes)) + acc03, ref gw, (nuint)(i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i)) + acc10, ref gw, (nuint)(20 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + lanes)) + acc11, ref gw, (nuint)(20 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + 2 * lanes)) + acc12, ref gw, (nuint)(20 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + 3 * lanes)) + acc13, ref gw, (nuint)(20 + i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i)) + acc20, ref gw, (nuint)(40 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + lanes)) + acc21, ref gw, (nuint)(40 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + 2 * lanes)) + acc22, ref gw, (nuint)(40 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + 3 * lanes)) + acc23, ref gw, (nuint)(40 + i + 3 * lanes));
-            }
-            for (; i <= 20 - lanes; i += lanes)
-            {
-                global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 20 + i);
-                    global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
-                    global::System.Numerics.Vector<double> dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
-                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
-                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
-                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i)) + acc10, ref gw, (nuint)(20 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i)) + acc20, ref gw, (nuint)(40 + i));
-            }
-            for (; i < 20; i++)
-            {
-                double sum0 = 0.0, sum1 = 0.0, sum2 = 0.0;
-                for (int s = 0; s < count; s++)
-                {
-                    double xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 20 + i);
-                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
-                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
-                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) += sum0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 20 + i) += sum1;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 40 + i) += sum2;
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)));
-            ref double dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 1) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)));
-            ref double dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 2) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)));
-        }
+        Layer1GradientTile(ref inputRows, ref deltaA, count, ref g);
 
         // Backward, layer 0: weight and bias gradients, summed over the tile's samples.
+        Layer0GradientTile(ref x, ref deltaB, count, ref g);
+        return loss;
+    }
+
+    /// <summary>Layer 0: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major) to <paramref name="g"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0GradientTile(ref double input, ref double delta, int count, ref double g)
+    {
+        int lanes = global::System.Numerics.Vector<double>.Count;
+        int width = TileWidth;
         for (int j = 0; j < 20; j += 4)
         {
             ref double gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 30);
-            ref double d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, j * width);
+            ref double d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
             int i = 0;
             for (; i <= 30 - 4 * lanes; i += 4 * lanes)
             {
                 global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero, acc02 = global::System.Numerics.Vector<double>.Zero, acc03 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc11 = global::System.Numerics.Vector<double>.Zero, acc12 = global::System.Numerics.Vector<double>.Zero, acc13 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc21 = global::System.Numerics.Vector<double>.Zero, acc22 = global::System.Numerics.Vector<double>.Zero, acc23 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero, acc31 = global::System.Numerics.Vector<double>.Zero, acc32 = global::System.Numerics.Vector<double>.Zero, acc33 = global::System.Numerics.Vector<double>.Zero;
                 for (int s = 0; s < count; s++)
                 {
-                    ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 30 + i);
+                    ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 30 + i);
                     global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
                     global::System.Numerics.Vector<double> dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
                     acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
@@ -1176,7 +984,7 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
                 global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero;
                 for (int s = 0; s < count; s++)
                 {
-                    ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 30 + i);
+                    ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 30 + i);
                     global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
                     global::System.Numerics.Vector<double> dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
                     acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
@@ -1197,7 +1005,7 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
                 double sum0 = 0.0, sum1 = 0.0, sum2 = 0.0, sum3 = 0.0;
                 for (int s = 0; s < count; s++)
                 {
-                    double xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 30 + i);
+                    double xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 30 + i);
                     sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
                     sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
                     sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
@@ -1216,7 +1024,152 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
             ref double dRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 3) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow3) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(lanes)));
         }
-        return loss;
+    }
+
+    /// <summary>Layer 1 for a feature-major tile: the delta of the layer below (before f'), deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :].</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1DeltaBelowTile(ref double p, ref double delta, ref double deltaBelow)
+    {
+        int lanes = global::System.Numerics.Vector<double>.Count;
+        int width = TileWidth;
+        for (int i = 0; i < 16; i += 8)
+        {
+            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + i);
+            global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc11 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc21 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero, acc31 = global::System.Numerics.Vector<double>.Zero, acc40 = global::System.Numerics.Vector<double>.Zero, acc41 = global::System.Numerics.Vector<double>.Zero, acc50 = global::System.Numerics.Vector<double>.Zero, acc51 = global::System.Numerics.Vector<double>.Zero, acc60 = global::System.Numerics.Vector<double>.Zero, acc61 = global::System.Numerics.Vector<double>.Zero, acc70 = global::System.Numerics.Vector<double>.Zero, acc71 = global::System.Numerics.Vector<double>.Zero;
+            for (int j = 0; j < 3; j++)
+            {
+                ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+                global::System.Numerics.Vector<double> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes));
+                ref double weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 20);
+                global::System.Numerics.Vector<double> weight = new global::System.Numerics.Vector<double>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 4));
+                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc41);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 5));
+                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc51);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 6));
+                acc60 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc60); acc61 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc61);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 7));
+                acc70 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc70); acc71 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc71);
+            }
+            ref double block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc40, ref block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref block, (nuint)(4 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc50, ref block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref block, (nuint)(5 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc60, ref block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref block, (nuint)(6 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc70, ref block, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref block, (nuint)(7 * width + lanes));
+        }
+        {
+            const int i = 16;
+            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + i);
+            global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc11 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc21 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero, acc31 = global::System.Numerics.Vector<double>.Zero;
+            for (int j = 0; j < 3; j++)
+            {
+                ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+                global::System.Numerics.Vector<double> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes));
+                ref double weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 20);
+                global::System.Numerics.Vector<double> weight = new global::System.Numerics.Vector<double>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31);
+            }
+            ref double block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes));
+        }
+    }
+
+    /// <summary>Layer 1: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major) to <paramref name="g"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1GradientTile(ref double input, ref double delta, int count, ref double g)
+    {
+        int lanes = global::System.Numerics.Vector<double>.Count;
+        int width = TileWidth;
+        {
+            const int j = 0;
+            ref double gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 20);
+            ref double d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 20 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero, acc02 = global::System.Numerics.Vector<double>.Zero, acc03 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc11 = global::System.Numerics.Vector<double>.Zero, acc12 = global::System.Numerics.Vector<double>.Zero, acc13 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc21 = global::System.Numerics.Vector<double>.Zero, acc22 = global::System.Numerics.Vector<double>.Zero, acc23 = global::System.Numerics.Vector<double>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 20 + i);
+                    global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<double> dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes)) + acc01, ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes)) + acc02, ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes)) + acc03, ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i)) + acc10, ref gw, (nuint)(20 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + lanes)) + acc11, ref gw, (nuint)(20 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + 2 * lanes)) + acc12, ref gw, (nuint)(20 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + 3 * lanes)) + acc13, ref gw, (nuint)(20 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i)) + acc20, ref gw, (nuint)(40 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + lanes)) + acc21, ref gw, (nuint)(40 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + 2 * lanes)) + acc22, ref gw, (nuint)(40 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + 3 * lanes)) + acc23, ref gw, (nuint)(40 + i + 3 * lanes));
+            }
+            for (; i <= 20 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 20 + i);
+                    global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<double> dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i)) + acc10, ref gw, (nuint)(20 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i)) + acc20, ref gw, (nuint)(40 + i));
+            }
+            for (; i < 20; i++)
+            {
+                double sum0 = 0.0, sum1 = 0.0, sum2 = 0.0;
+                for (int s = 0; s < count; s++)
+                {
+                    double xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 20 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) += sum0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 20 + i) += sum1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 40 + i) += sum2;
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)));
+            ref double dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 1) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)));
+            ref double dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 2) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)));
+        }
     }
 
     global::StaticNet.NetworkDescription global::StaticNet.INetwork<double>.Description => Description;

@@ -323,95 +323,11 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
         global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
 
         // Layer 0: dense 63 -> 97, tanh
-        for (int j = 0; j < 96; j += 8)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 63);
-            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j)), acc01 = acc00;
-            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1)), acc11 = acc10;
-            global::System.Numerics.Vector<float> acc20 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 2)), acc21 = acc20;
-            global::System.Numerics.Vector<float> acc30 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3)), acc31 = acc30;
-            global::System.Numerics.Vector<float> acc40 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 4)), acc41 = acc40;
-            global::System.Numerics.Vector<float> acc50 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 5)), acc51 = acc50;
-            global::System.Numerics.Vector<float> acc60 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 6)), acc61 = acc60;
-            global::System.Numerics.Vector<float> acc70 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 7)), acc71 = acc70;
-            for (int i = 0; i < 63; i++)
-            {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, i * width);
-                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 63 + i));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 126 + i));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 189 + i));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 252 + i));
-                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc41);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 315 + i));
-                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc51);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 378 + i));
-                acc60 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc60); acc61 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc61);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 441 + i));
-                acc70 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc70); acc71 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc71);
-            }
-            ref float a0Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref a0Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref a0Block, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref a0Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref a0Block, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref a0Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref a0Block, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref a0Block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref a0Block, (nuint)(3 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc40, ref a0Block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref a0Block, (nuint)(4 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc50, ref a0Block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref a0Block, (nuint)(5 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc60, ref a0Block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref a0Block, (nuint)(6 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc70, ref a0Block, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref a0Block, (nuint)(7 * width + lanes));
-        }
-        {
-            const int j = 96;
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 63);
-            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j)), acc01 = acc00;
-            for (int i = 0; i < 63; i++)
-            {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, i * width);
-                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
-            }
-            ref float a0Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref a0Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref a0Block, (nuint)(lanes));
-        }
+        Layer0Tile(ref p, ref xT, ref a0);
         global::StaticNet.Kernels.Tanh(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a0, 97 * width), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a0, 97 * width));
 
         // Layer 1: dense 97 -> 5, softmax (applied per sample below)
-        {
-            const int j = 0;
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 97);
-            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j)), acc01 = acc00;
-            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1)), acc11 = acc10;
-            global::System.Numerics.Vector<float> acc20 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 2)), acc21 = acc20;
-            global::System.Numerics.Vector<float> acc30 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 3)), acc31 = acc30;
-            global::System.Numerics.Vector<float> acc40 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 4)), acc41 = acc40;
-            for (int i = 0; i < 97; i++)
-            {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i * width);
-                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 97 + i));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 194 + i));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 291 + i));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 388 + i));
-                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc41);
-            }
-            ref float a1Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref a1Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref a1Block, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref a1Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref a1Block, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref a1Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref a1Block, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref a1Block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref a1Block, (nuint)(3 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc40, ref a1Block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref a1Block, (nuint)(4 * width + lanes));
-        }
+        Layer1Tile(ref p, ref a0, ref a1);
 
         // Outputs back to one row per sample, then the softmax of each row.
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a1, OutputSize * width), OutputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, count * OutputSize));
@@ -437,6 +353,108 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) *= scale;
                 }
             }
+        }
+    }
+
+    /// <summary>Layer 0 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 63 -> 97.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0Tile(ref float p, ref float input, ref float output)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        for (int j = 0; j < 96; j += 8)
+        {
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 63);
+            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j)), acc01 = acc00;
+            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1)), acc11 = acc10;
+            global::System.Numerics.Vector<float> acc20 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 2)), acc21 = acc20;
+            global::System.Numerics.Vector<float> acc30 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3)), acc31 = acc30;
+            global::System.Numerics.Vector<float> acc40 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 4)), acc41 = acc40;
+            global::System.Numerics.Vector<float> acc50 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 5)), acc51 = acc50;
+            global::System.Numerics.Vector<float> acc60 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 6)), acc61 = acc60;
+            global::System.Numerics.Vector<float> acc70 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 7)), acc71 = acc70;
+            for (int i = 0; i < 63; i++)
+            {
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 63 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 126 + i));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 189 + i));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 252 + i));
+                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc41);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 315 + i));
+                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc51);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 378 + i));
+                acc60 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc60); acc61 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc61);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 441 + i));
+                acc70 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc70); acc71 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc71);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc40, ref block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref block, (nuint)(4 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc50, ref block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref block, (nuint)(5 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc60, ref block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref block, (nuint)(6 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc70, ref block, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref block, (nuint)(7 * width + lanes));
+        }
+        {
+            const int j = 96;
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 63);
+            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j)), acc01 = acc00;
+            for (int i = 0; i < 63; i++)
+            {
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes));
+        }
+    }
+
+    /// <summary>Layer 1 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 97 -> 5.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1Tile(ref float p, ref float input, ref float output)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        {
+            const int j = 0;
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 97);
+            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j)), acc01 = acc00;
+            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1)), acc11 = acc10;
+            global::System.Numerics.Vector<float> acc20 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 2)), acc21 = acc20;
+            global::System.Numerics.Vector<float> acc30 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 3)), acc31 = acc30;
+            global::System.Numerics.Vector<float> acc40 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 4)), acc41 = acc40;
+            for (int i = 0; i < 97; i++)
+            {
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 97 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 194 + i));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 291 + i));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 388 + i));
+                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc41);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc40, ref block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref block, (nuint)(4 * width + lanes));
         }
     }
 
@@ -813,95 +831,11 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
         global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
 
         // Forward, layer 0: dense 63 -> 97, tanh, keeping z and a of the tile
-        for (int j = 0; j < 96; j += 8)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 63);
-            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j)), acc01 = acc00;
-            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1)), acc11 = acc10;
-            global::System.Numerics.Vector<float> acc20 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 2)), acc21 = acc20;
-            global::System.Numerics.Vector<float> acc30 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3)), acc31 = acc30;
-            global::System.Numerics.Vector<float> acc40 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 4)), acc41 = acc40;
-            global::System.Numerics.Vector<float> acc50 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 5)), acc51 = acc50;
-            global::System.Numerics.Vector<float> acc60 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 6)), acc61 = acc60;
-            global::System.Numerics.Vector<float> acc70 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 7)), acc71 = acc70;
-            for (int i = 0; i < 63; i++)
-            {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, i * width);
-                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 63 + i));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 126 + i));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 189 + i));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 252 + i));
-                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc41);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 315 + i));
-                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc51);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 378 + i));
-                acc60 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc60); acc61 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc61);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 441 + i));
-                acc70 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc70); acc71 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc71);
-            }
-            ref float z0Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref z0Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref z0Block, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref z0Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref z0Block, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref z0Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref z0Block, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref z0Block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref z0Block, (nuint)(3 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc40, ref z0Block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref z0Block, (nuint)(4 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc50, ref z0Block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref z0Block, (nuint)(5 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc60, ref z0Block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref z0Block, (nuint)(6 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc70, ref z0Block, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref z0Block, (nuint)(7 * width + lanes));
-        }
-        {
-            const int j = 96;
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 63);
-            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j)), acc01 = acc00;
-            for (int i = 0; i < 63; i++)
-            {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, i * width);
-                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
-            }
-            ref float z0Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref z0Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref z0Block, (nuint)(lanes));
-        }
+        Layer0Tile(ref p, ref xT, ref z0);
         global::StaticNet.Kernels.Tanh(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z0, 97 * width), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a0, 97 * width));
 
         // Forward, layer 1: dense 97 -> 5, keeping z of the tile (softmax per sample below)
-        {
-            const int j = 0;
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 97);
-            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j)), acc01 = acc00;
-            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1)), acc11 = acc10;
-            global::System.Numerics.Vector<float> acc20 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 2)), acc21 = acc20;
-            global::System.Numerics.Vector<float> acc30 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 3)), acc31 = acc30;
-            global::System.Numerics.Vector<float> acc40 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 4)), acc41 = acc40;
-            for (int i = 0; i < 97; i++)
-            {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i * width);
-                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes));
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 97 + i));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 194 + i));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 291 + i));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 388 + i));
-                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc41);
-            }
-            ref float z1Block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref z1Block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref z1Block, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref z1Block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref z1Block, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref z1Block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref z1Block, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref z1Block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref z1Block, (nuint)(3 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc40, ref z1Block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref z1Block, (nuint)(4 * width + lanes));
-        }
+        Layer1Tile(ref p, ref a0, ref z1);
 
         // Loss per sample, on the output layer's rows; then its delta back to feature-major (idle lanes get 0).
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z1, 5 * width), 5, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref zRows, count * 5));
@@ -970,203 +904,37 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
         global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref deltaRows, count * 5), 5, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaA, 5 * width));
 
         // Backward, layer 1: the delta of layer 0 (before this layer's gradients, which may update the weights).
-        for (int i = 0; i < 96; i += 8)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + i);
-            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc40 = global::System.Numerics.Vector<float>.Zero, acc41 = global::System.Numerics.Vector<float>.Zero, acc50 = global::System.Numerics.Vector<float>.Zero, acc51 = global::System.Numerics.Vector<float>.Zero, acc60 = global::System.Numerics.Vector<float>.Zero, acc61 = global::System.Numerics.Vector<float>.Zero, acc70 = global::System.Numerics.Vector<float>.Zero, acc71 = global::System.Numerics.Vector<float>.Zero;
-            for (int j = 0; j < 5; j++)
-            {
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j * width);
-                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes));
-                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 97);
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 4));
-                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc41);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 5));
-                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc51);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 6));
-                acc60 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc60); acc61 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc61);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 7));
-                acc70 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc70); acc71 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc71);
-            }
-            ref float deltaBBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref deltaBBlock); global::System.Numerics.Vector.StoreUnsafe(acc01, ref deltaBBlock, (nuint)(lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref deltaBBlock, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref deltaBBlock, (nuint)(1 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref deltaBBlock, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref deltaBBlock, (nuint)(2 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref deltaBBlock, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref deltaBBlock, (nuint)(3 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc40, ref deltaBBlock, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref deltaBBlock, (nuint)(4 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc50, ref deltaBBlock, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref deltaBBlock, (nuint)(5 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc60, ref deltaBBlock, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref deltaBBlock, (nuint)(6 * width + lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc70, ref deltaBBlock, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref deltaBBlock, (nuint)(7 * width + lanes));
-        }
-        {
-            const int i = 96;
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + i);
-            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
-            for (int j = 0; j < 5; j++)
-            {
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j * width);
-                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes));
-                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 97);
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01);
-            }
-            ref float deltaBBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref deltaBBlock); global::System.Numerics.Vector.StoreUnsafe(acc01, ref deltaBBlock, (nuint)(lanes));
-        }
+        Layer1DeltaBelowTile(ref p, ref deltaA, ref deltaB);
         for (int i = 0; i < 97 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) *= global::StaticNet.Kernels.TanhDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i));
         }
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a0, 97 * width), 97, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref inputRows, count * 97));
         // Backward, layer 1: weight and bias gradients, summed over the tile's samples.
-        for (int j = 0; j < 4; j += 4)
-        {
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 97);
-            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j * width);
-            int i = 0;
-            for (; i <= 97 - 4 * lanes; i += 4 * lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 97 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
-                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
-                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc33);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes)) + acc01, ref gw, (nuint)(i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes)) + acc02, ref gw, (nuint)(i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes)) + acc03, ref gw, (nuint)(i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(97 + i)) + acc10, ref gw, (nuint)(97 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(97 + i + lanes)) + acc11, ref gw, (nuint)(97 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(97 + i + 2 * lanes)) + acc12, ref gw, (nuint)(97 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(97 + i + 3 * lanes)) + acc13, ref gw, (nuint)(97 + i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(194 + i)) + acc20, ref gw, (nuint)(194 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(194 + i + lanes)) + acc21, ref gw, (nuint)(194 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(194 + i + 2 * lanes)) + acc22, ref gw, (nuint)(194 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(194 + i + 3 * lanes)) + acc23, ref gw, (nuint)(194 + i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(291 + i)) + acc30, ref gw, (nuint)(291 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(291 + i + lanes)) + acc31, ref gw, (nuint)(291 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(291 + i + 2 * lanes)) + acc32, ref gw, (nuint)(291 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(291 + i + 3 * lanes)) + acc33, ref gw, (nuint)(291 + i + 3 * lanes));
-            }
-            for (; i <= 97 - lanes; i += lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 97 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
-                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
-                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(97 + i)) + acc10, ref gw, (nuint)(97 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(194 + i)) + acc20, ref gw, (nuint)(194 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(291 + i)) + acc30, ref gw, (nuint)(291 + i));
-            }
-            for (; i < 97; i++)
-            {
-                float sum0 = 0f, sum1 = 0f, sum2 = 0f, sum3 = 0f;
-                for (int s = 0; s < count; s++)
-                {
-                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 97 + i);
-                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
-                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
-                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
-                    sum3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s), xs, sum3);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) += sum0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 97 + i) += sum1;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 194 + i) += sum2;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 291 + i) += sum3;
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)));
-            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 1) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)));
-            ref float dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 2) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)));
-            ref float dRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 3) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow3) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(lanes)));
-        }
-        {
-            const int j = 4;
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 97);
-            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j * width);
-            int i = 0;
-            for (; i <= 97 - 4 * lanes; i += 4 * lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 97 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes)) + acc01, ref gw, (nuint)(i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes)) + acc02, ref gw, (nuint)(i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes)) + acc03, ref gw, (nuint)(i + 3 * lanes));
-            }
-            for (; i <= 97 - lanes; i += lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 97 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
-            }
-            for (; i < 97; i++)
-            {
-                float sum0 = 0f;
-                for (int s = 0; s < count; s++)
-                {
-                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRows, s * 97 + i);
-                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) += sum0;
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)));
-        }
+        Layer1GradientTile(ref inputRows, ref deltaA, count, ref g);
 
         // Backward, layer 0: weight and bias gradients, summed over the tile's samples.
+        Layer0GradientTile(ref x, ref deltaB, count, ref g);
+        return loss;
+    }
+
+    /// <summary>Layer 0: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major) to <paramref name="g"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0GradientTile(ref float input, ref float delta, int count, ref float g)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
         for (int j = 0; j < 96; j += 4)
         {
             ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 63);
-            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, j * width);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
             int i = 0;
             for (; i <= 63 - 4 * lanes; i += 4 * lanes)
             {
                 global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
                 for (int s = 0; s < count; s++)
                 {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 63 + i);
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 63 + i);
                     global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
                     global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
                     acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
@@ -1199,7 +967,7 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
                 global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
                 for (int s = 0; s < count; s++)
                 {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 63 + i);
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 63 + i);
                     global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
                     global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
                     acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
@@ -1220,7 +988,7 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
                 float sum0 = 0f, sum1 = 0f, sum2 = 0f, sum3 = 0f;
                 for (int s = 0; s < count; s++)
                 {
-                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 63 + i);
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 63 + i);
                     sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
                     sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
                     sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
@@ -1242,14 +1010,14 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
         {
             const int j = 96;
             ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 63);
-            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, j * width);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
             int i = 0;
             for (; i <= 63 - 4 * lanes; i += 4 * lanes)
             {
                 global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero;
                 for (int s = 0; s < count; s++)
                 {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 63 + i);
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 63 + i);
                     global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
                     global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
                     acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
@@ -1264,7 +1032,7 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
                 global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero;
                 for (int s = 0; s < count; s++)
                 {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 63 + i);
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 63 + i);
                     global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
                     global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
                     acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
@@ -1276,14 +1044,207 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
                 float sum0 = 0f;
                 for (int s = 0; s < count; s++)
                 {
-                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 63 + i);
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 63 + i);
                     sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
                 }
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) += sum0;
             }
             global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)));
         }
-        return loss;
+    }
+
+    /// <summary>Layer 1 for a feature-major tile: the delta of the layer below (before f'), deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :].</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1DeltaBelowTile(ref float p, ref float delta, ref float deltaBelow)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        for (int i = 0; i < 96; i += 8)
+        {
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + i);
+            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc40 = global::System.Numerics.Vector<float>.Zero, acc41 = global::System.Numerics.Vector<float>.Zero, acc50 = global::System.Numerics.Vector<float>.Zero, acc51 = global::System.Numerics.Vector<float>.Zero, acc60 = global::System.Numerics.Vector<float>.Zero, acc61 = global::System.Numerics.Vector<float>.Zero, acc70 = global::System.Numerics.Vector<float>.Zero, acc71 = global::System.Numerics.Vector<float>.Zero;
+            for (int j = 0; j < 5; j++)
+            {
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes));
+                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 97);
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 4));
+                acc40 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc40); acc41 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc41);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 5));
+                acc50 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc50); acc51 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc51);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 6));
+                acc60 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc60); acc61 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc61);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 7));
+                acc70 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc70); acc71 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc71);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc40, ref block, (nuint)(4 * width)); global::System.Numerics.Vector.StoreUnsafe(acc41, ref block, (nuint)(4 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc50, ref block, (nuint)(5 * width)); global::System.Numerics.Vector.StoreUnsafe(acc51, ref block, (nuint)(5 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc60, ref block, (nuint)(6 * width)); global::System.Numerics.Vector.StoreUnsafe(acc61, ref block, (nuint)(6 * width + lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc70, ref block, (nuint)(7 * width)); global::System.Numerics.Vector.StoreUnsafe(acc71, ref block, (nuint)(7 * width + lanes));
+        }
+        {
+            const int i = 96;
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + i);
+            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
+            for (int j = 0; j < 5; j++)
+            {
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes));
+                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 97);
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes));
+        }
+    }
+
+    /// <summary>Layer 1: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major) to <paramref name="g"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1GradientTile(ref float input, ref float delta, int count, ref float g)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        for (int j = 0; j < 4; j += 4)
+        {
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 97);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 97 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 97 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc33);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes)) + acc01, ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes)) + acc02, ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes)) + acc03, ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(97 + i)) + acc10, ref gw, (nuint)(97 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(97 + i + lanes)) + acc11, ref gw, (nuint)(97 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(97 + i + 2 * lanes)) + acc12, ref gw, (nuint)(97 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(97 + i + 3 * lanes)) + acc13, ref gw, (nuint)(97 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(194 + i)) + acc20, ref gw, (nuint)(194 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(194 + i + lanes)) + acc21, ref gw, (nuint)(194 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(194 + i + 2 * lanes)) + acc22, ref gw, (nuint)(194 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(194 + i + 3 * lanes)) + acc23, ref gw, (nuint)(194 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(291 + i)) + acc30, ref gw, (nuint)(291 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(291 + i + lanes)) + acc31, ref gw, (nuint)(291 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(291 + i + 2 * lanes)) + acc32, ref gw, (nuint)(291 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(291 + i + 3 * lanes)) + acc33, ref gw, (nuint)(291 + i + 3 * lanes));
+            }
+            for (; i <= 97 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 97 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(97 + i)) + acc10, ref gw, (nuint)(97 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(194 + i)) + acc20, ref gw, (nuint)(194 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(291 + i)) + acc30, ref gw, (nuint)(291 + i));
+            }
+            for (; i < 97; i++)
+            {
+                float sum0 = 0f, sum1 = 0f, sum2 = 0f, sum3 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 97 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
+                    sum3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s), xs, sum3);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) += sum0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 97 + i) += sum1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 194 + i) += sum2;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 291 + i) += sum3;
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)));
+            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 1) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)));
+            ref float dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 2) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)));
+            ref float dRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 3) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow3) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(lanes)));
+        }
+        {
+            const int j = 4;
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 97);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 97 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 97 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes)) + acc01, ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes)) + acc02, ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes)) + acc03, ref gw, (nuint)(i + 3 * lanes));
+            }
+            for (; i <= 97 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 97 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i) + acc00, ref gw, (nuint)i);
+            }
+            for (; i < 97; i++)
+            {
+                float sum0 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 97 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) += sum0;
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)));
+        }
     }
 
     global::StaticNet.NetworkDescription global::StaticNet.INetwork<float>.Description => Description;
