@@ -39,21 +39,12 @@ internal sealed partial class NetworkEmitter
     private (string Expression, int Length) TileRows(int rows) =>
         ($"{rows.ToString(CultureInfo.InvariantCulture)} * TileWidth", rows * MaxTileWidth);
 
-    /// <summary>
-    /// Whether batches go through the tile kernels. A network whose layers are all unrolled is latency-bound:
-    /// its straight-line single-sample code beats any tiling (measured: iris 4-16-3 trains 2.5x faster per
-    /// sample), so its batch methods loop over samples instead.
-    /// </summary>
-    private bool UsesTiles => _network.Layers.Any(layer => !IsUnrolled(layer));
-
     // ---- public entry points ----------------------------------------------------------------------------
 
     private void EmitPredictBatch()
     {
         _w.Line("/// <summary>Computes the outputs of many samples stored row-major: <paramref name=\"inputs\"/> is [count x InputSize], <paramref name=\"outputs\"/> [count x OutputSize].</summary>");
-        _w.Line(UsesTiles
-            ? "/// <remarks>Runs tiles of samples through each layer together, reusing every loaded weight for several samples.</remarks>"
-            : "/// <remarks>Runs the samples one by one through the unrolled forward pass, which beats tiling for a network this small.</remarks>");
+        _w.Line("/// <remarks>Runs tiles of samples through each layer together, every loaded weight multiplied into a vector of samples.</remarks>");
         _w.Open($"public void PredictBatch(global::System.ReadOnlySpan<{T}> inputs, global::System.Span<{T}> outputs)");
         _w.Line("int count = inputs.Length / InputSize;");
         _w.Open("if (count * InputSize != inputs.Length)");
@@ -62,16 +53,6 @@ internal sealed partial class NetworkEmitter
         _w.Open("if (outputs.Length != count * OutputSize)");
         _w.Line("global::StaticNet.ThrowHelper.WrongBatchLength(nameof(outputs), outputs.Length, count * OutputSize);");
         _w.Close();
-        if (!UsesTiles)
-        {
-            DeclareNormalizedInput();
-            _w.Open("for (int row = 0; row < count; row++)");
-            _w.Line($"Forward({InputReference("inputs.Slice(row * InputSize, InputSize)", declared: true)}, ref {TypeNames.Unsafe}.Add(ref {TypeNames.MemoryMarshal}.GetReference(outputs), row * OutputSize));");
-            _w.Close();
-            _w.Close();
-            _w.Line();
-            return;
-        }
         EmitSmallBatchFallback("Predict(inputs.Slice(row * InputSize, InputSize), outputs.Slice(row * OutputSize, OutputSize));", returnsLoss: false);
         if (HasNormalization)
         {
@@ -95,25 +76,11 @@ internal sealed partial class NetworkEmitter
         _w.Line("/// <summary>");
         _w.Line("/// Adds (+=) the gradients of many samples' losses to <paramref name=\"gradient\"/> and returns the sum of the losses:");
         _w.Line("/// <paramref name=\"inputs\"/> is [count x InputSize], <paramref name=\"targets\"/> [count x OutputSize], row-major.");
-        _w.Line(UsesTiles
-            ? "/// Divide by the count for PyTorch's mean reduction. Tiles of samples share every loaded weight."
-            : "/// Divide by the count for PyTorch's mean reduction.");
+        _w.Line("/// Divide by the count for PyTorch's mean reduction. Tiles of samples share every loaded weight.");
         _w.Line("/// </summary>");
         _w.Open($"public {T} AccumulateGradientBatch({readOnlySpan} inputs, {readOnlySpan} targets, {span} gradient)");
         EmitBatchChecks("targets.Length", "count * OutputSize", "targets");
         _w.Line($"{T} loss = {_types.Literal(0)};");
-        if (!UsesTiles)
-        {
-            DeclareNormalizedInput();
-            _w.Open("for (int row = 0; row < count; row++)");
-            _w.Line($"loss += Backpropagate({InputReference("inputs.Slice(row * InputSize, InputSize)", declared: true)}, ref {TypeNames.Unsafe}.Add(ref {TypeNames.MemoryMarshal}.GetReference(targets), row * OutputSize), ref {TypeNames.MemoryMarshal}.GetReference(gradient));");
-            _w.Close();
-            _w.Line("return loss;");
-            _w.Close();
-            _w.Line();
-        }
-        else
-        {
         EmitSmallBatchFallback("total += AccumulateGradient(inputs.Slice(row * InputSize, InputSize), targets.Slice(row * OutputSize, OutputSize), gradient);", returnsLoss: true);
         _w.Open($"for (int start = 0; start < count; start += TileWidth)");
         _w.Line($"int tile = global::System.Math.Min(TileWidth, count - start);");
@@ -122,24 +89,12 @@ internal sealed partial class NetworkEmitter
         _w.Line("return loss;");
         _w.Close();
         _w.Line();
-        }
 
         _w.Line(single
             ? "/// <summary>Adds the gradients of many samples' losses against class labels (0 or 1, the single output's target) and returns the sum of the losses.</summary>"
             : "/// <summary>Adds the gradients of many samples' losses against class labels (one-hot targets) and returns the sum of the losses.</summary>");
         _w.Open($"public {T} AccumulateGradientBatch({readOnlySpan} inputs, global::System.ReadOnlySpan<int> labels, {span} gradient)");
         EmitBatchChecks("labels.Length", "count", "labels");
-        if (!UsesTiles)
-        {
-            _w.Line($"{T} loss = {_types.Literal(0)};");
-            _w.Open("for (int row = 0; row < count; row++)");
-            _w.Line("loss += AccumulateGradient(inputs.Slice(row * InputSize, InputSize), labels[row], gradient);");
-            _w.Close();
-            _w.Line("return loss;");
-            _w.Close();
-            _w.Line();
-            return;
-        }
         EmitSmallBatchFallback("total += AccumulateGradient(inputs.Slice(row * InputSize, InputSize), labels[row], gradient);", returnsLoss: true);
         DeclareTileBuffer("targets", _network.OutputSize, slot: 1);
         _w.Line($"{T} loss = {_types.Literal(0)};");
@@ -188,7 +143,7 @@ internal sealed partial class NetworkEmitter
         _w.Line($"global::StaticNet.ThrowHelper.WrongBatchLength(nameof({otherName}), {otherLength}, {expectedOther});");
         _w.Close();
         CheckLength("gradient", "ParameterCount");
-        if (HasNormalization && UsesTiles)
+        if (HasNormalization)
         {
             DeclareTileBuffer("normalized", _network.InputSize, slot: 2);
         }

@@ -68,19 +68,13 @@ internal sealed partial class NetworkEmitter
         EmitWeightFiles();
         EmitPretrained();
         EmitForward();
-        if (UsesTiles)
-        {
-            EmitForwardTile();
-        }
+        EmitForwardTile();
         if (_network.IsTrainable)
         {
             EmitAccumulateGradient();
             EmitAccumulateGradientBatch();
             EmitBackpropagate();
-            if (UsesTiles)
-            {
-                EmitBackpropagateTile();
-            }
+            EmitBackpropagateTile();
         }
         EmitInterfaceMembers();
         _w.Close();

@@ -107,7 +107,7 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
     }
 
     /// <summary>Computes the outputs of many samples stored row-major: <paramref name="inputs"/> is [count x InputSize], <paramref name="outputs"/> [count x OutputSize].</summary>
-    /// <remarks>Runs tiles of samples through each layer together, reusing every loaded weight for several samples.</remarks>
+    /// <remarks>Runs tiles of samples through each layer together, every loaded weight multiplied into a vector of samples.</remarks>
     public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
     {
         int count = inputs.Length / InputSize;
