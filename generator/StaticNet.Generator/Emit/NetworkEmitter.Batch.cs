@@ -84,7 +84,7 @@ internal sealed partial class NetworkEmitter
         EmitSmallBatchFallback("total += AccumulateGradient(inputs.Slice(row * InputSize, InputSize), targets.Slice(row * OutputSize, OutputSize), gradient);", returnsLoss: true);
         _w.Open($"for (int start = 0; start < count; start += TileWidth)");
         _w.Line($"int tile = global::System.Math.Min(TileWidth, count - start);");
-        _w.Line($"loss += BackpropagateTile({TileInputReference("inputs")}, ref {TypeNames.Unsafe}.Add(ref {TypeNames.MemoryMarshal}.GetReference(targets), start * OutputSize), tile, ref {TypeNames.MemoryMarshal}.GetReference(gradient));");
+        _w.Line($"loss += BackpropagateTile({TileInputReference("inputs")}, ref {TypeNames.Unsafe}.Add(ref {TypeNames.MemoryMarshal}.GetReference(targets), start * OutputSize), tile, ref {TypeNames.MemoryMarshal}.GetReference(gradient), {_types.Literal(1)});");
         _w.Close();
         _w.Line("return loss;");
         _w.Close();
@@ -108,11 +108,74 @@ internal sealed partial class NetworkEmitter
         _w.Close();
         _w.Line(single ? "targets[s] = label;" : $"targets[s * OutputSize + label] = {_types.Literal(1)};");
         _w.Close();
-        _w.Line($"loss += BackpropagateTile({TileInputReference("inputs")}, ref {TypeNames.MemoryMarshal}.GetReference(targets), tile, ref {TypeNames.MemoryMarshal}.GetReference(gradient));");
+        _w.Line($"loss += BackpropagateTile({TileInputReference("inputs")}, ref {TypeNames.MemoryMarshal}.GetReference(targets), tile, ref {TypeNames.MemoryMarshal}.GetReference(gradient), {_types.Literal(1)});");
         _w.Close();
         _w.Line("return loss;");
         _w.Close();
         _w.Line();
+    }
+
+    /// <summary>
+    /// TrySgdStep: a mini-batch that fits one tile goes through one backward pass whose gradient goes straight into
+    /// the parameters, scaled by -learningRate / count (a single sample takes the single-sample pass).
+    /// </summary>
+    private void EmitSgdStep()
+    {
+        string readOnlySpan = $"global::System.ReadOnlySpan<{T}>";
+        bool single = _network.OutputSize == 1;
+        string classes = single ? "2" : "OutputSize";
+        foreach (bool byLabel in new[] { false, true })
+        {
+            _w.Line("/// <summary>");
+            _w.Line(byLabel
+                ? "/// One step of plain SGD on a mini-batch against class labels, fused with backpropagation: the parameters move by"
+                : "/// One step of plain SGD on a mini-batch, fused with backpropagation: the parameters move by");
+            _w.Line("/// -<paramref name=\"learningRate\"/> times the mean gradient, with no gradient buffer. Returns false, doing nothing, for a batch");
+            _w.Line("/// larger than one tile (TileWidth samples); a non-finite loss leaves the parameters unchanged.");
+            _w.Line("/// </summary>");
+            _w.Open(byLabel
+                ? $"public bool TrySgdStep({readOnlySpan} inputs, global::System.ReadOnlySpan<int> labels, {T} learningRate, out {T} lossSum)"
+                : $"public bool TrySgdStep({readOnlySpan} inputs, {readOnlySpan} targets, {T} learningRate, out {T} lossSum)");
+            _w.Line("int count = inputs.Length / InputSize;");
+            _w.Open("if (count * InputSize != inputs.Length)");
+            _w.Line("global::StaticNet.ThrowHelper.NotMultipleOfRow(nameof(inputs), inputs.Length, InputSize);");
+            _w.Close();
+            string otherLength = byLabel ? "labels.Length" : "targets.Length";
+            string expected = byLabel ? "count" : "count * OutputSize";
+            _w.Open($"if ({otherLength} != {expected})");
+            _w.Line($"global::StaticNet.ThrowHelper.WrongBatchLength(nameof({(byLabel ? "labels" : "targets")}), {otherLength}, {expected});");
+            _w.Close();
+            _w.Line($"lossSum = {_types.Literal(0)};");
+            _w.Open("if (count == 0 || count > TileWidth)");
+            _w.Line("return false;");
+            _w.Close();
+            string target = "ref " + TypeNames.MemoryMarshal + ".GetReference(targets)";
+            if (byLabel)
+            {
+                DeclareTileBuffer("targets", _network.OutputSize, slot: 1);
+                _w.Line("targets.Slice(0, count * OutputSize).Clear();");
+                _w.Open("for (int s = 0; s < count; s++)");
+                _w.Line("int label = labels[s];");
+                _w.Open($"if ((uint)label >= {classes})");
+                _w.Line($"global::StaticNet.ThrowHelper.LabelOutOfRange(nameof(labels), label, {classes});");
+                _w.Close();
+                _w.Line(single ? "targets[s] = label;" : $"targets[s * OutputSize + label] = {_types.Literal(1)};");
+                _w.Close();
+            }
+            if (HasNormalization)
+            {
+                DeclareTileBuffer("normalized", _network.InputSize, slot: 2);
+            }
+            _w.Line("const int start = 0;");
+            _w.Line("int tile = count;");
+            string input = TileInputReference("inputs");
+            _w.Line($"ref {T} p = ref {TypeNames.MemoryMarshal}.GetArrayDataReference(_parameters);");
+            _w.Line($"{T} gradientScale = -learningRate / count;");
+            _w.Line($"lossSum = count == 1 ? Backpropagate({input}, {target}, ref p, gradientScale) : BackpropagateTile({input}, {target}, tile, ref p, gradientScale);");
+            _w.Line("return true;");
+            _w.Close();
+            _w.Line();
+        }
     }
 
     /// <summary>
@@ -287,9 +350,14 @@ internal sealed partial class NetworkEmitter
         int maxUnits = layers.Max(l => l.Units);
         int maxHiddenFanIn = layers.Skip(1).Select(l => l.FanIn).DefaultIfEmpty(0).Max();
 
-        _w.Line("/// <summary>Backpropagation for <paramref name=\"count\"/> (at most TileWidth) samples; adds their gradients to <paramref name=\"g\"/> and returns the sum of their losses.</summary>");
+        _w.Line("/// <summary>");
+        _w.Line("/// Backpropagation for <paramref name=\"count\"/> (at most TileWidth) samples; adds the sum of their gradients times");
+        _w.Line("/// <paramref name=\"gradientScale\"/> to <paramref name=\"g\"/> and returns the sum of their losses. With g the parameters themselves and");
+        _w.Line("/// gradientScale = -learningRate / count, this is a fused SGD step (skipped when the loss is not finite): each layer's delta");
+        _w.Line("/// below is computed before its weights change.");
+        _w.Line("/// </summary>");
         _w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
-        _w.Open($"private {T} BackpropagateTile(ref {T} x, ref {T} t, int count, ref {T} g)");
+        _w.Open($"private {T} BackpropagateTile(ref {T} x, ref {T} t, int count, ref {T} g, {T} gradientScale)");
         _w.Line($"ref {T} p = ref {TypeNames.MemoryMarshal}.GetArrayDataReference(_parameters);");
         _w.Line($"int lanes = {_types.Lanes};");
         _w.Line("int width = TileWidth;");
@@ -373,6 +441,7 @@ internal sealed partial class NetworkEmitter
         EmitLoss(output, "zRow", "aRow", "tRow", "deltaRow", "sampleLoss");
         _w.Line("loss += sampleLoss;");
         _w.Close();
+        EmitSkipUpdateOfNonFiniteLoss();
         _w.Line($"{TypeNames.Kernels}.ToFeatureMajor({SpanOf("deltaRows", $"count * {output.Units}", readOnly: true)}, {output.Units}, {SpanOf(delta, $"{output.Units} * width")});");
 
         for (int l = last; l >= 0; l--)
@@ -390,7 +459,7 @@ internal sealed partial class NetworkEmitter
                 _w.Line($"{TypeNames.Kernels}.ToSampleMajor({SpanOf($"a{below.Index}", $"{below.Units} * width", readOnly: true)}, {below.Units}, {SpanOf("inputRows", $"count * {below.Units}")});");
             }
             _w.Line($"// Backward, layer {layer.Index}: weight{(layer.HasBias ? " and bias" : "")} gradients, summed over the tile's samples.");
-            _w.Line($"{GradientKernelName(layer)}(ref {(l == 0 ? "x" : "inputRows")}, ref {layerDelta}, count, ref g);");
+            _w.Line($"{GradientKernelName(layer)}(ref {(l == 0 ? "x" : "inputRows")}, ref {layerDelta}, count, ref g, gradientScale);");
         }
         _w.Line("return loss;");
         _w.Close();
@@ -562,8 +631,9 @@ internal sealed partial class NetworkEmitter
     /// </summary>
     private void EmitWeightGradientKernel(LayerModel layer)
     {
-        OpenKernel($"Layer {layer.Index}: adds the weight{(layer.HasBias ? " and bias" : "")} gradients of a tile's <paramref name=\"count\"/> samples (inputs one row per sample, delta feature-major) to <paramref name=\"g\"/>.",
-            $"{GradientKernelName(layer)}(ref {T} input, ref {T} delta, int count, ref {T} g)");
+        OpenKernel($"Layer {layer.Index}: adds the weight{(layer.HasBias ? " and bias" : "")} gradients of a tile's <paramref name=\"count\"/> samples (inputs one row per sample, delta feature-major), times <paramref name=\"gradientScale\"/>, to <paramref name=\"g\"/>.",
+            $"{GradientKernelName(layer)}(ref {T} input, ref {T} delta, int count, ref {T} g, {T} gradientScale)");
+        _w.Line($"{_types.VectorT} scaleVector = new {_types.VectorT}(gradientScale);");
         const string input = "input", delta = "delta";
         int units = layer.Units;
         int full = units / GradientRows * GradientRows;
@@ -619,7 +689,7 @@ internal sealed partial class NetworkEmitter
                         (_, 0) => $"(nuint)({r * fanIn} + i)",
                         _ => $"(nuint)({r * fanIn} + i + {VectorOffset(v)})",
                     };
-                    _w.Line($"{TypeNames.Vector}.StoreUnsafe({TypeNames.Vector}.LoadUnsafe(ref gw, {at}) + acc{r}{v}, ref gw, {at});");
+                    _w.Line($"{TypeNames.Vector}.StoreUnsafe({fma}(acc{r}{v}, scaleVector, {TypeNames.Vector}.LoadUnsafe(ref gw, {at})), ref gw, {at});");
                 }
             }
             _w.Close();
@@ -635,7 +705,8 @@ internal sealed partial class NetworkEmitter
         _w.Close();
         for (int r = 0; r < rows; r++)
         {
-            _w.Line($"{unsafeAdd}(ref gw, {(r == 0 ? "i" : $"{r * fanIn} + i")}) += sum{r};");
+            string at = $"{unsafeAdd}(ref gw, {(r == 0 ? "i" : $"{r * fanIn} + i")})";
+            _w.Line($"{at} = {fma}(sum{r}, gradientScale, {at});");
         }
         _w.Close();
         if (layer.HasBias)
@@ -649,7 +720,8 @@ internal sealed partial class NetworkEmitter
                     _w.Line($"ref {T} {rowRef} = ref {row};");
                 }
                 string sum = string.Join(" + ", Enumerable.Range(0, TileVectors).Select(v => Load(rowRef, v == 0 ? null : VectorOffset(v))));
-                _w.Line($"{unsafeAdd}(ref g, {BiasOffsetName(layer)} + j{(r == 0 ? "" : $" + {r}")}) += {TypeNames.Vector}.Sum({sum});");
+                string at = $"{unsafeAdd}(ref g, {BiasOffsetName(layer)} + j{(r == 0 ? "" : $" + {r}")})";
+                _w.Line($"{at} = {fma}({TypeNames.Vector}.Sum({sum}), gradientScale, {at});");
             }
         }
     }

@@ -73,6 +73,7 @@ internal sealed partial class NetworkEmitter
         {
             EmitAccumulateGradient();
             EmitAccumulateGradientBatch();
+            EmitSgdStep();
             EmitBackpropagate();
             EmitBackpropagateTile();
         }
