@@ -34,13 +34,15 @@ internal static class Probe
             Report(net, "PredictBatch64", () => network.PredictBatch(workload.Inputs, outputs), () => expert.PredictBatch(workload.Inputs, outputs));
             Report(net, "Train32", () => workload.TrainStep(network, gradient, sgd, Workload.TrainBatch), () => workload.TrainStep(expert, Workload.TrainBatch, Workload.TimedLearningRate));
             Report(net, "Train1", () => workload.TrainStep(network, gradient, sgd, 1), () => workload.TrainStep(expert, 1, Workload.TimedLearningRate));
+            Report(net, "Train32 fused", () => network.TrySgdStep(workload.Inputs.AsSpan(0, 32 * workload.InputSize), workload.Labels.AsSpan(0, 32), 0f, out _), () => workload.TrainStep(expert, 32, Workload.TimedLearningRate));
+            Report(net, "Train1 fused", () => network.TrySgdStep(workload.Inputs.AsSpan(0, workload.InputSize), workload.Labels.AsSpan(0, 1), 0f, out _), () => workload.TrainStep(expert, 1, Workload.TimedLearningRate));
         }
         return 0;
     }
 
-    private static void Report(string net, string operation, Action staticNet, Action expert)
+    private static void Report(string net, string operation, Action staticNet, Action expert, int repeat = 1)
     {
-        double ours = Fastest(staticNet), theirs = Fastest(expert);
+        double ours = Fastest(staticNet) * repeat, theirs = Fastest(expert) * repeat;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{net,-7} {operation,-15} StaticNet {Format(ours),10}  expert {Format(theirs),10}  speed-up {theirs / ours,5:F2}x"));
     }

@@ -19,10 +19,10 @@ namespace StaticNet.Generator.Emit;
 internal sealed partial class NetworkEmitter
 {
     /// <summary>Vectors of samples per tile: a tile holds this many times <c>Vector&lt;T&gt;.Count</c> samples.</summary>
-    internal const int TileVectors = 2;
+    internal const int TileVectors = 4;
 
     /// <summary>Weight rows (or weight columns, for the delta of the layer below) per register block.</summary>
-    private const int KernelRows = 8;
+    private const int KernelRows = 4;
 
     /// <summary>Weight rows per register block of the weight-gradient kernel.</summary>
     private const int GradientRows = 4;
