@@ -76,8 +76,10 @@ def generator_features(folder):
     if not texts:
         return "? (generated sources not found)"
     if any("AccumulateGradientBatch" in t for t in texts):
-        return ("batch kernels: `PredictBatch` and `AccumulateGradientBatch` run tiles of 32 samples through register-blocked "
-                "kernels (4 samples x 2 rows per loaded vector); all-unrolled small nets (iris) keep a per-sample path")
+        fused = any("TrySgdStep" in t for t in texts)
+        return ("batch kernels: `PredictBatch` and `AccumulateGradientBatch` run feature-major tiles of 4 vectors of samples (32 floats) "
+                "through register-blocked kernels (4 weights broadcast x 4 sample vectors); the weight gradient sums sample rows"
+                + ("; `TrySgdStep` fuses a plain SGD step of up to one tile into backpropagation" if fused else ""))
     return "per-sample only (no batch kernels)"
 
 
@@ -172,12 +174,13 @@ def main():
     w("and one training step agree with StaticNet's to 1e-4 before anything is timed. The machine is shared")
     w("(2 cores, other builds running), so expect noise of ±10–30 % on single numbers.")
     w("")
-    w("Competitors: **StaticNet** = the generated class (through `INetwork<float>`; training = one `AccumulateGradientBatch`")
-    w("over the 32 samples into a zero gradient, then one fused `Sgd.Step(parameters, gradient, 32, clearGradient: true)` that divides")
-    w("by the batch size, updates and re-zeroes the gradient in one pass). **Expert** = hand-written `Vector<float>`/FMA code with")
+    w("Competitors: **StaticNet** = the generated class (through `INetwork<float>`; training = what `Trainer` does for plain SGD:")
+    w("`TrySgdStep`, the generated fused step that backpropagates a batch of up to one tile (32 samples) straight into the parameters;")
+    w("larger batches would take one `AccumulateGradientBatch` into a zero gradient, then one fused")
+    w("`Sgd.Step(parameters, gradient, count, clearGradient: true)` that divides by the batch size, updates and re-zeroes the gradient in one pass). **Expert** = hand-written `Vector<float>`/FMA code with")
     w("transposed panel-packed weights, register-blocked batches and a batched backward pass with the SGD update")
     w("fused in (bench/StaticNet.Benchmarks/ExpertMlp.cs). **Dynamic** = `DynamicNetwork<float>` (same protocol as")
-    w("StaticNet, layer loop at run time; its `AccumulateGradientBatch` is the interface's per-sample default). **Naive** = `float[][]` weights, nested loops, `Math.Exp`, new arrays per")
+    w("StaticNet, layer loop at run time; it offers no fused network step, so it accumulates (the interface's per-sample default) and takes the fused `Sgd.Step`). **Naive** = `float[][]` weights, nested loops, `Math.Exp`, new arrays per")
     w("call. **PyTorch** = `nn.Sequential`, `torch.no_grad()` for inference, `CrossEntropyLoss`/`MSELoss` + `optim.SGD`")
     w("for training; 1T = `set_num_threads(1)`, nT = all cores. **ONNX Runtime** = the generated network exported with")
     w("`network.ExportOnnx(path)` (StaticNet.Onnx) and run by Microsoft.ML.OnnxRuntime's CPU provider with")

@@ -117,17 +117,24 @@ public sealed class Workload
     }
 
     /// <summary>
-    /// The training step every INetwork competitor runs, as a user (and the Trainer) writes it: one
-    /// <c>AccumulateGradientBatch</c> over the first <paramref name="count"/> samples (class labels, or targets for
-    /// mse) into the gradient, then one fused <c>Sgd.Step(parameters, gradient, count, clearGradient: true)</c> that
-    /// divides the summed gradient by the batch size, updates the parameters and zeroes the gradient for the next
-    /// step (<paramref name="gradient"/> must be all zeros on entry, as a new array is). Generated networks run their
-    /// batch kernels; DynamicNetwork runs whatever it implements (the interface's per-sample default unless it has
-    /// its own).
+    /// One SGD step the way the trainer takes it: the network's fused step when it offers one for this batch
+    /// (generated networks do for batches up to one tile); else one <c>AccumulateGradientBatch</c> over the first
+    /// <paramref name="count"/> samples (class labels, or targets for mse) into the gradient, then one fused
+    /// <c>Sgd.Step(parameters, gradient, count, clearGradient: true)</c> that divides the summed gradient by the batch
+    /// size, updates the parameters and zeroes the gradient for the next step (<paramref name="gradient"/> must be all
+    /// zeros on entry, as a new array is). DynamicNetwork offers no fused network step and accumulates with the
+    /// interface's per-sample default.
     /// </summary>
     public float TrainStep(INetwork<float> network, float[] gradient, Sgd sgd, int count)
     {
         ReadOnlySpan<float> inputs = Inputs.AsSpan(0, count * InputSize);
+        float learningRate = (float)sgd.LearningRate;
+        if (Classification
+            ? network.TrySgdStep(inputs, Labels.AsSpan(0, count), learningRate, out float fusedLoss)
+            : network.TrySgdStep(inputs, Targets.AsSpan(0, count * OutputSize), learningRate, out fusedLoss))
+        {
+            return fusedLoss / count;
+        }
         float loss = Classification
             ? network.AccumulateGradientBatch(inputs, Labels.AsSpan(0, count), gradient)
             : network.AccumulateGradientBatch(inputs, Targets.AsSpan(0, count * OutputSize), gradient);

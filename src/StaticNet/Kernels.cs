@@ -2,6 +2,7 @@ using System;
 using System.ComponentModel;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -205,6 +206,80 @@ public static class Kernels
         const double InverseSqrt2Pi = 0.39894228040143267794;
         double cdf = 0.5 * (1.0 + Erf(z * 0.70710678118654752440));
         return cdf + z * InverseSqrt2Pi * Math.Exp(-0.5 * z * z);
+    }
+
+    // ---- activations of whole vectors ---------------------------------------------------------------
+
+    /// <summary>max(0, x) of every lane, propagating NaN like the scalar <see cref="Relu(float)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Relu(Vector<float> x) =>
+        Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<float>.Zero) | Vector.OnesComplement(Vector.Equals(x, x)), x, Vector<float>.Zero);
+
+    /// <summary>max(0, x) of every lane, propagating NaN like the scalar <see cref="Relu(double)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<double> Relu(Vector<double> x) =>
+        Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<double>.Zero) | Vector.OnesComplement(Vector.Equals(x, x)), x, Vector<double>.Zero);
+
+    // ---- tile layout ------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Copies samples stored one row each (<paramref name="rows"/>: [count x features]) into a feature-major
+    /// tile (<paramref name="tile"/>: [features x width], one lane per sample), the layout of the batch kernels;
+    /// lanes past the last sample are zeroed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ToFeatureMajor<T>(ReadOnlySpan<T> rows, int features, Span<T> tile) where T : unmanaged
+    {
+        int count = rows.Length / features;
+        int width = tile.Length / features;
+        if (count > width || count * features != rows.Length || width * features != tile.Length)
+        {
+            throw new ArgumentException("The rows do not fit the tile.", nameof(tile));
+        }
+        ref T source = ref MemoryMarshal.GetReference(rows);
+        ref T destination = ref MemoryMarshal.GetReference(tile);
+        for (int s = 0; s < count; s++)
+        {
+            ref T row = ref Unsafe.Add(ref source, s * features);
+            ref T lane = ref Unsafe.Add(ref destination, s);
+            for (int k = 0; k < features; k++)
+            {
+                Unsafe.Add(ref lane, k * width) = Unsafe.Add(ref row, k);
+            }
+        }
+        if (count < width)
+        {
+            for (int k = 0; k < features; k++)
+            {
+                tile.Slice(k * width + count, width - count).Clear();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Copies the first <c>count</c> lanes of a feature-major tile (<paramref name="tile"/>: [features x width])
+    /// into one row per sample (<paramref name="rows"/>: [count x features]); the inverse of <see cref="ToFeatureMajor"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ToSampleMajor<T>(ReadOnlySpan<T> tile, int features, Span<T> rows) where T : unmanaged
+    {
+        int count = rows.Length / features;
+        int width = tile.Length / features;
+        if (count > width || count * features != rows.Length || width * features != tile.Length)
+        {
+            throw new ArgumentException("The rows do not fit the tile.", nameof(rows));
+        }
+        ref T source = ref MemoryMarshal.GetReference(tile);
+        ref T destination = ref MemoryMarshal.GetReference(rows);
+        for (int s = 0; s < count; s++)
+        {
+            ref T row = ref Unsafe.Add(ref destination, s * features);
+            ref T lane = ref Unsafe.Add(ref source, s);
+            for (int k = 0; k < features; k++)
+            {
+                Unsafe.Add(ref row, k) = Unsafe.Add(ref lane, k * width);
+            }
+        }
     }
 
     // ---- activations over spans (vectorized for float) -----------------------------------------------

@@ -15,6 +15,7 @@ public sealed class FusedTrainingStepTests
 {
     [Theory]
     [InlineData("sgd_momentum", 1, false)]
+    [InlineData("sgd_wd", 1, false)]        // plain SGD with weight decay: no fused network step
     [InlineData("sgd_momentum", 3, false)]
     [InlineData("sgd_momentum", 3, true)]
     [InlineData("adam", 1, true)]
@@ -29,6 +30,7 @@ public sealed class FusedTrainingStepTests
     private static IOptimizer Create(string kind) => kind switch
     {
         "sgd_momentum" => new Sgd(0.05, momentum: 0.9, weightDecay: 1e-3),
+        "sgd_wd" => new Sgd(0.05, weightDecay: 1e-3),
         "adam" => new Adam(0.01, amsgrad: true),
         "custom" => new GradientDescent(0.05),
         _ => throw new ArgumentException(kind),

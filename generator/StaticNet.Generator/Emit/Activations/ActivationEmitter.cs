@@ -20,6 +20,12 @@ internal abstract class ActivationEmitter
     /// </summary>
     public virtual string? SpanKernel => null;
 
+    /// <summary>
+    /// Expression for f of every lane of the vector <paramref name="z"/>, or null when the activation has no
+    /// whole-vector form (the batch kernels then apply <see cref="SpanKernel"/> or <see cref="Apply"/> afterwards).
+    /// </summary>
+    public virtual string? ApplyVector(string z, LayerModel layer, TypeNames types) => null;
+
     /// <summary>Expression for f(<paramref name="z"/>).</summary>
     public abstract string Apply(string z, LayerModel layer, TypeNames types);
 

@@ -11,5 +11,7 @@ internal sealed class ReluEmitter : ActivationEmitter
 
     public override string Apply(string z, LayerModel layer, TypeNames types) => $"{TypeNames.Kernels}.Relu({z})";
 
+    public override string? ApplyVector(string z, LayerModel layer, TypeNames types) => $"{TypeNames.Kernels}.Relu({z})";
+
     public override string Derivative(string z, string a, LayerModel layer, TypeNames types) => $"{TypeNames.Kernels}.ReluDerivative({z})";
 }
