@@ -36,15 +36,33 @@ internal static class Probe
             Report(net, "Train1", () => workload.TrainStep(network, gradient, sgd, 1), () => workload.TrainStep(expert, 1, Workload.TimedLearningRate));
             Report(net, "Train32 fused", () => network.TrySgdStep(workload.Inputs.AsSpan(0, 32 * workload.InputSize), workload.Labels.AsSpan(0, 32), 0f, out _), () => workload.TrainStep(expert, 32, Workload.TimedLearningRate));
             Report(net, "Train1 fused", () => network.TrySgdStep(workload.Inputs.AsSpan(0, workload.InputSize), workload.Labels.AsSpan(0, 1), 0f, out _), () => workload.TrainStep(expert, 1, Workload.TimedLearningRate));
+            // The unfused path the Trainer takes for momentum, weight decay, Adam/AdamW, clipping or several threads:
+            // accumulate, then the optimizer's fused step (divide by the batch size, update, clear the gradient).
+            Report(net, "Train32 optimizer", () => OptimizerStep(workload, network, gradient, sgd, 32), () => workload.TrainStep(expert, 32, Workload.TimedLearningRate));
+            Report(net, "Train1 optimizer", () => OptimizerStep(workload, network, gradient, sgd, 1), () => workload.TrainStep(expert, 1, Workload.TimedLearningRate));
         }
         return 0;
+    }
+
+    private static void OptimizerStep(Workload workload, INetwork<float> network, float[] gradient, Sgd sgd, int count)
+    {
+        ReadOnlySpan<float> inputs = workload.Inputs.AsSpan(0, count * workload.InputSize);
+        if (workload.Classification)
+        {
+            network.AccumulateGradientBatch(inputs, workload.Labels.AsSpan(0, count), gradient);
+        }
+        else
+        {
+            network.AccumulateGradientBatch(inputs, workload.Targets.AsSpan(0, count * workload.OutputSize), gradient);
+        }
+        sgd.Step<float>(network.Parameters, gradient, count, clearGradient: true);
     }
 
     private static void Report(string net, string operation, Action staticNet, Action expert, int repeat = 1)
     {
         double ours = Fastest(staticNet) * repeat, theirs = Fastest(expert) * repeat;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{net,-7} {operation,-15} StaticNet {Format(ours),10}  expert {Format(theirs),10}  speed-up {theirs / ours,5:F2}x"));
+            $"{net,-7} {operation,-17} StaticNet {Format(ours),10}  expert {Format(theirs),10}  speed-up {theirs / ours,5:F2}x"));
     }
 
     private static string Format(double seconds) =>
