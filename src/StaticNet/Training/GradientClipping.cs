@@ -20,7 +20,17 @@ public static class GradientClipping
             throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "Must be finite and positive.");
         }
 
-        double norm = Math.Sqrt(SpanMath.SumOfSquares<T>(gradient));
+        return Clip(gradient, maxNorm, SpanMath.SumOfSquares<T>(gradient));
+    }
+
+    /// <summary>
+    /// <see cref="ClipByGlobalNorm{T}"/> once the sum of squares of <paramref name="gradient"/> is known (the trainer
+    /// computes it in the pass that divides the gradient by the batch size); <paramref name="maxNorm"/> is valid.
+    /// </summary>
+    internal static double Clip<T>(Span<T> gradient, double maxNorm, double sumOfSquares)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double norm = Math.Sqrt(sumOfSquares);
         if (double.IsFinite(norm))
         {
             double coefficient = maxNorm / (norm + 1e-6);

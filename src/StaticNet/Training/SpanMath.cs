@@ -144,28 +144,94 @@ internal static class SpanMath
         }
     }
 
-    /// <summary>Sum of squares, accumulated in double with four independent accumulators.</summary>
+    /// <summary>
+    /// Sum of squares, accumulated in double with four independent accumulators: accumulator <c>j</c> sums the
+    /// squares of elements <c>j, j + 4, j + 8, ...</c> of the whole groups of four, the remaining elements go to
+    /// accumulator 0, and the result is <c>(s0 + s1) + (s2 + s3)</c>. With 256-bit vectors the four accumulators are
+    /// the four lanes of one <c>Vector&lt;double&gt;</c>, which adds in exactly that order, so the vectorized and the
+    /// scalar loop give the same bits.
+    /// </summary>
     public static double SumOfSquares<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        SumOfSquares(MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(values), values.Length), new AsIs<T>(), store: false);
+
+    /// <summary>
+    /// <c>values[i] /= divisor</c> as <see cref="Divide{T}"/>, and the <see cref="SumOfSquares{T}"/> of the
+    /// divided values, in one pass.
+    /// </summary>
+    public static double DivideAndSumOfSquares<T>(Span<T> values, T divisor)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        GradientReaders.Classify(divisor, out T factor) switch
+        {
+            GradientScaling.None => SumOfSquares(values, new AsIs<T>(), store: false),
+            GradientScaling.Multiply => SumOfSquares(values, new Multiplied<T>(factor), store: true),
+            _ => SumOfSquares(values, new Divided<T>(divisor), store: true),
+        };
+
+    private static double SumOfSquares<T, TReader>(Span<T> values, TReader reader, bool store)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TReader : struct, IGradientReader<T>
     {
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         int i = 0;
+        if (IsVectorizable<T>() && Vector<double>.Count == 4)
+        {
+            // Lane j of the accumulator is s_j: a vector of four doubles is one group of four elements.
+            Vector<double> sum = Vector<double>.Zero;
+            Span<Vector<T>> v = MemoryMarshal.Cast<T, Vector<T>>(values);
+            for (int k = 0; k < v.Length; k++)
+            {
+                Vector<T> x = reader.Read(ref v[k]);
+                if (store)
+                {
+                    v[k] = x;
+                }
+                if (typeof(T) == typeof(float))
+                {
+                    Vector.Widen(Vector.As<T, float>(x), out Vector<double> low, out Vector<double> high);
+                    sum += low * low;
+                    sum += high * high;
+                }
+                else
+                {
+                    Vector<double> d = Vector.As<T, double>(x);
+                    sum += d * d;
+                }
+            }
+            i = v.Length * Vector<T>.Count;
+            s0 = sum[0];
+            s1 = sum[1];
+            s2 = sum[2];
+            s3 = sum[3];
+        }
         for (; i + 4 <= values.Length; i += 4)
         {
-            double a = double.CreateTruncating(values[i]);
-            double b = double.CreateTruncating(values[i + 1]);
-            double c = double.CreateTruncating(values[i + 2]);
-            double d = double.CreateTruncating(values[i + 3]);
-            s0 += a * a;
-            s1 += b * b;
-            s2 += c * c;
-            s3 += d * d;
+            double a = Square(ref values[i], reader, store);
+            double b = Square(ref values[i + 1], reader, store);
+            double c = Square(ref values[i + 2], reader, store);
+            double d = Square(ref values[i + 3], reader, store);
+            s0 += a;
+            s1 += b;
+            s2 += c;
+            s3 += d;
         }
         for (; i < values.Length; i++)
         {
-            double a = double.CreateTruncating(values[i]);
-            s0 += a * a;
+            s0 += Square(ref values[i], reader, store);
         }
         return (s0 + s1) + (s2 + s3);
+    }
+
+    private static double Square<T, TReader>(ref T value, TReader reader, bool store)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TReader : struct, IGradientReader<T>
+    {
+        T x = reader.Read(ref value);
+        if (store)
+        {
+            value = x;
+        }
+        double a = double.CreateTruncating(x);
+        return a * a;
     }
 }

@@ -82,9 +82,9 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
     /// (<see cref="TryFusedSgdStep"/>) when it takes the batch. Otherwise the memory passes over the gradient are:
     /// accumulation; the reduction of the parts (which clears the parts' buffers), if there are several; then the
     /// optimizer's fused step, which divides by <paramref name="count"/> and clears the gradient as it reads it.
-    /// With clipping, which needs the norm of the mean gradient first, the division and the clipping are passes of
-    /// their own. Returns the sum of the per-sample losses and, if asked, how many samples were classified right
-    /// before the step.
+    /// With clipping, which needs the norm of the mean gradient first, one pass divides and sums the squares, and
+    /// clipping, when it scales, is a pass of its own (then the optimizer divides by 1). Returns the sum of the
+    /// per-sample losses and, if asked, how many samples were classified right before the step.
     /// </summary>
     /// <exception cref="TrainingDivergedException">The loss or the gradient norm is not finite; no step was taken.</exception>
     public (double LossSum, long Correct) TrainBatch(
@@ -121,9 +121,10 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
         T divisor = T.CreateTruncating(count);
         if (_clipNorm is double maxNorm)
         {
-            SpanMath.Divide(gradient, divisor);
+            // The norm of the mean gradient is needed before the step: divide and sum the squares in one pass.
+            double sumOfSquares = SpanMath.DivideAndSumOfSquares(gradient, divisor);
             divisor = T.One;
-            double norm = GradientClipping.ClipByGlobalNorm(gradient, maxNorm);
+            double norm = GradientClipping.Clip(gradient, maxNorm, sumOfSquares);
             if (!double.IsFinite(norm))
             {
                 throw new TrainingDivergedException(epoch, batch, batches, "gradient norm", norm);

@@ -103,7 +103,17 @@ public sealed class FusedTrainingStepTests
         }
         if (clipNorm is double maxNorm)
         {
-            GradientClipping.ClipByGlobalNorm<T>(sum, maxNorm);
+            // torch.nn.utils.clip_grad_norm_ with the scalar sum of squares the trainer used before.
+            double norm = Math.Sqrt(SpanMathFusionTests.ScalarSumOfSquares<T>(sum));
+            double coefficient = maxNorm / (norm + 1e-6);
+            if (coefficient < 1)
+            {
+                T factor = T.CreateTruncating(coefficient);
+                for (int i = 0; i < n; i++)
+                {
+                    sum[i] *= factor;
+                }
+            }
         }
         optimizer.Step<T>(network.Parameters, sum);
     }
@@ -130,7 +140,7 @@ public sealed class FusedTrainingStepTests
     }
 }
 
-/// <summary>The internal helpers of the fused step: exact-reciprocal division and the clearing reduction.</summary>
+/// <summary>The internal helpers of the fused step: exact-reciprocal division, the clearing reduction, the norm.</summary>
 public sealed class SpanMathFusionTests
 {
     [Fact]
@@ -166,6 +176,65 @@ public sealed class SpanMathFusionTests
             double[] actual = (double[])doubleValues.Clone();
             SpanMath.Divide<double>(actual, divisor);
             FusedStepTests.AssertBitIdentical(Array.ConvertAll(doubleValues, v => v / divisor), actual, $"double / {divisor:R}");
+        }
+    }
+
+    /// <summary>The scalar loop SpanMath.SumOfSquares was before it was vectorized.</summary>
+    internal static double ScalarSumOfSquares<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        for (; i + 4 <= values.Length; i += 4)
+        {
+            double a = double.CreateTruncating(values[i]);
+            double b = double.CreateTruncating(values[i + 1]);
+            double c = double.CreateTruncating(values[i + 2]);
+            double d = double.CreateTruncating(values[i + 3]);
+            s0 += a * a;
+            s1 += b * b;
+            s2 += c * c;
+            s3 += d * d;
+        }
+        for (; i < values.Length; i++)
+        {
+            double a = double.CreateTruncating(values[i]);
+            s0 += a * a;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    [Fact]
+    public void SumOfSquaresIsTheScalarFourAccumulatorSumBitForBit()
+    {
+        var random = new SeededRandom(3);
+        foreach (int length in new[] { 0, 1, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 31, 33, 1003, 4099 })
+        {
+            var floats = new float[length];
+            var doubles = new double[length];
+            for (int i = 0; i < length; i++)
+            {
+                // Magnitudes spread over many decades, so any change in the order of the additions shows.
+                double value = random.NextNormal() * Math.Pow(10, random.NextNormal() * 4);
+                floats[i] = (float)value;
+                doubles[i] = value;
+            }
+            Assert.Equal(BitConverter.DoubleToInt64Bits(ScalarSumOfSquares<float>(floats)), BitConverter.DoubleToInt64Bits(SpanMath.SumOfSquares<float>(floats)));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(ScalarSumOfSquares<double>(doubles)), BitConverter.DoubleToInt64Bits(SpanMath.SumOfSquares<double>(doubles)));
+
+            foreach (double divisor in new[] { 1.0, 32, 7, 0.1 })
+            {
+                float[] dividedFloats = Array.ConvertAll(floats, v => v / (float)divisor);
+                float[] actualFloats = (float[])floats.Clone();
+                double sumFloats = SpanMath.DivideAndSumOfSquares<float>(actualFloats, (float)divisor);
+                FusedStepTests.AssertBitIdentical(dividedFloats, actualFloats, $"float[{length}] / {divisor}");
+                Assert.Equal(BitConverter.DoubleToInt64Bits(ScalarSumOfSquares<float>(dividedFloats)), BitConverter.DoubleToInt64Bits(sumFloats));
+
+                double[] dividedDoubles = Array.ConvertAll(doubles, v => v / divisor);
+                double[] actualDoubles = (double[])doubles.Clone();
+                double sumDoubles = SpanMath.DivideAndSumOfSquares<double>(actualDoubles, divisor);
+                FusedStepTests.AssertBitIdentical(dividedDoubles, actualDoubles, $"double[{length}] / {divisor}");
+                Assert.Equal(BitConverter.DoubleToInt64Bits(ScalarSumOfSquares<double>(dividedDoubles)), BitConverter.DoubleToInt64Bits(sumDoubles));
+            }
         }
     }
 
