@@ -283,6 +283,44 @@ public static class Kernels
     }
 
     /// <summary>
+    /// Softmax over the units of every lane of a feature-major tile (<paramref name="tile"/>: [units x width], one lane
+    /// per sample), in place; vectorized across samples (the exponentials about 2e-7 relative error).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Softmax(Span<float> tile, int units)
+    {
+        int lanes = Vector<float>.Count;
+        int width = tile.Length / units;
+        if (width * units != tile.Length || width % lanes != 0)
+        {
+            throw new ArgumentException("The span is not a feature-major tile of whole vectors.", nameof(tile));
+        }
+        ref float values = ref MemoryMarshal.GetReference(tile);
+        for (int v = 0; v < width; v += lanes)
+        {
+            Vector<float> max = Vector.LoadUnsafe(ref values, (nuint)v);
+            for (int j = 1; j < units; j++)
+            {
+                max = Vector.Max(max, Vector.LoadUnsafe(ref values, (nuint)(j * width + v)));
+            }
+            Vector<float> total = Vector<float>.Zero;
+            for (int j = 0; j < units; j++)
+            {
+                nuint at = (nuint)(j * width + v);
+                Vector<float> e = Exp(Vector.LoadUnsafe(ref values, at) - max);
+                Vector.StoreUnsafe(e, ref values, at);
+                total += e;
+            }
+            Vector<float> scale = Vector<float>.One / total;
+            for (int j = 0; j < units; j++)
+            {
+                nuint at = (nuint)(j * width + v);
+                Vector.StoreUnsafe(Vector.LoadUnsafe(ref values, at) * scale, ref values, at);
+            }
+        }
+    }
+
+    /// <summary>
     /// Cross-entropy of softmax(z) against target distributions t for the lanes of a feature-major tile
     /// (<paramref name="z"/>, <paramref name="targets"/>, <paramref name="delta"/>: [units x width], one lane per
     /// sample): writes dloss/dz = softmax(z) * sum(t) - t to <paramref name="delta"/> and returns the sum of the first

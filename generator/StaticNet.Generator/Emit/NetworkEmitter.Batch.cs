@@ -286,9 +286,18 @@ internal sealed partial class NetworkEmitter
         LayerModel outputLayer = layers[last];
         ActivationEmitter outputActivation = ActivationEmitter.For(outputLayer.Activation);
         _w.Line();
-        _w.Line($"// Outputs back to one row per sample, then the {ActivationText(outputLayer)} of each row.");
-        _w.Line($"{TypeNames.Kernels}.ToSampleMajor({SpanOf($"a{last}", "OutputSize * width", readOnly: true)}, OutputSize, {SpanOf("y", "count * OutputSize")});");
-        EmitTileActivation(outputActivation, outputLayer, "y", "y", "count * OutputSize");
+        if (outputLayer.Activation == ActivationKind.Softmax && _network.Precision == PrecisionKind.Float)
+        {
+            _w.Line("// Softmax of all lanes at once, then the outputs back to one row per sample.");
+            _w.Line($"{TypeNames.Kernels}.Softmax({SpanOf($"a{last}", "OutputSize * width")}, OutputSize);");
+            _w.Line($"{TypeNames.Kernels}.ToSampleMajor({SpanOf($"a{last}", "OutputSize * width", readOnly: true)}, OutputSize, {SpanOf("y", "count * OutputSize")});");
+        }
+        else
+        {
+            _w.Line($"// Outputs back to one row per sample, then the {ActivationText(outputLayer)} of each row.");
+            _w.Line($"{TypeNames.Kernels}.ToSampleMajor({SpanOf($"a{last}", "OutputSize * width", readOnly: true)}, OutputSize, {SpanOf("y", "count * OutputSize")});");
+            EmitTileActivation(outputActivation, outputLayer, "y", "y", "count * OutputSize");
+        }
         _w.Close();
         _w.Line();
         foreach (LayerModel layer in layers)

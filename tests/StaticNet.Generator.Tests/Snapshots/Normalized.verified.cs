@@ -398,31 +398,9 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
         // Layer 1: dense 90 -> 2, softmax (applied per sample below)
         Layer1Tile(ref p, ref a0, ref a1);
 
-        // Outputs back to one row per sample, then the softmax of each row.
+        // Softmax of all lanes at once, then the outputs back to one row per sample.
+        global::StaticNet.Kernels.Softmax(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a1, OutputSize * width), OutputSize);
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a1, OutputSize * width), OutputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, count * OutputSize));
-        for (int s = 0; s < count; s++)
-        {
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2);
-            {
-                float max = row;
-                for (int j = 1; j < 2; j++)
-                {
-                    max = global::System.MathF.Max(max, global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j));
-                }
-                float total = 0f;
-                for (int j = 0; j < 2; j++)
-                {
-                    float e = global::System.MathF.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) - max);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) = e;
-                    total += e;
-                }
-                float scale = 1f / total;
-                for (int j = 0; j < 2; j++)
-                {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) *= scale;
-                }
-            }
-        }
     }
 
     /// <summary>Layer 0 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 3 -> 90.</summary>

@@ -77,6 +77,28 @@ public class TileKernelTests
     }
 
     [Fact]
+    public void Softmax_of_all_lanes_matches_the_per_sample_formula()
+    {
+        const int units = 7;
+        int width = 4 * Vector<float>.Count;
+        var random = new SeededRandom(6);
+        float[] z = Enumerable.Range(0, units * width).Select(_ => (float)random.NextUniform(-30, 30)).ToArray();
+        float[] tile = z.ToArray();
+
+        Kernels.Softmax(tile, units);
+
+        for (int s = 0; s < width; s++)
+        {
+            double max = Enumerable.Range(0, units).Max(j => (double)z[j * width + s]);
+            double total = Enumerable.Range(0, units).Sum(j => Math.Exp(z[j * width + s] - max));
+            for (int j = 0; j < units; j++)
+            {
+                Assert.Equal(Math.Exp(z[j * width + s] - max) / total, tile[j * width + s], 1e-6);
+            }
+        }
+    }
+
+    [Fact]
     public void Cross_entropy_of_a_nan_logit_is_not_finite()
     {
         int width = 4 * Vector<float>.Count;
