@@ -12,6 +12,8 @@ public class TileKernelTests
     [InlineData(1, 3)]
     [InlineData(5, 7)]
     [InlineData(32, 10)]
+    [InlineData(17, 784)]
+    [InlineData(24, 16)]
     public void Rows_go_feature_major_and_back_with_idle_lanes_zeroed(int count, int features)
     {
         int width = 32;
