@@ -30,10 +30,10 @@ CSHARP = ["StaticNet", "Expert", "Dynamic", "Naive"]
 ORT = "ONNX Runtime"
 # Everything BenchmarkDotNet measures (the ONNX Runtime column is inference only).
 MEASURED = CSHARP + [ORT]
-COMPETITORS = MEASURED + ["PyTorch 1T", "PyTorch nT"]
+COMPETITORS = MEASURED + ["PyTorch 1T", "PyTorch nT", "StaticNet nT"]
 RATIO_COMPETITORS = ["Naive", "Expert", "Dynamic", "PyTorch 1T", ORT]
 # Benchmark method suffix -> report column.
-METHOD_COMPETITOR = {"OnnxRuntime": ORT}
+METHOD_COMPETITOR = {"OnnxRuntime": ORT, "StaticNetParallel": "StaticNet nT"}
 
 
 def load_bdn(folder):
@@ -45,7 +45,8 @@ def load_bdn(folder):
         for b in data["Benchmarks"]:
             op, competitor = b["Method"].split("_", 1)
             competitor = METHOD_COMPETITOR.get(competitor, competitor)
-            net = re.search(r"Net=(\w+)", b["Parameters"]).group(1)
+            match = re.search(r"Net=(\w+)", b["Parameters"] or "")
+            net = match.group(1) if match else "machine"   # PeakBenchmarks has no network
             stats = b.get("Statistics")
             if not stats:
                 continue
@@ -182,7 +183,8 @@ def main():
     w("fused in (bench/StaticNet.Benchmarks/ExpertMlp.cs). **Dynamic** = `DynamicNetwork<float>` (same protocol as")
     w("StaticNet, layer loop at run time; it offers no fused network step, so it accumulates (the interface's per-sample default) and takes the fused `Sgd.Step`). **Naive** = `float[][]` weights, nested loops, `Math.Exp`, new arrays per")
     w("call. **PyTorch** = `nn.Sequential`, `torch.no_grad()` for inference, `CrossEntropyLoss`/`MSELoss` + `optim.SGD`")
-    w("for training; 1T = `set_num_threads(1)`, nT = all cores. **ONNX Runtime** = the generated network exported with")
+    w("for training; 1T = `set_num_threads(1)`, nT = all cores. **StaticNet nT** = the generated class's `PredictBatch` sharded over all cores")
+    w("by `BatchPredictor<float>` (whole tiles per thread; batch 64 = one tile of 32 per core). **ONNX Runtime** = the generated network exported with")
     w("`network.ExportOnnx(path)` (StaticNet.Onnx) and run by Microsoft.ML.OnnxRuntime's CPU provider with")
     w("`IntraOpNumThreads = 1` (one core, like every other column but PyTorch nT) and `GraphOptimizationLevel.ORT_ENABLE_ALL`,")
     w("called through its lowest-overhead API: OrtValues created once over pinned `float[]` input/output buffers")
@@ -258,7 +260,7 @@ def main():
             allocated = [bdn.get((net, op, competitor), (None, None, None, None))[1] for op, _, _ in OPS]
             missing = "–" if competitor == ORT else "?"
             cells.append(" / ".join(missing if x is None else f"{x:,}" for x in allocated))
-        w("| allocated bytes per call (Predict / Batch64 / Train32 / Train1) | " + " | ".join(cells) + " | | |")
+        w("| allocated bytes per call (Predict / Batch64 / Train32 / Train1) | " + " | ".join(cells) + " | | | |")
         w("")
 
     # Arithmetic throughput.
@@ -271,7 +273,15 @@ def main():
     w("counted). 3× is the usual convention and an overestimate here: the first layer needs no input gradient, so the")
     w("work done is ≈ 2.1× forward for mnist, 2.7× for wide, 2.1× for digits, 2.4× for iris; scale the Train32 numbers by")
     w("that factor / 3 for FLOPs actually executed. Medians, so load on the shared machine lowers every number.")
-    if mhz:
+    peak256 = times.get(("machine", "Peak", "Fma256"))
+    peak512 = times.get(("machine", "Peak", "Fma512"))
+    if peak256:
+        flops = 4096 * 12 * 2   # PeakBenchmarks: iterations x chains x 2 FLOP per FMA lane
+        measured = f"**{flops * 8 / peak256:.0f} GFLOP/s** with 256-bit FMAs (`Vector<float>` here)"
+        if peak512 and str(info.get("avx512")).lower() == "true":
+            measured += f", **{flops * 16 / peak512:.0f} GFLOP/s** with 512-bit FMAs (what ONNX Runtime's MLAS uses; `Vector<float>` stays 256-bit unless `DOTNET_MaxVectorTBitWidth=512`)"
+        w(f"Single-core peak, **measured** (bench/StaticNet.Benchmarks/PeakBenchmarks.cs: 12 independent FMA chains in registers, median): {measured}.")
+    elif mhz:
         peak = 2 * lanes * 2 * mhz / 1000
         w(f"Single-core peak, an **estimate**: 2 FLOP per FMA × {lanes} floats (`Vector<float>`) × 2 FMA ports × {mhz / 1000:.2f} GHz "
           f"(the clock the OS reports; turbo unknown) = **{peak:.0f} GFLOP/s**.")

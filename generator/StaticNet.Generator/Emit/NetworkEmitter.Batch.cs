@@ -286,9 +286,18 @@ internal sealed partial class NetworkEmitter
         LayerModel outputLayer = layers[last];
         ActivationEmitter outputActivation = ActivationEmitter.For(outputLayer.Activation);
         _w.Line();
-        _w.Line($"// Outputs back to one row per sample, then the {ActivationText(outputLayer)} of each row.");
-        _w.Line($"{TypeNames.Kernels}.ToSampleMajor({SpanOf($"a{last}", "OutputSize * width", readOnly: true)}, OutputSize, {SpanOf("y", "count * OutputSize")});");
-        EmitTileActivation(outputActivation, outputLayer, "y", "y", "count * OutputSize");
+        if (outputLayer.Activation == ActivationKind.Softmax && _network.Precision == PrecisionKind.Float)
+        {
+            _w.Line("// Softmax of all lanes at once, then the outputs back to one row per sample.");
+            _w.Line($"{TypeNames.Kernels}.Softmax({SpanOf($"a{last}", "OutputSize * width")}, OutputSize);");
+            _w.Line($"{TypeNames.Kernels}.ToSampleMajor({SpanOf($"a{last}", "OutputSize * width", readOnly: true)}, OutputSize, {SpanOf("y", "count * OutputSize")});");
+        }
+        else
+        {
+            _w.Line($"// Outputs back to one row per sample, then the {ActivationText(outputLayer)} of each row.");
+            _w.Line($"{TypeNames.Kernels}.ToSampleMajor({SpanOf($"a{last}", "OutputSize * width", readOnly: true)}, OutputSize, {SpanOf("y", "count * OutputSize")});");
+            EmitTileActivation(outputActivation, outputLayer, "y", "y", "count * OutputSize");
+        }
         _w.Close();
         _w.Line();
         foreach (LayerModel layer in layers)
@@ -373,12 +382,16 @@ internal sealed partial class NetworkEmitter
                 buffers.Add(($"a{layer.Index}", layer.Units));
             }
         }
-        buffers.Add(("zRows", output.Units));
-        if (HasOwnActivations(output))
+        bool vectorLoss = UsesVectorCrossEntropy;
+        buffers.Add((vectorLoss ? "targetsT" : "zRows", output.Units));
+        if (!vectorLoss && HasOwnActivations(output))
         {
             buffers.Add(("aRows", output.Units));
         }
-        buffers.Add(("deltaRows", output.Units));
+        if (!vectorLoss)
+        {
+            buffers.Add(("deltaRows", output.Units));
+        }
         buffers.Add(("deltaA", maxUnits));
         buffers.Add(("deltaB", maxUnits));
         if (maxHiddenFanIn > 0)
@@ -401,7 +414,7 @@ internal sealed partial class NetworkEmitter
                 _w.Line($"ref {T} a{layer.Index} = ref z{layer.Index}; // identity: a = z");
             }
         }
-        if (!HasOwnActivations(output))
+        if (!vectorLoss && !HasOwnActivations(output))
         {
             _w.Line($"ref {T} aRows = ref zRows; // identity: a = z");
         }
@@ -428,21 +441,14 @@ internal sealed partial class NetworkEmitter
 
         string delta = DeltaName(last, last);
         _w.Line();
-        _w.Line("// Loss per sample, on the output layer's rows; then its delta back to feature-major (idle lanes get 0).");
-        _w.Line($"{TypeNames.Kernels}.ToSampleMajor({SpanOf($"z{last}", $"{output.Units} * width", readOnly: true)}, {output.Units}, {SpanOf("zRows", $"count * {output.Units}")});");
-        EmitTileActivation(outputActivation, output, "zRows", HasOwnActivations(output) ? "aRows" : "zRows", $"count * {output.Units}");
-        _w.Line($"{T} loss = {_types.Literal(0)};");
-        _w.Open("for (int s = 0; s < count; s++)");
-        _w.Line($"ref {T} zRow = ref {TypeNames.Unsafe}.Add(ref zRows, s * {output.Units});");
-        _w.Line($"ref {T} aRow = ref {TypeNames.Unsafe}.Add(ref aRows, s * {output.Units});");
-        _w.Line($"ref {T} tRow = ref {TypeNames.Unsafe}.Add(ref t, s * {output.Units});");
-        _w.Line($"ref {T} deltaRow = ref {TypeNames.Unsafe}.Add(ref deltaRows, s * {output.Units});");
-        _w.Line($"{T} sampleLoss = {_types.Literal(0)};");
-        EmitLoss(output, "zRow", "aRow", "tRow", "deltaRow", "sampleLoss");
-        _w.Line("loss += sampleLoss;");
-        _w.Close();
-        EmitSkipUpdateOfNonFiniteLoss();
-        _w.Line($"{TypeNames.Kernels}.ToFeatureMajor({SpanOf("deltaRows", $"count * {output.Units}", readOnly: true)}, {output.Units}, {SpanOf(delta, $"{output.Units} * width")});");
+        if (vectorLoss)
+        {
+            EmitTileCrossEntropy(output, delta);
+        }
+        else
+        {
+            EmitTileLossPerSample(output, outputActivation, delta);
+        }
 
         for (int l = last; l >= 0; l--)
         {
@@ -472,6 +478,40 @@ internal sealed partial class NetworkEmitter
             }
             EmitWeightGradientKernel(layer);
         }
+    }
+
+    /// <summary>Whether the tile's loss is computed for all lanes at once: cross-entropy in float (the vector exponential is float-only).</summary>
+    private bool UsesVectorCrossEntropy => _network.Loss == LossKind.CrossEntropy && _network.Precision == PrecisionKind.Float;
+
+    /// <summary>Cross-entropy of softmax(z) for all lanes of the tile at once.</summary>
+    private void EmitTileCrossEntropy(LayerModel output, string delta)
+    {
+        int last = output.Index;
+        _w.Line("// Cross-entropy of softmax(z) for all lanes at once, on the targets made feature-major (idle lanes get 0, so does their delta).");
+        _w.Line($"{TypeNames.Kernels}.ToFeatureMajor({SpanOf("t", $"count * {output.Units}", readOnly: true)}, {output.Units}, {SpanOf("targetsT", $"{output.Units} * width")});");
+        _w.Line($"{T} loss = {TypeNames.Kernels}.SoftmaxCrossEntropy({SpanOf($"z{last}", $"{output.Units} * width", readOnly: true)}, {SpanOf("targetsT", $"{output.Units} * width", readOnly: true)}, {output.Units}, count, {SpanOf(delta, $"{output.Units} * width")});");
+        EmitSkipUpdateOfNonFiniteLoss();
+    }
+
+    /// <summary>The loss of each sample on its own row (the output layer's z and a made sample-major), then the delta back to feature-major.</summary>
+    private void EmitTileLossPerSample(LayerModel output, ActivationEmitter outputActivation, string delta)
+    {
+        int last = output.Index;
+        _w.Line("// Loss per sample, on the output layer's rows; then its delta back to feature-major (idle lanes get 0).");
+        _w.Line($"{TypeNames.Kernels}.ToSampleMajor({SpanOf($"z{last}", $"{output.Units} * width", readOnly: true)}, {output.Units}, {SpanOf("zRows", $"count * {output.Units}")});");
+        EmitTileActivation(outputActivation, output, "zRows", HasOwnActivations(output) ? "aRows" : "zRows", $"count * {output.Units}");
+        _w.Line($"{T} loss = {_types.Literal(0)};");
+        _w.Open("for (int s = 0; s < count; s++)");
+        _w.Line($"ref {T} zRow = ref {TypeNames.Unsafe}.Add(ref zRows, s * {output.Units});");
+        _w.Line($"ref {T} aRow = ref {TypeNames.Unsafe}.Add(ref aRows, s * {output.Units});");
+        _w.Line($"ref {T} tRow = ref {TypeNames.Unsafe}.Add(ref t, s * {output.Units});");
+        _w.Line($"ref {T} deltaRow = ref {TypeNames.Unsafe}.Add(ref deltaRows, s * {output.Units});");
+        _w.Line($"{T} sampleLoss = {_types.Literal(0)};");
+        EmitLoss(output, "zRow", "aRow", "tRow", "deltaRow", "sampleLoss");
+        _w.Line("loss += sampleLoss;");
+        _w.Close();
+        EmitSkipUpdateOfNonFiniteLoss();
+        _w.Line($"{TypeNames.Kernels}.ToFeatureMajor({SpanOf("deltaRows", $"count * {output.Units}", readOnly: true)}, {output.Units}, {SpanOf(delta, $"{output.Units} * width")});");
     }
 
     private string SpanOf(string reference, string length, bool readOnly = false) =>

@@ -694,17 +694,15 @@ public sealed partial class LogitNet : global::StaticNet.INetwork<float>
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
         int lanes = global::System.Numerics.Vector<float>.Count;
         int width = TileWidth;
-        global::System.Span<float> buffer = stackalloc float[57 * TileWidth];
+        global::System.Span<float> buffer = stackalloc float[53 * TileWidth];
         ref float xT = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
         ref float z0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 5 * width);
         ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 13 * width);
         ref float z1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 21 * width);
-        ref float zRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 25 * width);
-        ref float deltaRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 29 * width);
-        ref float deltaA = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 33 * width);
-        ref float deltaB = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 41 * width);
-        ref float inputRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 49 * width);
-        ref float aRows = ref zRows; // identity: a = z
+        ref float targetsT = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 25 * width);
+        ref float deltaA = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 29 * width);
+        ref float deltaB = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 37 * width);
+        ref float inputRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 45 * width);
 
         // The tile's inputs, feature-major: one row per input, one lane per sample.
         global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
@@ -720,51 +718,13 @@ public sealed partial class LogitNet : global::StaticNet.INetwork<float>
         // Forward, layer 1: dense 8 -> 4, keeping z of the tile (identity per sample below)
         Layer1Tile(ref p, ref a0, ref z1);
 
-        // Loss per sample, on the output layer's rows; then its delta back to feature-major (idle lanes get 0).
-        global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z1, 4 * width), 4, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref zRows, count * 4));
-        float loss = 0f;
-        for (int s = 0; s < count; s++)
-        {
-            ref float zRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref zRows, s * 4);
-            ref float aRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aRows, s * 4);
-            ref float tRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref t, s * 4);
-            ref float deltaRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaRows, s * 4);
-            float sampleLoss = 0f;
-            // Cross-entropy of softmax(z) against the target distribution t:
-            // loss = sum_j t_j (logsumexp(z) - z_j), dloss/dz_j = softmax(z)_j * sum(t) - t_j.
-            {
-                float max = zRow;
-                for (int j = 1; j < 4; j++)
-                {
-                    max = global::System.MathF.Max(max, global::System.Runtime.CompilerServices.Unsafe.Add(ref zRow, j));
-                }
-                float total = 0f;
-                for (int j = 0; j < 4; j++)
-                {
-                    float e = global::System.MathF.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref zRow, j) - max);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaRow, j) = e;
-                    total += e;
-                }
-                float logSumExp = max + global::System.MathF.Log(total);
-                float targetSum = 0f;
-                for (int j = 0; j < 4; j++)
-                {
-                    sampleLoss += global::System.Runtime.CompilerServices.Unsafe.Add(ref tRow, j) * (logSumExp - global::System.Runtime.CompilerServices.Unsafe.Add(ref zRow, j));
-                    targetSum += global::System.Runtime.CompilerServices.Unsafe.Add(ref tRow, j);
-                }
-                float scale = targetSum / total;
-                for (int j = 0; j < 4; j++)
-                {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaRow, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaRow, j) * scale - global::System.Runtime.CompilerServices.Unsafe.Add(ref tRow, j);
-                }
-            }
-            loss += sampleLoss;
-        }
+        // Cross-entropy of softmax(z) for all lanes at once, on the targets made feature-major (idle lanes get 0, so does their delta).
+        global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref t, count * 4), 4, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref targetsT, 4 * width));
+        float loss = global::StaticNet.Kernels.SoftmaxCrossEntropy(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z1, 4 * width), global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref targetsT, 4 * width), 4, count, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaA, 4 * width));
         if (!float.IsFinite(loss) && global::System.Runtime.CompilerServices.Unsafe.AreSame(ref g, ref p))
         {
             return loss;
         }
-        global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref deltaRows, count * 4), 4, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaA, 4 * width));
 
         // Backward, layer 1: the delta of layer 0 (before this layer's gradients, which may update the weights).
         Layer1DeltaBelowTile(ref p, ref deltaA, ref deltaB);

@@ -329,31 +329,9 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
         // Layer 1: dense 97 -> 5, softmax (applied per sample below)
         Layer1Tile(ref p, ref a0, ref a1);
 
-        // Outputs back to one row per sample, then the softmax of each row.
+        // Softmax of all lanes at once, then the outputs back to one row per sample.
+        global::StaticNet.Kernels.Softmax(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a1, OutputSize * width), OutputSize);
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a1, OutputSize * width), OutputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, count * OutputSize));
-        for (int s = 0; s < count; s++)
-        {
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 5);
-            {
-                float max = row;
-                for (int j = 1; j < 5; j++)
-                {
-                    max = global::System.MathF.Max(max, global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j));
-                }
-                float total = 0f;
-                for (int j = 0; j < 5; j++)
-                {
-                    float e = global::System.MathF.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) - max);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) = e;
-                    total += e;
-                }
-                float scale = 1f / total;
-                for (int j = 0; j < 5; j++)
-                {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) *= scale;
-                }
-            }
-        }
     }
 
     /// <summary>Layer 0 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 63 -> 97.</summary>
@@ -893,17 +871,15 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
         int lanes = global::System.Numerics.Vector<float>.Count;
         int width = TileWidth;
-        global::System.Span<float> buffer = global::StaticNet.Scratch<float>.Get(568 * TileWidth, 0);
+        global::System.Span<float> buffer = global::StaticNet.Scratch<float>.Get(558 * TileWidth, 0);
         ref float xT = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
         ref float z0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 63 * width);
         ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 160 * width);
         ref float z1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 257 * width);
-        ref float zRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 262 * width);
-        ref float aRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 267 * width);
-        ref float deltaRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 272 * width);
-        ref float deltaA = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 277 * width);
-        ref float deltaB = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 374 * width);
-        ref float inputRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 471 * width);
+        ref float targetsT = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 262 * width);
+        ref float deltaA = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 267 * width);
+        ref float deltaB = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 364 * width);
+        ref float inputRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 461 * width);
 
         // The tile's inputs, feature-major: one row per input, one lane per sample.
         global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
@@ -915,75 +891,13 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
         // Forward, layer 1: dense 97 -> 5, keeping z of the tile (softmax per sample below)
         Layer1Tile(ref p, ref a0, ref z1);
 
-        // Loss per sample, on the output layer's rows; then its delta back to feature-major (idle lanes get 0).
-        global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z1, 5 * width), 5, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref zRows, count * 5));
-        global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref zRows, count * 5).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref aRows, count * 5));
-        for (int s = 0; s < count; s++)
-        {
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aRows, s * 5);
-            {
-                float max = row;
-                for (int j = 1; j < 5; j++)
-                {
-                    max = global::System.MathF.Max(max, global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j));
-                }
-                float total = 0f;
-                for (int j = 0; j < 5; j++)
-                {
-                    float e = global::System.MathF.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) - max);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) = e;
-                    total += e;
-                }
-                float scale = 1f / total;
-                for (int j = 0; j < 5; j++)
-                {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) *= scale;
-                }
-            }
-        }
-        float loss = 0f;
-        for (int s = 0; s < count; s++)
-        {
-            ref float zRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref zRows, s * 5);
-            ref float aRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aRows, s * 5);
-            ref float tRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref t, s * 5);
-            ref float deltaRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaRows, s * 5);
-            float sampleLoss = 0f;
-            // Cross-entropy of softmax(z) against the target distribution t:
-            // loss = sum_j t_j (logsumexp(z) - z_j), dloss/dz_j = softmax(z)_j * sum(t) - t_j.
-            {
-                float max = zRow;
-                for (int j = 1; j < 5; j++)
-                {
-                    max = global::System.MathF.Max(max, global::System.Runtime.CompilerServices.Unsafe.Add(ref zRow, j));
-                }
-                float total = 0f;
-                for (int j = 0; j < 5; j++)
-                {
-                    float e = global::System.MathF.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref zRow, j) - max);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaRow, j) = e;
-                    total += e;
-                }
-                float logSumExp = max + global::System.MathF.Log(total);
-                float targetSum = 0f;
-                for (int j = 0; j < 5; j++)
-                {
-                    sampleLoss += global::System.Runtime.CompilerServices.Unsafe.Add(ref tRow, j) * (logSumExp - global::System.Runtime.CompilerServices.Unsafe.Add(ref zRow, j));
-                    targetSum += global::System.Runtime.CompilerServices.Unsafe.Add(ref tRow, j);
-                }
-                float scale = targetSum / total;
-                for (int j = 0; j < 5; j++)
-                {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaRow, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaRow, j) * scale - global::System.Runtime.CompilerServices.Unsafe.Add(ref tRow, j);
-                }
-            }
-            loss += sampleLoss;
-        }
+        // Cross-entropy of softmax(z) for all lanes at once, on the targets made feature-major (idle lanes get 0, so does their delta).
+        global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref t, count * 5), 5, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref targetsT, 5 * width));
+        float loss = global::StaticNet.Kernels.SoftmaxCrossEntropy(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z1, 5 * width), global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref targetsT, 5 * width), 5, count, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaA, 5 * width));
         if (!float.IsFinite(loss) && global::System.Runtime.CompilerServices.Unsafe.AreSame(ref g, ref p))
         {
             return loss;
         }
-        global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref deltaRows, count * 5), 5, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaA, 5 * width));
 
         // Backward, layer 1: the delta of layer 0 (before this layer's gradients, which may update the weights).
         Layer1DeltaBelowTile(ref p, ref deltaA, ref deltaB);
