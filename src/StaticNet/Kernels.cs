@@ -2,6 +2,7 @@ using System;
 using System.ComponentModel;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -303,6 +304,224 @@ public static class Kernels
         p = p * r * r + r + Vector<float>.One;
         Vector<int> exponent = (Vector.ConvertToInt32(n) + new Vector<int>(127)) << 23;
         return p * Vector.AsVectorSingle(exponent);
+    }
+
+    // ---- single-sample dense layers ------------------------------------------------------------------
+
+    /// <summary>
+    /// Stores the lane sums of eight row accumulators, <c>destination[r] = Vector.Sum(s_r)</c>: with AVX the
+    /// accumulators are transposed and added (horizontal adds and one lane swap) and stored as one vector,
+    /// instead of eight separate horizontal sums.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreSums(ref float destination, Vector<float> s0, Vector<float> s1, Vector<float> s2, Vector<float> s3,
+        Vector<float> s4, Vector<float> s5, Vector<float> s6, Vector<float> s7)
+    {
+        if (Avx.IsSupported && Vector<float>.Count == Vector256<float>.Count)
+        {
+            StoreSums(ref destination, s0.AsVector256(), s1.AsVector256(), s2.AsVector256(), s3.AsVector256(),
+                s4.AsVector256(), s5.AsVector256(), s6.AsVector256(), s7.AsVector256());
+        }
+        else if (Avx512F.IsSupported && Vector<float>.Count == Vector512<float>.Count)
+        {
+            StoreSums(ref destination, Fold(s0.AsVector512()), Fold(s1.AsVector512()), Fold(s2.AsVector512()), Fold(s3.AsVector512()),
+                Fold(s4.AsVector512()), Fold(s5.AsVector512()), Fold(s6.AsVector512()), Fold(s7.AsVector512()));
+        }
+        else
+        {
+            destination = Vector.Sum(s0);
+            Unsafe.Add(ref destination, 1) = Vector.Sum(s1);
+            Unsafe.Add(ref destination, 2) = Vector.Sum(s2);
+            Unsafe.Add(ref destination, 3) = Vector.Sum(s3);
+            Unsafe.Add(ref destination, 4) = Vector.Sum(s4);
+            Unsafe.Add(ref destination, 5) = Vector.Sum(s5);
+            Unsafe.Add(ref destination, 6) = Vector.Sum(s6);
+            Unsafe.Add(ref destination, 7) = Vector.Sum(s7);
+        }
+
+        static Vector256<float> Fold(Vector512<float> s) => s.GetLower() + s.GetUpper();
+    }
+
+    /// <summary>
+    /// Stores the lane sums of eight row accumulators, <c>destination[r] = Vector.Sum(s_r)</c>, transposed and
+    /// added with AVX.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreSums(ref double destination, Vector<double> s0, Vector<double> s1, Vector<double> s2, Vector<double> s3,
+        Vector<double> s4, Vector<double> s5, Vector<double> s6, Vector<double> s7)
+    {
+        if (Avx.IsSupported && Vector<double>.Count == Vector256<double>.Count)
+        {
+            Vector256<double> low = Sums4(s0.AsVector256(), s1.AsVector256(), s2.AsVector256(), s3.AsVector256());
+            Vector256<double> high = Sums4(s4.AsVector256(), s5.AsVector256(), s6.AsVector256(), s7.AsVector256());
+            low.StoreUnsafe(ref destination);
+            high.StoreUnsafe(ref destination, 4);
+        }
+        else
+        {
+            destination = Vector.Sum(s0);
+            Unsafe.Add(ref destination, 1) = Vector.Sum(s1);
+            Unsafe.Add(ref destination, 2) = Vector.Sum(s2);
+            Unsafe.Add(ref destination, 3) = Vector.Sum(s3);
+            Unsafe.Add(ref destination, 4) = Vector.Sum(s4);
+            Unsafe.Add(ref destination, 5) = Vector.Sum(s5);
+            Unsafe.Add(ref destination, 6) = Vector.Sum(s6);
+            Unsafe.Add(ref destination, 7) = Vector.Sum(s7);
+        }
+
+        // [a0+a1, b0+b1, a2+a3, b2+b3] and the same for c, d; the lane swap lines up the halves.
+        static Vector256<double> Sums4(Vector256<double> a, Vector256<double> b, Vector256<double> c, Vector256<double> d)
+        {
+            Vector256<double> ab = Avx.HorizontalAdd(a, b);
+            Vector256<double> cd = Avx.HorizontalAdd(c, d);
+            return Avx.Permute2x128(ab, cd, 0x20) + Avx.Permute2x128(ab, cd, 0x31);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreSums(ref float destination, Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<float> s3,
+        Vector256<float> s4, Vector256<float> s5, Vector256<float> s6, Vector256<float> s7)
+    {
+        // Pairwise sums within each 128-bit half: u = [s0, s1, s2, s3 (low halves) | s0, s1, s2, s3 (high halves)].
+        Vector256<float> u = Avx.HorizontalAdd(Avx.HorizontalAdd(s0, s1), Avx.HorizontalAdd(s2, s3));
+        Vector256<float> v = Avx.HorizontalAdd(Avx.HorizontalAdd(s4, s5), Avx.HorizontalAdd(s6, s7));
+        // Low halves of u and v plus their high halves: the eight row sums in order.
+        (Avx.Permute2x128(u, v, 0x20) + Avx.Permute2x128(u, v, 0x31)).StoreUnsafe(ref destination);
+    }
+
+    /// <summary>max(0, x) in every lane, propagating NaN (as the scalar <see cref="Relu(float)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Relu(Vector<float> x) => Vector.ConditionalSelect(Vector.LessThanOrEqual(x, Vector<float>.Zero), Vector<float>.Zero, x);
+
+    /// <summary>max(0, x) in every lane, propagating NaN (as the scalar <see cref="Relu(double)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<double> Relu(Vector<double> x) => Vector.ConditionalSelect(Vector.LessThanOrEqual(x, Vector<double>.Zero), Vector<double>.Zero, x);
+
+    /// <summary>x if x &gt; 0, else alpha * x, in every lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> LeakyRelu(Vector<float> x, float alpha) => Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<float>.Zero), x, x * alpha);
+
+    /// <summary>x if x &gt; 0, else alpha * x, in every lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<double> LeakyRelu(Vector<double> x, double alpha) => Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<double>.Zero), x, x * alpha);
+
+    /// <summary>
+    /// Softmax in place, shifted by the maximum: vectorized (<see cref="Exp(Vector{float})"/>, relative error about
+    /// 2e-7) when there is at least one full vector; a NaN anywhere makes every output NaN, as in PyTorch.
+    /// </summary>
+    public static void Softmax(Span<float> values)
+    {
+        int count = values.Length;
+        if (!Vector.IsHardwareAccelerated || count < Vector<float>.Count)
+        {
+            SoftmaxScalar(values);
+            return;
+        }
+        ref float v = ref MemoryMarshal.GetReference(values);
+        int lanes = Vector<float>.Count;
+        int last = count - lanes;
+
+        // The maximum: full vectors, then the last vector (which may overlap the others).
+        Vector<float> max = Vector.LoadUnsafe(ref v, (nuint)last);
+        for (int i = 0; i < last; i += lanes)
+        {
+            max = Vector.Max(max, Vector.LoadUnsafe(ref v, (nuint)i));
+        }
+        var shift = new Vector<float>(MaxAcross(max));
+
+        // e^(z - max); the last vector is computed before any store, so its overlapping lanes read z, not e.
+        Vector<float> tail = ExpShifted(Vector.LoadUnsafe(ref v, (nuint)last), shift);
+        Vector<float> total = Vector<float>.Zero;
+        int j = 0;
+        for (; j <= last; j += lanes)
+        {
+            Vector<float> e = ExpShifted(Vector.LoadUnsafe(ref v, (nuint)j), shift);
+            e.StoreUnsafe(ref v, (nuint)j);
+            total += e;
+        }
+        tail.StoreUnsafe(ref v, (nuint)last);
+        float sum = Vector.Sum(total);
+        for (int k = j; k < count; k++)
+        {
+            sum += Unsafe.Add(ref v, k);
+        }
+
+        // Normalize: again the last vector first, so overlapping lanes are scaled once.
+        var scale = new Vector<float>(1f / sum);
+        tail = Vector.LoadUnsafe(ref v, (nuint)last) * scale;
+        for (int i = 0; i < last; i += lanes)
+        {
+            (Vector.LoadUnsafe(ref v, (nuint)i) * scale).StoreUnsafe(ref v, (nuint)i);
+        }
+        tail.StoreUnsafe(ref v, (nuint)last);
+
+        // e^(x - shift), NaN where x - shift is NaN (Exp clamps its input, which would hide a NaN).
+        static Vector<float> ExpShifted(Vector<float> x, Vector<float> shift)
+        {
+            Vector<float> d = x - shift;
+            return Vector.ConditionalSelect(Vector.Equals(d, d), Exp(d), d);
+        }
+    }
+
+    /// <summary>Softmax in place, shifted by the maximum (scalar; double precision keeps <see cref="Math.Exp"/>).</summary>
+    public static void Softmax(Span<double> values)
+    {
+        double max = values[0];
+        for (int j = 1; j < values.Length; j++)
+        {
+            max = Math.Max(max, values[j]);
+        }
+        double total = 0;
+        for (int j = 0; j < values.Length; j++)
+        {
+            double e = Math.Exp(values[j] - max);
+            values[j] = e;
+            total += e;
+        }
+        double scale = 1 / total;
+        for (int j = 0; j < values.Length; j++)
+        {
+            values[j] *= scale;
+        }
+    }
+
+    private static void SoftmaxScalar(Span<float> values)
+    {
+        float max = values[0];
+        for (int j = 1; j < values.Length; j++)
+        {
+            max = MathF.Max(max, values[j]);
+        }
+        float total = 0;
+        for (int j = 0; j < values.Length; j++)
+        {
+            float e = MathF.Exp(values[j] - max);
+            values[j] = e;
+            total += e;
+        }
+        float scale = 1 / total;
+        for (int j = 0; j < values.Length; j++)
+        {
+            values[j] *= scale;
+        }
+    }
+
+    /// <summary>The largest lane (NaN lanes may be skipped: a NaN input makes the softmax NaN anyway).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float MaxAcross(Vector<float> x)
+    {
+        if (Avx.IsSupported && Vector<float>.Count == Vector256<float>.Count)
+        {
+            Vector128<float> h = Sse.Max(x.AsVector256().GetLower(), x.AsVector256().GetUpper());
+            h = Sse.Max(h, Sse.Shuffle(h, h, 0b01_00_11_10));
+            return Sse.Max(h, Sse.Shuffle(h, h, 0b10_11_00_01)).ToScalar();
+        }
+        float max = x[0];
+        for (int k = 1; k < Vector<float>.Count; k++)
+        {
+            max = MathF.Max(max, x[k]);
+        }
+        return max;
     }
 
     // ---- error function -----------------------------------------------------------------------------

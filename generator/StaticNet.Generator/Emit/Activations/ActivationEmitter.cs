@@ -20,6 +20,12 @@ internal abstract class ActivationEmitter
     /// </summary>
     public virtual string? SpanKernel => null;
 
+    /// <summary>
+    /// Expression for f of every lane of the Vector&lt;T&gt; <paramref name="z"/>, or null when the activation has no
+    /// vector form (it is then applied element by element, or by its <see cref="SpanKernel"/>).
+    /// </summary>
+    public virtual string? ApplyVector(string z, LayerModel layer, TypeNames types) => null;
+
     /// <summary>Expression for f(<paramref name="z"/>).</summary>
     public abstract string Apply(string z, LayerModel layer, TypeNames types);
 
