@@ -48,6 +48,28 @@ public static class Kernels
         return a * b + c;
     }
 
+    /// <summary><c>a * b + c</c> over 512-bit vectors, fused where the hardware has AVX-512.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) =>
+        Avx512F.IsSupported ? Avx512F.FusedMultiplyAdd(a, b, c) : a * b + c;
+
+    /// <summary><c>a * b + c</c> over 512-bit vectors, fused where the hardware has AVX-512.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> MultiplyAdd(Vector512<double> a, Vector512<double> b, Vector512<double> c) =>
+        Avx512F.IsSupported ? Avx512F.FusedMultiplyAdd(a, b, c) : a * b + c;
+
+    /// <summary>
+    /// The two 256-bit halves of <paramref name="x"/> added, as a Vector&lt;float&gt; (for a 256-bit Vector&lt;T&gt;;
+    /// generated code calls it only when <c>Vector&lt;float&gt;.Count == 8</c>), so a 512-bit accumulator can
+    /// continue in Vector&lt;T&gt; code.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Fold(Vector512<float> x) => (x.GetLower() + x.GetUpper()).AsVector();
+
+    /// <summary>The two 256-bit halves of <paramref name="x"/> added, as a Vector&lt;double&gt; (see <see cref="Fold(Vector512{float})"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<double> Fold(Vector512<double> x) => (x.GetLower() + x.GetUpper()).AsVector();
+
     /// <summary><c>a * b + c</c>, fused where the hardware has FMA (the software fallback of <see cref="MathF.FusedMultiplyAdd"/> is slow).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MultiplyAdd(float a, float b, float c) => Fma.IsSupported ? MathF.FusedMultiplyAdd(a, b, c) : a * b + c;

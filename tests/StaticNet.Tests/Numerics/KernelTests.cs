@@ -120,6 +120,29 @@ public class KernelTests
     }
 
     [Fact]
+    public void Fold_adds_the_halves_of_a_512_bit_accumulator_when_Vector_T_is_256_bit()
+    {
+        if (System.Numerics.Vector<float>.Count != 8)
+        {
+            return;
+        }
+        var x = System.Runtime.Intrinsics.Vector512.Create(Enumerable.Range(0, 16).Select(k => k * 1.5f).ToArray());
+        var c = System.Runtime.Intrinsics.Vector512.Create(1f);
+        System.Numerics.Vector<float> folded = Kernels.Fold(Kernels.MultiplyAdd(x, x, c));
+        for (int lane = 0; lane < 8; lane++)
+        {
+            float low = lane * 1.5f, high = (lane + 8) * 1.5f;
+            Assert.Equal(low * low + 1 + (high * high + 1), folded[lane]);
+        }
+        var d = System.Runtime.Intrinsics.Vector512.Create(Enumerable.Range(0, 8).Select(k => k * 0.5).ToArray());
+        System.Numerics.Vector<double> foldedDouble = Kernels.Fold(Kernels.MultiplyAdd(d, d, System.Runtime.Intrinsics.Vector512<double>.Zero));
+        for (int lane = 0; lane < 4; lane++)
+        {
+            Assert.Equal(lane * 0.5 * (lane * 0.5) + (lane + 4) * 0.5 * ((lane + 4) * 0.5), foldedDouble[lane]);
+        }
+    }
+
+    [Fact]
     public void Vector_relu_and_leaky_relu_match_the_scalar_forms_lane_by_lane()
     {
         float[] x = [-2f, -0f, 0f, 1.5f, float.NaN, float.NegativeInfinity, float.PositiveInfinity, -1e-30f,
