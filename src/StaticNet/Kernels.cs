@@ -309,23 +309,63 @@ public static class Kernels
 
     /// <summary>
     /// e^x of every lane (Cephes expf: x = n ln 2 + r, a degree-6 polynomial for e^r, 2^n by the exponent
-    /// bits), relative error about 2e-7; inputs are clamped to [-87.3, 88.3], so results stay finite and normal.
+    /// bits), relative error about 2e-7; inputs are clamped to [-87.3, 88.3], so results stay finite and normal,
+    /// and NaN stays NaN. The polynomial and the reduction use fused multiply-adds: e^x is on the critical path
+    /// of softmax, tanh and sigmoid.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> Exp(Vector<float> x)
     {
-        x = Vector.Min(Vector.Max(x, new Vector<float>(-87.3f)), new Vector<float>(88.3f));
-        Vector<float> n = Vector.Floor(x * new Vector<float>(1.44269504088896341f) + new Vector<float>(0.5f));
-        Vector<float> r = x - n * new Vector<float>(0.693359375f) - n * new Vector<float>(-2.12194440e-4f);
-        Vector<float> p = new Vector<float>(1.9875691500e-4f);
-        p = p * r + new Vector<float>(1.3981999507e-3f);
-        p = p * r + new Vector<float>(8.3334519073e-3f);
-        p = p * r + new Vector<float>(4.1665795894e-2f);
-        p = p * r + new Vector<float>(1.6666665459e-1f);
-        p = p * r + new Vector<float>(5.0000001201e-1f);
-        p = p * r * r + r + Vector<float>.One;
-        Vector<int> exponent = (Vector.ConvertToInt32(n) + new Vector<int>(127)) << 23;
+        x = Clamp(x, new Vector<float>(-87.3f), new Vector<float>(88.3f));
+        Vector<float> n = Vector.Floor(MultiplyAdd(x, new Vector<float>(1.44269504088896341f), new Vector<float>(0.5f)));
+        Vector<float> r = MultiplyAdd(n, new Vector<float>(-0.693359375f), x);
+        r = MultiplyAdd(n, new Vector<float>(2.12194440e-4f), r);
+        Vector<float> p = MultiplyAdd(new Vector<float>(1.9875691500e-4f), r, new Vector<float>(1.3981999507e-3f));
+        p = MultiplyAdd(p, r, new Vector<float>(8.3334519073e-3f));
+        p = MultiplyAdd(p, r, new Vector<float>(4.1665795894e-2f));
+        p = MultiplyAdd(p, r, new Vector<float>(1.6666665459e-1f));
+        p = MultiplyAdd(p, r, new Vector<float>(5.0000001201e-1f));
+        p = MultiplyAdd(p, r * r, r) + Vector<float>.One;
+        Vector<int> exponent = (ToInt32(n) + new Vector<int>(127)) << 23;
         return p * Vector.AsVectorSingle(exponent);
+    }
+
+    /// <summary>
+    /// min(max(x, low), high) lane by lane, NaN staying NaN: the plain min/max instructions where there are
+    /// some (Vector.Min/Max follow IEEE 754-2019 on .NET 9 and later, several instructions each).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> Clamp(Vector<float> x, Vector<float> low, Vector<float> high)
+    {
+        // maxps/minps return their second operand when either is NaN, so x goes second.
+        if (Avx.IsSupported && Vector<float>.Count == Vector256<float>.Count)
+        {
+            return Avx.Min(high.AsVector256(), Avx.Max(low.AsVector256(), x.AsVector256())).AsVector();
+        }
+        if (Sse.IsSupported && Vector<float>.Count == Vector128<float>.Count)
+        {
+            return Sse.Min(high.AsVector128(), Sse.Max(low.AsVector128(), x.AsVector128())).AsVector();
+        }
+        if (Avx512F.IsSupported && Vector<float>.Count == Vector512<float>.Count)
+        {
+            return Avx512F.Min(high.AsVector512(), Avx512F.Max(low.AsVector512(), x.AsVector512())).AsVector();
+        }
+        return Vector.ConditionalSelect(Vector.Equals(x, x), Vector.Min(Vector.Max(x, low), high), x);
+    }
+
+    /// <summary>Whole numbers in int range to int, lane by lane (one instruction where there is one; Vector.ConvertToInt32 saturates on .NET 9 and later).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<int> ToInt32(Vector<float> x)
+    {
+        if (Avx.IsSupported && Vector<float>.Count == Vector256<float>.Count)
+        {
+            return Avx.ConvertToVector256Int32WithTruncation(x.AsVector256()).AsVector();
+        }
+        if (Sse2.IsSupported && Vector<float>.Count == Vector128<float>.Count)
+        {
+            return Sse2.ConvertToVector128Int32WithTruncation(x.AsVector128()).AsVector();
+        }
+        return Vector.ConvertToInt32(x);
     }
 
     // ---- single-sample dense layers ------------------------------------------------------------------
@@ -428,18 +468,48 @@ public static class Kernels
     public static Vector<double> LeakyRelu(Vector<double> x, double alpha) => Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<double>.Zero), x, x * alpha);
 
     /// <summary>
-    /// Softmax in place, shifted by the maximum: vectorized (<see cref="Exp(Vector{float})"/>, relative error about
-    /// 2e-7) when there is at least one full vector; a NaN anywhere makes every output NaN, as in PyTorch.
+    /// Softmax in place: vectorized (<see cref="Exp(Vector{float})"/>, relative error about 2e-7) when there is at
+    /// least one full vector; a NaN anywhere makes every output NaN, as in PyTorch.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Softmax(Span<float> values)
     {
-        int count = values.Length;
-        if (!Vector.IsHardwareAccelerated || count < Vector<float>.Count)
+        if (Vector.IsHardwareAccelerated && values.Length >= Vector<float>.Count)
+        {
+            SoftmaxVector(ref MemoryMarshal.GetReference(values), values.Length);
+        }
+        else
         {
             SoftmaxScalar(values);
-            return;
         }
-        ref float v = ref MemoryMarshal.GetReference(values);
+    }
+
+    /// <summary>0, 1, 2, ... lane by lane, as a JIT-time constant (Vector&lt;T&gt;.Indices is .NET 9).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<int> LaneIndices()
+    {
+        if (Vector<int>.Count == Vector256<int>.Count)
+        {
+            return Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7).AsVector();
+        }
+        if (Vector<int>.Count == Vector128<int>.Count)
+        {
+            return Vector128.Create(0, 1, 2, 3).AsVector();
+        }
+        if (Vector<int>.Count == Vector512<int>.Count)
+        {
+            return Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15).AsVector();
+        }
+        Span<int> indices = stackalloc int[Vector<int>.Count];
+        for (int k = 0; k < indices.Length; k++)
+        {
+            indices[k] = k;
+        }
+        return new Vector<int>(indices);
+    }
+
+    private static void SoftmaxVector(ref float v, int count)
+    {
         int lanes = Vector<float>.Count;
         int last = count - lanes;
 
@@ -447,42 +517,61 @@ public static class Kernels
         Vector<float> max = Vector.LoadUnsafe(ref v, (nuint)last);
         for (int i = 0; i < last; i += lanes)
         {
-            max = Vector.Max(max, Vector.LoadUnsafe(ref v, (nuint)i));
+            max = MaxNative(max, Vector.LoadUnsafe(ref v, (nuint)i));
         }
-        var shift = new Vector<float>(MaxAcross(max));
+        float top = MaxAcross(max);
 
-        // e^(z - max); the last vector is computed before any store, so its overlapping lanes read z, not e.
+        // Softmax is shift-invariant. With the maximum in [-16, 60], e^z needs no shift (no overflow, and
+        // what Exp's input clamp changes is below 1e-30 of the largest term), so the exponentials do not
+        // wait for the maximum: the branch is predicted and they run while it is still being reduced.
+        if (top >= -16f && top <= 60f)
+        {
+            SoftmaxShifted(ref v, count, Vector<float>.Zero);
+        }
+        else
+        {
+            SoftmaxShifted(ref v, count, new Vector<float>(top));
+        }
+    }
+
+    /// <summary>values = e^(values - shift) / sum, for at least one full vector of values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SoftmaxShifted(ref float v, int count, Vector<float> shift)
+    {
+        int lanes = Vector<float>.Count;
+        int last = count - lanes;
+
+        // e^(z - shift); the last vector is computed before any store, so its overlapping lanes read z, not e,
+        // and only its lanes past the full vectors count in the total.
         Vector<float> tail = ExpShifted(Vector.LoadUnsafe(ref v, (nuint)last), shift);
-        Vector<float> total = Vector<float>.Zero;
         int j = 0;
+        Vector<float> total = Vector<float>.Zero;
         for (; j <= last; j += lanes)
         {
             Vector<float> e = ExpShifted(Vector.LoadUnsafe(ref v, (nuint)j), shift);
             e.StoreUnsafe(ref v, (nuint)j);
             total += e;
         }
+        Vector<int> fresh = Vector.GreaterThanOrEqual(LaneIndices(), new Vector<int>(j - last));
+        total += Vector.ConditionalSelect(fresh.As<int, float>(), tail, Vector<float>.Zero);
         tail.StoreUnsafe(ref v, (nuint)last);
-        float sum = Vector.Sum(total);
-        for (int k = j; k < count; k++)
-        {
-            sum += Unsafe.Add(ref v, k);
-        }
 
         // Normalize: again the last vector first, so overlapping lanes are scaled once.
-        var scale = new Vector<float>(1f / sum);
+        var scale = new Vector<float>(1f / Vector.Sum(total));
         tail = Vector.LoadUnsafe(ref v, (nuint)last) * scale;
         for (int i = 0; i < last; i += lanes)
         {
             (Vector.LoadUnsafe(ref v, (nuint)i) * scale).StoreUnsafe(ref v, (nuint)i);
         }
         tail.StoreUnsafe(ref v, (nuint)last);
+    }
 
-        // e^(x - shift), NaN where x - shift is NaN (Exp clamps its input, which would hide a NaN).
-        static Vector<float> ExpShifted(Vector<float> x, Vector<float> shift)
-        {
-            Vector<float> d = x - shift;
-            return Vector.ConditionalSelect(Vector.Equals(d, d), Exp(d), d);
-        }
+    /// <summary>e^(x - shift), NaN where x - shift is NaN (Exp clamps its input, which would hide a NaN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> ExpShifted(Vector<float> x, Vector<float> shift)
+    {
+        Vector<float> d = x - shift;
+        return Vector.ConditionalSelect(Vector.Equals(d, d), Exp(d), d);
     }
 
     /// <summary>Softmax in place, shifted by the maximum (scalar; double precision keeps <see cref="Math.Exp"/>).</summary>
@@ -526,6 +615,17 @@ public static class Kernels
         {
             values[j] *= scale;
         }
+    }
+
+    /// <summary>Lane-by-lane maximum with the plain instruction where there is one (a NaN lane may be dropped).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> MaxNative(Vector<float> x, Vector<float> y)
+    {
+        if (Avx.IsSupported && Vector<float>.Count == Vector256<float>.Count)
+        {
+            return Avx.Max(x.AsVector256(), y.AsVector256()).AsVector();
+        }
+        return Vector.Max(x, y);
     }
 
     /// <summary>The largest lane (NaN lanes may be skipped: a NaN input makes the softmax NaN anyway).</summary>

@@ -178,31 +178,6 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
             ref float w7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 441);
             global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero, s5 = global::System.Numerics.Vector<float>.Zero, s6 = global::System.Numerics.Vector<float>.Zero, s7 = global::System.Numerics.Vector<float>.Zero;
             int i = 0;
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && global::System.Numerics.Vector<float>.Count == global::System.Runtime.Intrinsics.Vector256<float>.Count)
-            {
-                global::System.Runtime.Intrinsics.Vector512<float> t0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, t1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, t2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, t3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, t4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, t5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, t6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, t7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                for (; i <= 63 - global::System.Runtime.Intrinsics.Vector512<float>.Count; i += global::System.Runtime.Intrinsics.Vector512<float>.Count)
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> v = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, (nuint)i);
-                    t0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w0, (nuint)i), v, t0);
-                    t1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w1, (nuint)i), v, t1);
-                    t2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w2, (nuint)i), v, t2);
-                    t3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w3, (nuint)i), v, t3);
-                    t4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w4, (nuint)i), v, t4);
-                    t5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w5, (nuint)i), v, t5);
-                    t6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w6, (nuint)i), v, t6);
-                    t7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w7, (nuint)i), v, t7);
-                }
-                // Halves added: the Vector<T> loop below finishes the inputs left over.
-                s0 = global::StaticNet.Kernels.Fold(t0);
-                s1 = global::StaticNet.Kernels.Fold(t1);
-                s2 = global::StaticNet.Kernels.Fold(t2);
-                s3 = global::StaticNet.Kernels.Fold(t3);
-                s4 = global::StaticNet.Kernels.Fold(t4);
-                s5 = global::StaticNet.Kernels.Fold(t5);
-                s6 = global::StaticNet.Kernels.Fold(t6);
-                s7 = global::StaticNet.Kernels.Fold(t7);
-            }
             for (; i <= 63 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
                 global::System.Numerics.Vector<float> v = global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i);
@@ -235,17 +210,6 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
             ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 63);
             global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
             int i = 0;
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && global::System.Numerics.Vector<float>.Count == global::System.Runtime.Intrinsics.Vector256<float>.Count)
-            {
-                global::System.Runtime.Intrinsics.Vector512<float> t0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                for (; i <= 63 - global::System.Runtime.Intrinsics.Vector512<float>.Count; i += global::System.Runtime.Intrinsics.Vector512<float>.Count)
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> v = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, (nuint)i);
-                    t0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w0, (nuint)i), v, t0);
-                }
-                // Halves added: the Vector<T> loop below finishes the inputs left over.
-                s0 = global::StaticNet.Kernels.Fold(t0);
-            }
             for (; i <= 63 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
                 global::System.Numerics.Vector<float> v = global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i);
@@ -285,25 +249,6 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
             ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 388);
             global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero;
             int i = 0;
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && global::System.Numerics.Vector<float>.Count == global::System.Runtime.Intrinsics.Vector256<float>.Count)
-            {
-                global::System.Runtime.Intrinsics.Vector512<float> t0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, t1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, t2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, t3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, t4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                for (; i <= 97 - global::System.Runtime.Intrinsics.Vector512<float>.Count; i += global::System.Runtime.Intrinsics.Vector512<float>.Count)
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> v = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref a0, (nuint)i);
-                    t0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w0, (nuint)i), v, t0);
-                    t1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w1, (nuint)i), v, t1);
-                    t2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w2, (nuint)i), v, t2);
-                    t3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w3, (nuint)i), v, t3);
-                    t4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w4, (nuint)i), v, t4);
-                }
-                // Halves added: the Vector<T> loop below finishes the inputs left over.
-                s0 = global::StaticNet.Kernels.Fold(t0);
-                s1 = global::StaticNet.Kernels.Fold(t1);
-                s2 = global::StaticNet.Kernels.Fold(t2);
-                s3 = global::StaticNet.Kernels.Fold(t3);
-                s4 = global::StaticNet.Kernels.Fold(t4);
-            }
             for (; i <= 97 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
                 global::System.Numerics.Vector<float> v = global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)i);

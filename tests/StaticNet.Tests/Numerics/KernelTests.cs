@@ -61,8 +61,17 @@ public class KernelTests
     [InlineData(33)]
     public void Softmax_matches_a_double_reference_for_every_length(int length)
     {
+        // Logits around 0 (no shift needed) and far from it both ways (shifted by the maximum).
+        foreach (float offset in new[] { 0f, 100f, -100f })
+        {
+            CheckSoftmax(length, offset);
+        }
+    }
+
+    private static void CheckSoftmax(int length, float offset)
+    {
         var random = new Random(length);
-        float[] z = Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 40 - 20)).ToArray();
+        float[] z = Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 40 - 20) + offset).ToArray();
         float[] y = (float[])z.Clone();
         Kernels.Softmax(y);
         double max = z.Max();
