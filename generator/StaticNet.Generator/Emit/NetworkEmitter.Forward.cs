@@ -296,6 +296,7 @@ internal sealed partial class NetworkEmitter
             _w.Line($"{TypeNames.Kernels}.StoreSums(ref {At(0)}, {string.Join(", ", Enumerable.Range(0, rows).Select(r => $"s{r}"))});");
             if (MayLeaveTail(fanIn))
             {
+                _w.Line("// Inputs left over by the vectors, one at a time.");
                 _w.Open($"for (; i < {fanIn}; i++)");
                 _w.Line($"{T} v = {TypeNames.Unsafe}.Add(ref {input}, i);");
                 for (int r = 0; r < rows; r++)

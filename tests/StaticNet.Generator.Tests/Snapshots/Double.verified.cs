@@ -192,6 +192,7 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
             }
             // The 8 lane sums, transposed and added into one vector store.
             global::StaticNet.Kernels.StoreSums(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j), s0, s1, s2, s3, s4, s5, s6, s7);
+            // Inputs left over by the vectors, one at a time.
             for (; i < 30; i++)
             {
                 double v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
