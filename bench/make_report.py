@@ -45,7 +45,8 @@ def load_bdn(folder):
         for b in data["Benchmarks"]:
             op, competitor = b["Method"].split("_", 1)
             competitor = METHOD_COMPETITOR.get(competitor, competitor)
-            net = re.search(r"Net=(\w+)", b["Parameters"]).group(1)
+            match = re.search(r"Net=(\w+)", b["Parameters"] or "")
+            net = match.group(1) if match else "machine"   # PeakBenchmarks has no network
             stats = b.get("Statistics")
             if not stats:
                 continue
@@ -76,8 +77,10 @@ def generator_features(folder):
     if not texts:
         return "? (generated sources not found)"
     if any("AccumulateGradientBatch" in t for t in texts):
-        return ("batch kernels: `PredictBatch` and `AccumulateGradientBatch` run tiles of 32 samples through register-blocked "
-                "kernels (4 samples x 2 rows per loaded vector); all-unrolled small nets (iris) keep a per-sample path")
+        fused = any("TrySgdStep" in t for t in texts)
+        return ("batch kernels: `PredictBatch` and `AccumulateGradientBatch` run feature-major tiles of 4 vectors of samples (32 floats) "
+                "through register-blocked kernels (4 weights broadcast x 4 sample vectors); the weight gradient sums sample rows"
+                + ("; `TrySgdStep` fuses a plain SGD step of up to one tile into backpropagation" if fused else ""))
     return "per-sample only (no batch kernels)"
 
 
@@ -172,11 +175,12 @@ def main():
     w("and one training step agree with StaticNet's to 1e-4 before anything is timed. The machine is shared")
     w("(2 cores, other builds running), so expect noise of ±10–30 % on single numbers.")
     w("")
-    w("Competitors: **StaticNet** = the generated class (through `INetwork<float>`; training = zero gradient,")
-    w("one `AccumulateGradientBatch` over the 32 samples, scale, `Sgd.Step`). **Expert** = hand-written `Vector<float>`/FMA code with")
+    w("Competitors: **StaticNet** = the generated class (through `INetwork<float>`; training = what `Trainer` does for plain SGD:")
+    w("`TrySgdStep`, the generated fused step that backpropagates a batch of up to one tile (32 samples) straight into the parameters;")
+    w("larger batches would take zero gradient, `AccumulateGradientBatch`, scale, `Sgd.Step`). **Expert** = hand-written `Vector<float>`/FMA code with")
     w("transposed panel-packed weights, register-blocked batches and a batched backward pass with the SGD update")
     w("fused in (bench/StaticNet.Benchmarks/ExpertMlp.cs). **Dynamic** = `DynamicNetwork<float>` (same protocol as")
-    w("StaticNet, layer loop at run time; its `AccumulateGradientBatch` is the interface's per-sample default). **Naive** = `float[][]` weights, nested loops, `Math.Exp`, new arrays per")
+    w("StaticNet, layer loop at run time; it offers no fused step, so it zeroes, accumulates (the interface's per-sample default), scales and steps). **Naive** = `float[][]` weights, nested loops, `Math.Exp`, new arrays per")
     w("call. **PyTorch** = `nn.Sequential`, `torch.no_grad()` for inference, `CrossEntropyLoss`/`MSELoss` + `optim.SGD`")
     w("for training; 1T = `set_num_threads(1)`, nT = all cores. **ONNX Runtime** = the generated network exported with")
     w("`network.ExportOnnx(path)` (StaticNet.Onnx) and run by Microsoft.ML.OnnxRuntime's CPU provider with")
@@ -267,7 +271,15 @@ def main():
     w("counted). 3× is the usual convention and an overestimate here: the first layer needs no input gradient, so the")
     w("work done is ≈ 2.1× forward for mnist, 2.7× for wide, 2.1× for digits, 2.4× for iris; scale the Train32 numbers by")
     w("that factor / 3 for FLOPs actually executed. Medians, so load on the shared machine lowers every number.")
-    if mhz:
+    peak256 = times.get(("machine", "Peak", "Fma256"))
+    peak512 = times.get(("machine", "Peak", "Fma512"))
+    if peak256:
+        flops = 4096 * 12 * 2   # PeakBenchmarks: iterations x chains x 2 FLOP per FMA lane
+        measured = f"**{flops * 8 / peak256:.0f} GFLOP/s** with 256-bit FMAs (`Vector<float>` here)"
+        if peak512 and str(info.get("avx512")).lower() == "true":
+            measured += f", **{flops * 16 / peak512:.0f} GFLOP/s** with 512-bit FMAs (what ONNX Runtime's MLAS uses; `Vector<float>` stays 256-bit unless `DOTNET_MaxVectorTBitWidth=512`)"
+        w(f"Single-core peak, **measured** (bench/StaticNet.Benchmarks/PeakBenchmarks.cs: 12 independent FMA chains in registers, median): {measured}.")
+    elif mhz:
         peak = 2 * lanes * 2 * mhz / 1000
         w(f"Single-core peak, an **estimate**: 2 FLOP per FMA × {lanes} floats (`Vector<float>`) × 2 FMA ports × {mhz / 1000:.2f} GHz "
           f"(the clock the OS reports; turbo unknown) = **{peak:.0f} GFLOP/s**.")

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
@@ -30,6 +31,10 @@ public static class Program
         if (args.Length > 0 && args[0] == "--ort-cpu")
         {
             return OrtCpu(args.Length > 1 ? args[1] : "mnist");
+        }
+        if (args.Length > 0 && args[0] == "--probe")
+        {
+            return Probe.Run(args.Skip(1).ToArray());
         }
         if (args.Length > 0 && args[0] == "--check")
         {

@@ -122,10 +122,21 @@ public sealed class Workload
     /// for mse), scale by 1/count, SGD step. Generated networks run their batch kernels; DynamicNetwork runs
     /// whatever it implements (the interface's per-sample default unless it has its own).
     /// </summary>
+    /// <summary>
+    /// One SGD step the way the trainer takes it: the network's fused step when it offers one for this batch
+    /// (generated networks do for batches up to one tile), else zero the gradient, accumulate, scale, <c>Sgd.Step</c>.
+    /// </summary>
     public float TrainStep(INetwork<float> network, float[] gradient, Sgd sgd, int count)
     {
-        Array.Clear(gradient);
         ReadOnlySpan<float> inputs = Inputs.AsSpan(0, count * InputSize);
+        float learningRate = (float)sgd.LearningRate;
+        if (Classification
+            ? network.TrySgdStep(inputs, Labels.AsSpan(0, count), learningRate, out float fusedLoss)
+            : network.TrySgdStep(inputs, Targets.AsSpan(0, count * OutputSize), learningRate, out fusedLoss))
+        {
+            return fusedLoss / count;
+        }
+        Array.Clear(gradient);
         float loss = Classification
             ? network.AccumulateGradientBatch(inputs, Labels.AsSpan(0, count), gradient)
             : network.AccumulateGradientBatch(inputs, Targets.AsSpan(0, count * OutputSize), gradient);

@@ -76,4 +76,37 @@ public interface INetwork<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
         return loss;
     }
+
+    /// <summary>
+    /// One step of plain stochastic gradient descent on a mini-batch, fused with backpropagation:
+    /// <c>p -= learningRate * (mean gradient of the samples' losses)</c> computed into the parameters directly, with
+    /// no gradient buffer and no separate pass of an optimizer. Each layer's delta for the layer below is computed
+    /// before that layer's weights change, so the result is the unfused step's up to rounding. When the loss is not
+    /// finite the parameters are left unchanged (and the loss returned, so the caller can report it).
+    /// </summary>
+    /// <param name="inputs"><c>[count x InputSize]</c>, row-major.</param>
+    /// <param name="targets"><c>[count x OutputSize]</c>, row-major.</param>
+    /// <param name="learningRate">The step size.</param>
+    /// <param name="lossSum">The sum of the samples' losses.</param>
+    /// <returns>
+    /// False, having done nothing, when this network cannot fuse a batch of this size (generated networks fuse
+    /// batches that fit one tile of their batch kernels; this default fuses none): take the unfused path then.
+    /// </returns>
+    bool TrySgdStep(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T learningRate, out T lossSum)
+    {
+        lossSum = T.Zero;
+        return false;
+    }
+
+    /// <summary>One fused step of plain SGD on a mini-batch against class labels; see the overload with targets.</summary>
+    /// <param name="inputs"><c>[count x InputSize]</c>, row-major.</param>
+    /// <param name="labels">One class per sample.</param>
+    /// <param name="learningRate">The step size.</param>
+    /// <param name="lossSum">The sum of the samples' losses.</param>
+    /// <returns>False, having done nothing, when this network cannot fuse a batch of this size.</returns>
+    bool TrySgdStep(ReadOnlySpan<T> inputs, ReadOnlySpan<int> labels, T learningRate, out T lossSum)
+    {
+        lossSum = T.Zero;
+        return false;
+    }
 }

@@ -21,7 +21,7 @@ internal sealed partial class NetworkEmitter
         CheckLength("input", "InputSize");
         CheckLength("target", "OutputSize");
         CheckLength("gradient", "ParameterCount");
-        _w.Line($"return Backpropagate({InputReference("input")}, ref {TypeNames.MemoryMarshal}.GetReference(target), ref {TypeNames.MemoryMarshal}.GetReference(gradient));");
+        _w.Line($"return Backpropagate({InputReference("input")}, ref {TypeNames.MemoryMarshal}.GetReference(target), ref {TypeNames.MemoryMarshal}.GetReference(gradient), {_types.Literal(1)});");
         _w.Close();
         _w.Line();
 
@@ -46,7 +46,7 @@ internal sealed partial class NetworkEmitter
             _w.Line("target.Clear();");
             _w.Line($"target[label] = {_types.Literal(1)};");
         }
-        _w.Line($"return Backpropagate({InputReference("input")}, ref {TypeNames.MemoryMarshal}.GetReference(target), ref {TypeNames.MemoryMarshal}.GetReference(gradient));");
+        _w.Line($"return Backpropagate({InputReference("input")}, ref {TypeNames.MemoryMarshal}.GetReference(target), ref {TypeNames.MemoryMarshal}.GetReference(gradient), {_types.Literal(1)});");
         _w.Close();
         _w.Line();
     }
@@ -63,9 +63,12 @@ internal sealed partial class NetworkEmitter
         int maxUnits = layers.Max(l => l.Units);
         int size = layers.Sum(l => (HasOwnActivations(l) ? 2 : 1) * l.Units) + 2 * maxUnits;
 
-        _w.Line("/// <summary>Backpropagation for one sample; adds the gradient to <paramref name=\"g\"/> and returns the loss.</summary>");
+        _w.Line("/// <summary>");
+        _w.Line("/// Backpropagation for one sample; adds the gradient times <paramref name=\"gradientScale\"/> to <paramref name=\"g\"/> and returns the loss.");
+        _w.Line("/// With g the parameters themselves and gradientScale = -learningRate, this is a fused SGD step (skipped when the loss is not finite).");
+        _w.Line("/// </summary>");
         _w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
-        _w.Open($"private {T} Backpropagate(ref {T} x, ref {T} t, ref {T} g)");
+        _w.Open($"private {T} Backpropagate(ref {T} x, ref {T} t, ref {T} g, {T} gradientScale)");
         _w.Line($"ref {T} p = ref {TypeNames.MemoryMarshal}.GetArrayDataReference(_parameters);");
         DeclareBuffer("buffer", size.ToString(CultureInfo.InvariantCulture), size, slot: 0);
         DeclareTrainingBuffers(rows: 1, maxUnits);
@@ -98,6 +101,7 @@ internal sealed partial class NetworkEmitter
         _w.Line();
         _w.Line($"{T} loss = {_types.Literal(0)};");
         EmitLoss(layers[last], $"z{last}", $"a{last}", "t", DeltaName(last, last), "loss");
+        EmitSkipUpdateOfNonFiniteLoss();
 
         for (int l = last; l >= 0; l--)
         {
@@ -107,6 +111,14 @@ internal sealed partial class NetworkEmitter
         _w.Line("return loss;");
         _w.Close();
         _w.Line();
+    }
+
+    /// <summary>A fused SGD step (g aliases the parameters) leaves them untouched when the loss is not finite.</summary>
+    private void EmitSkipUpdateOfNonFiniteLoss()
+    {
+        _w.Open($"if (!{T}.IsFinite(loss) && {TypeNames.Unsafe}.AreSame(ref g, ref p))");
+        _w.Line("return loss;");
+        _w.Close();
     }
 
     /// <summary>
@@ -249,30 +261,33 @@ internal sealed partial class NetworkEmitter
         }
         _w.Open($"for (int j = 0; j < {layer.Units}; j++)");
         _w.Line($"{T} dj = {unsafeAdd}(ref {delta}, j);");
+        _w.Line($"{T} gj = dj * gradientScale;");
         if (layer.HasBias)
         {
-            _w.Line($"{unsafeAdd}(ref g, {BiasOffsetName(layer)} + j) += dj;");
+            _w.Line($"{unsafeAdd}(ref g, {BiasOffsetName(layer)} + j) += gj;");
         }
         _w.Line($"ref {T} gw = ref {unsafeAdd}(ref g, {WeightOffsetName(layer)} + j * {fanIn});");
         if (deltaBelow is not null)
         {
             _w.Line($"ref {T} w = ref {unsafeAdd}(ref p, {WeightOffsetName(layer)} + j * {fanIn});");
+            _w.Line($"{vector} dv = new {vector}(dj);");
         }
-        _w.Line($"{vector} dv = new {vector}(dj);");
+        _w.Line($"{vector} gv = new {vector}(gj);");
         _w.Line("int i = 0;");
         _w.Open($"for (; i <= {fanIn} - {lanes}; i += {lanes})");
-        _w.Line($"{storeVector}({fma}(dv, {load}(ref {input}, (nuint)i), {load}(ref gw, (nuint)i)), ref gw, (nuint)i);");
         if (deltaBelow is not null)
         {
+            // The delta below reads W before the gradient is added: g may be the parameters themselves.
             _w.Line($"{storeVector}({fma}(dv, {load}(ref w, (nuint)i), {load}(ref {deltaBelow}, (nuint)i)), ref {deltaBelow}, (nuint)i);");
         }
+        _w.Line($"{storeVector}({fma}(gv, {load}(ref {input}, (nuint)i), {load}(ref gw, (nuint)i)), ref gw, (nuint)i);");
         _w.Close();
         _w.Open($"for (; i < {fanIn}; i++)");
-        _w.Line($"{unsafeAdd}(ref gw, i) = {fma}(dj, {unsafeAdd}(ref {input}, i), {unsafeAdd}(ref gw, i));");
         if (deltaBelow is not null)
         {
             _w.Line($"{unsafeAdd}(ref {deltaBelow}, i) = {fma}(dj, {unsafeAdd}(ref w, i), {unsafeAdd}(ref {deltaBelow}, i));");
         }
+        _w.Line($"{unsafeAdd}(ref gw, i) = {fma}(gj, {unsafeAdd}(ref {input}, i), {unsafeAdd}(ref gw, i));");
         _w.Close();
         _w.Close();
 

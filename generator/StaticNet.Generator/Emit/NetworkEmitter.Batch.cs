@@ -8,39 +8,43 @@ using StaticNet.Generator.Model;
 namespace StaticNet.Generator.Emit;
 
 /// <summary>
-/// Batch kernels: PredictBatch and AccumulateGradientBatch run tiles of up to <see cref="Tile"/> samples through
-/// each layer together. A layer's product for a tile is a matrix product, computed by register-blocked kernels
-/// that reuse every loaded weight vector for <see cref="SampleBlock"/> samples and every loaded input vector for
-/// <see cref="TileRowBlock"/> weight rows, so large layers stop being bound by reading the weights.
+/// Batch kernels: PredictBatch and AccumulateGradientBatch run tiles of <c>TileVectors * Vector&lt;T&gt;.Count</c>
+/// samples through each layer together. Inside a tile, values are feature-major (one row per unit, one lane per
+/// sample), so a layer is a matrix product whose register-blocked kernels broadcast one weight and multiply it
+/// into whole vectors of samples: no horizontal sums, every loaded weight used for a vector of samples, every
+/// loaded vector of samples for <see cref="KernelRows"/> weights. The weight gradient, a sum over the tile's
+/// samples, reads the layer inputs one sample row at a time instead (<see cref="GradientRows"/> x
+/// <see cref="GradientVectors"/> blocks).
 /// </summary>
 internal sealed partial class NetworkEmitter
 {
-    /// <summary>Samples per tile: the intermediate buffers hold this many rows per layer.</summary>
-    internal const int Tile = 32;
+    /// <summary>Vectors of samples per tile: a tile holds this many times <c>Vector&lt;T&gt;.Count</c> samples.</summary>
+    internal const int TileVectors = 4;
 
-    /// <summary>Samples sharing each loaded weight vector.</summary>
-    private const int SampleBlock = 4;
+    /// <summary>Weight rows (or weight columns, for the delta of the layer below) per register block.</summary>
+    private const int KernelRows = 4;
 
-    /// <summary>Weight rows sharing each loaded input vector in the tile kernel.</summary>
-    private const int TileRowBlock = 2;
+    /// <summary>Weight rows per register block of the weight-gradient kernel.</summary>
+    private const int GradientRows = 4;
 
-    private string Tiles(int units) => (Tile * units).ToString(CultureInfo.InvariantCulture);
+    /// <summary>Vectors of a weight row per register block of the weight-gradient kernel.</summary>
+    private const int GradientVectors = 4;
 
-    /// <summary>
-    /// Whether batches go through the tile kernels. A network whose layers are all unrolled is latency-bound:
-    /// its straight-line single-sample code beats any tiling (measured: iris 4-16-3 trains 2.5x faster per
-    /// sample), so its batch methods loop over samples instead.
-    /// </summary>
-    private bool UsesTiles => _network.Layers.Any(layer => !IsUnrolled(layer));
+    /// <summary>The most samples a tile can hold (512-bit vectors), for sizing buffers at generation time.</summary>
+    private int MaxTileWidth => TileVectors * 64 / ElementSize;
+
+    private int ElementSize => _network.Precision == PrecisionKind.Double ? 8 : 4;
+
+    /// <summary>The length expression and worst-case length of a buffer of <paramref name="rows"/> tile rows.</summary>
+    private (string Expression, int Length) TileRows(int rows) =>
+        ($"{rows.ToString(CultureInfo.InvariantCulture)} * TileWidth", rows * MaxTileWidth);
 
     // ---- public entry points ----------------------------------------------------------------------------
 
     private void EmitPredictBatch()
     {
         _w.Line("/// <summary>Computes the outputs of many samples stored row-major: <paramref name=\"inputs\"/> is [count x InputSize], <paramref name=\"outputs\"/> [count x OutputSize].</summary>");
-        _w.Line(UsesTiles
-            ? "/// <remarks>Runs tiles of samples through each layer together, reusing every loaded weight for several samples.</remarks>"
-            : "/// <remarks>Runs the samples one by one through the unrolled forward pass, which beats tiling for a network this small.</remarks>");
+        _w.Line("/// <remarks>Runs tiles of samples through each layer together, every loaded weight multiplied into a vector of samples.</remarks>");
         _w.Open($"public void PredictBatch(global::System.ReadOnlySpan<{T}> inputs, global::System.Span<{T}> outputs)");
         _w.Line("int count = inputs.Length / InputSize;");
         _w.Open("if (count * InputSize != inputs.Length)");
@@ -49,23 +53,13 @@ internal sealed partial class NetworkEmitter
         _w.Open("if (outputs.Length != count * OutputSize)");
         _w.Line("global::StaticNet.ThrowHelper.WrongBatchLength(nameof(outputs), outputs.Length, count * OutputSize);");
         _w.Close();
-        if (!UsesTiles)
-        {
-            DeclareNormalizedInput();
-            _w.Open("for (int row = 0; row < count; row++)");
-            _w.Line($"Forward({InputReference("inputs.Slice(row * InputSize, InputSize)", declared: true)}, ref {TypeNames.Unsafe}.Add(ref {TypeNames.MemoryMarshal}.GetReference(outputs), row * OutputSize));");
-            _w.Close();
-            _w.Close();
-            _w.Line();
-            return;
-        }
         EmitSmallBatchFallback("Predict(inputs.Slice(row * InputSize, InputSize), outputs.Slice(row * OutputSize, OutputSize));", returnsLoss: false);
         if (HasNormalization)
         {
-            DeclareBuffer("normalized", Tiles(_network.InputSize), Tile * _network.InputSize, slot: 2);
+            DeclareTileBuffer("normalized", _network.InputSize, slot: 2);
         }
-        _w.Open($"for (int start = 0; start < count; start += {Tile})");
-        _w.Line($"int tile = global::System.Math.Min({Tile}, count - start);");
+        _w.Open($"for (int start = 0; start < count; start += TileWidth)");
+        _w.Line($"int tile = global::System.Math.Min(TileWidth, count - start);");
         _w.Line($"ForwardTile({TileInputReference("inputs")}, ref {TypeNames.Unsafe}.Add(ref {TypeNames.MemoryMarshal}.GetReference(outputs), start * OutputSize), tile);");
         _w.Close();
         _w.Close();
@@ -82,56 +76,30 @@ internal sealed partial class NetworkEmitter
         _w.Line("/// <summary>");
         _w.Line("/// Adds (+=) the gradients of many samples' losses to <paramref name=\"gradient\"/> and returns the sum of the losses:");
         _w.Line("/// <paramref name=\"inputs\"/> is [count x InputSize], <paramref name=\"targets\"/> [count x OutputSize], row-major.");
-        _w.Line(UsesTiles
-            ? "/// Divide by the count for PyTorch's mean reduction. Tiles of samples share every loaded weight."
-            : "/// Divide by the count for PyTorch's mean reduction.");
+        _w.Line("/// Divide by the count for PyTorch's mean reduction. Tiles of samples share every loaded weight.");
         _w.Line("/// </summary>");
         _w.Open($"public {T} AccumulateGradientBatch({readOnlySpan} inputs, {readOnlySpan} targets, {span} gradient)");
         EmitBatchChecks("targets.Length", "count * OutputSize", "targets");
         _w.Line($"{T} loss = {_types.Literal(0)};");
-        if (!UsesTiles)
-        {
-            DeclareNormalizedInput();
-            _w.Open("for (int row = 0; row < count; row++)");
-            _w.Line($"loss += Backpropagate({InputReference("inputs.Slice(row * InputSize, InputSize)", declared: true)}, ref {TypeNames.Unsafe}.Add(ref {TypeNames.MemoryMarshal}.GetReference(targets), row * OutputSize), ref {TypeNames.MemoryMarshal}.GetReference(gradient));");
-            _w.Close();
-            _w.Line("return loss;");
-            _w.Close();
-            _w.Line();
-        }
-        else
-        {
         EmitSmallBatchFallback("total += AccumulateGradient(inputs.Slice(row * InputSize, InputSize), targets.Slice(row * OutputSize, OutputSize), gradient);", returnsLoss: true);
-        _w.Open($"for (int start = 0; start < count; start += {Tile})");
-        _w.Line($"int tile = global::System.Math.Min({Tile}, count - start);");
-        _w.Line($"loss += BackpropagateTile({TileInputReference("inputs")}, ref {TypeNames.Unsafe}.Add(ref {TypeNames.MemoryMarshal}.GetReference(targets), start * OutputSize), tile, ref {TypeNames.MemoryMarshal}.GetReference(gradient));");
+        _w.Open($"for (int start = 0; start < count; start += TileWidth)");
+        _w.Line($"int tile = global::System.Math.Min(TileWidth, count - start);");
+        _w.Line($"loss += BackpropagateTile({TileInputReference("inputs")}, ref {TypeNames.Unsafe}.Add(ref {TypeNames.MemoryMarshal}.GetReference(targets), start * OutputSize), tile, ref {TypeNames.MemoryMarshal}.GetReference(gradient), {_types.Literal(1)});");
         _w.Close();
         _w.Line("return loss;");
         _w.Close();
         _w.Line();
-        }
 
         _w.Line(single
             ? "/// <summary>Adds the gradients of many samples' losses against class labels (0 or 1, the single output's target) and returns the sum of the losses.</summary>"
             : "/// <summary>Adds the gradients of many samples' losses against class labels (one-hot targets) and returns the sum of the losses.</summary>");
         _w.Open($"public {T} AccumulateGradientBatch({readOnlySpan} inputs, global::System.ReadOnlySpan<int> labels, {span} gradient)");
         EmitBatchChecks("labels.Length", "count", "labels");
-        if (!UsesTiles)
-        {
-            _w.Line($"{T} loss = {_types.Literal(0)};");
-            _w.Open("for (int row = 0; row < count; row++)");
-            _w.Line("loss += AccumulateGradient(inputs.Slice(row * InputSize, InputSize), labels[row], gradient);");
-            _w.Close();
-            _w.Line("return loss;");
-            _w.Close();
-            _w.Line();
-            return;
-        }
         EmitSmallBatchFallback("total += AccumulateGradient(inputs.Slice(row * InputSize, InputSize), labels[row], gradient);", returnsLoss: true);
-        DeclareBuffer("targets", Tiles(_network.OutputSize), Tile * _network.OutputSize, slot: 1);
+        DeclareTileBuffer("targets", _network.OutputSize, slot: 1);
         _w.Line($"{T} loss = {_types.Literal(0)};");
-        _w.Open($"for (int start = 0; start < count; start += {Tile})");
-        _w.Line($"int tile = global::System.Math.Min({Tile}, count - start);");
+        _w.Open($"for (int start = 0; start < count; start += TileWidth)");
+        _w.Line($"int tile = global::System.Math.Min(TileWidth, count - start);");
         _w.Line("targets.Clear();");
         _w.Open("for (int s = 0; s < tile; s++)");
         _w.Line("int label = labels[start + s];");
@@ -140,7 +108,7 @@ internal sealed partial class NetworkEmitter
         _w.Close();
         _w.Line(single ? "targets[s] = label;" : $"targets[s * OutputSize + label] = {_types.Literal(1)};");
         _w.Close();
-        _w.Line($"loss += BackpropagateTile({TileInputReference("inputs")}, ref {TypeNames.MemoryMarshal}.GetReference(targets), tile, ref {TypeNames.MemoryMarshal}.GetReference(gradient));");
+        _w.Line($"loss += BackpropagateTile({TileInputReference("inputs")}, ref {TypeNames.MemoryMarshal}.GetReference(targets), tile, ref {TypeNames.MemoryMarshal}.GetReference(gradient), {_types.Literal(1)});");
         _w.Close();
         _w.Line("return loss;");
         _w.Close();
@@ -148,12 +116,75 @@ internal sealed partial class NetworkEmitter
     }
 
     /// <summary>
-    /// Fewer samples than a sample block gain nothing from tiling and pay for its set-up (measured: a batch of
-    /// one trained 17-33% slower), so they take the single-sample path.
+    /// TrySgdStep: a mini-batch that fits one tile goes through one backward pass whose gradient goes straight into
+    /// the parameters, scaled by -learningRate / count (a single sample takes the single-sample pass).
+    /// </summary>
+    private void EmitSgdStep()
+    {
+        string readOnlySpan = $"global::System.ReadOnlySpan<{T}>";
+        bool single = _network.OutputSize == 1;
+        string classes = single ? "2" : "OutputSize";
+        foreach (bool byLabel in new[] { false, true })
+        {
+            _w.Line("/// <summary>");
+            _w.Line(byLabel
+                ? "/// One step of plain SGD on a mini-batch against class labels, fused with backpropagation: the parameters move by"
+                : "/// One step of plain SGD on a mini-batch, fused with backpropagation: the parameters move by");
+            _w.Line("/// -<paramref name=\"learningRate\"/> times the mean gradient, with no gradient buffer. Returns false, doing nothing, for a batch");
+            _w.Line("/// larger than one tile (TileWidth samples); a non-finite loss leaves the parameters unchanged.");
+            _w.Line("/// </summary>");
+            _w.Open(byLabel
+                ? $"public bool TrySgdStep({readOnlySpan} inputs, global::System.ReadOnlySpan<int> labels, {T} learningRate, out {T} lossSum)"
+                : $"public bool TrySgdStep({readOnlySpan} inputs, {readOnlySpan} targets, {T} learningRate, out {T} lossSum)");
+            _w.Line("int count = inputs.Length / InputSize;");
+            _w.Open("if (count * InputSize != inputs.Length)");
+            _w.Line("global::StaticNet.ThrowHelper.NotMultipleOfRow(nameof(inputs), inputs.Length, InputSize);");
+            _w.Close();
+            string otherLength = byLabel ? "labels.Length" : "targets.Length";
+            string expected = byLabel ? "count" : "count * OutputSize";
+            _w.Open($"if ({otherLength} != {expected})");
+            _w.Line($"global::StaticNet.ThrowHelper.WrongBatchLength(nameof({(byLabel ? "labels" : "targets")}), {otherLength}, {expected});");
+            _w.Close();
+            _w.Line($"lossSum = {_types.Literal(0)};");
+            _w.Open("if (count == 0 || count > TileWidth)");
+            _w.Line("return false;");
+            _w.Close();
+            string target = "ref " + TypeNames.MemoryMarshal + ".GetReference(targets)";
+            if (byLabel)
+            {
+                DeclareTileBuffer("targets", _network.OutputSize, slot: 1);
+                _w.Line("targets.Slice(0, count * OutputSize).Clear();");
+                _w.Open("for (int s = 0; s < count; s++)");
+                _w.Line("int label = labels[s];");
+                _w.Open($"if ((uint)label >= {classes})");
+                _w.Line($"global::StaticNet.ThrowHelper.LabelOutOfRange(nameof(labels), label, {classes});");
+                _w.Close();
+                _w.Line(single ? "targets[s] = label;" : $"targets[s * OutputSize + label] = {_types.Literal(1)};");
+                _w.Close();
+            }
+            if (HasNormalization)
+            {
+                DeclareTileBuffer("normalized", _network.InputSize, slot: 2);
+            }
+            _w.Line("const int start = 0;");
+            _w.Line("int tile = count;");
+            string input = TileInputReference("inputs");
+            _w.Line($"ref {T} p = ref {TypeNames.MemoryMarshal}.GetArrayDataReference(_parameters);");
+            _w.Line($"{T} gradientScale = -learningRate / count;");
+            _w.Line($"lossSum = count == 1 ? Backpropagate({input}, {target}, ref p, gradientScale) : BackpropagateTile({input}, {target}, tile, ref p, gradientScale);");
+            _w.Line("return true;");
+            _w.Close();
+            _w.Line();
+        }
+    }
+
+    /// <summary>
+    /// Fewer samples than one vector of lanes would leave most lanes of a tile idle, so they take the
+    /// single-sample path.
     /// </summary>
     private void EmitSmallBatchFallback(string perRow, bool returnsLoss)
     {
-        _w.Open($"if (count < {SampleBlock})");
+        _w.Open($"if (count < {_types.Lanes})");
         if (returnsLoss)
         {
             _w.Line($"{T} total = {_types.Literal(0)};");
@@ -175,9 +206,9 @@ internal sealed partial class NetworkEmitter
         _w.Line($"global::StaticNet.ThrowHelper.WrongBatchLength(nameof({otherName}), {otherLength}, {expectedOther});");
         _w.Close();
         CheckLength("gradient", "ParameterCount");
-        if (HasNormalization && UsesTiles)
+        if (HasNormalization)
         {
-            DeclareBuffer("normalized", Tiles(_network.InputSize), Tile * _network.InputSize, slot: 2);
+            DeclareTileBuffer("normalized", _network.InputSize, slot: 2);
         }
     }
 
@@ -197,327 +228,541 @@ internal sealed partial class NetworkEmitter
         return $"ref {TypeNames.MemoryMarshal}.GetReference(normalized)";
     }
 
+    /// <summary>Declares a buffer of <paramref name="rows"/> tile rows (a sample-major tile of that many features, or the reverse).</summary>
+    private void DeclareTileBuffer(string name, int rows, int slot)
+    {
+        (string expression, int length) = TileRows(rows);
+        DeclareBuffer(name, expression, length, slot);
+    }
+
     // ---- tile passes --------------------------------------------------------------------------------
+
+    private void EmitTileWidth()
+    {
+        _w.Line($"/// <summary>Samples per tile of the batch kernels: {TileVectors} vectors of lanes.</summary>");
+        _w.Line($"private static int TileWidth => {TileVectors} * {_types.Lanes};");
+        _w.Line();
+    }
 
     private void EmitForwardTile()
     {
         IReadOnlyList<LayerModel> layers = _network.Layers;
         int last = layers.Count - 1;
-        _w.Line($"/// <summary>The forward pass for <paramref name=\"count\"/> (at most {Tile}) samples stored row-major.</summary>");
+        EmitTileWidth();
+        _w.Line("/// <summary>The forward pass for <paramref name=\"count\"/> (at most TileWidth) samples stored row-major.</summary>");
         _w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
         _w.Open($"private void ForwardTile(ref {T} x, ref {T} y, int count)");
         _w.Line($"ref {T} p = ref {TypeNames.MemoryMarshal}.GetArrayDataReference(_parameters);");
-        int hidden = layers.Take(last).Sum(l => l.Units);
-        if (hidden > 0)
-        {
-            DeclareBuffer("buffer", Tiles(hidden), Tile * hidden, slot: 0);
-            int offset = 0;
-            foreach (LayerModel layer in layers.Take(last))
-            {
-                _w.Line($"ref {T} a{layer.Index} = ref {At($"{TypeNames.MemoryMarshal}.GetReference(buffer)", offset)};");
-                offset += Tile * layer.Units;
-            }
-        }
-
-        string input = "x";
+        _w.Line($"int lanes = {_types.Lanes};");
+        _w.Line("int width = TileWidth;");
+        DeclareTileBuffer("buffer", _network.InputSize + layers.Sum(l => l.Units), slot: 0);
+        _w.Line($"ref {T} xT = ref {TypeNames.MemoryMarshal}.GetReference(buffer);");
+        int offset = _network.InputSize;
         foreach (LayerModel layer in layers)
         {
-            string output = layer.Index == last ? "y" : $"a{layer.Index}";
+            _w.Line($"ref {T} a{layer.Index} = ref {TileAt("xT", offset)};");
+            offset += layer.Units;
+        }
+        _w.Line();
+        _w.Line("// The tile's inputs, feature-major: one row per input, one lane per sample.");
+        _w.Line($"{TypeNames.Kernels}.ToFeatureMajor({SpanOf("x", "count * InputSize", readOnly: true)}, InputSize, {SpanOf("xT", "InputSize * width")});");
+
+        string input = "xT";
+        foreach (LayerModel layer in layers)
+        {
             ActivationEmitter activation = ActivationEmitter.For(layer.Activation);
+            string output = $"a{layer.Index}";
+            bool isLast = layer.Index == last;
             _w.Line();
-            _w.Line($"// Layer {layer.Index}: dense {layer.FanIn} -> {layer.Units}, {ActivationText(layer)}, for the whole tile");
-            bool storeActivated = activation.IsElementwise && activation.SpanKernel is null;
-            EmitDenseTile(layer, input, output, null, (k, row, sum) => _w.Line(storeActivated
-                ? $"{TypeNames.Unsafe}.Add(ref {output}Row{k}, {row}) = {activation.Apply(sum, layer, _types)};"
-                : $"{TypeNames.Unsafe}.Add(ref {output}Row{k}, {row}) = {sum};"));
-            EmitSpanActivation(activation, output, output, $"count * {layer.Units}");
-            if (!activation.IsElementwise)
+            _w.Line($"// Layer {layer.Index}: dense {layer.FanIn} -> {layer.Units}, {ActivationText(layer)}{(isLast ? " (applied per sample below)" : "")}");
+            _w.Line($"{DenseKernelName(layer)}(ref p, ref {input}, ref {output});");
+            if (!isLast)
             {
-                EmitTileSoftmax(output, layer.Units);
+                EmitTileActivation(activation, layer, output, output);
             }
             input = output;
         }
+
+        LayerModel outputLayer = layers[last];
+        ActivationEmitter outputActivation = ActivationEmitter.For(outputLayer.Activation);
+        _w.Line();
+        if (outputLayer.Activation == ActivationKind.Softmax && _network.Precision == PrecisionKind.Float)
+        {
+            _w.Line("// Softmax of all lanes at once, then the outputs back to one row per sample.");
+            _w.Line($"{TypeNames.Kernels}.Softmax({SpanOf($"a{last}", "OutputSize * width")}, OutputSize);");
+            _w.Line($"{TypeNames.Kernels}.ToSampleMajor({SpanOf($"a{last}", "OutputSize * width", readOnly: true)}, OutputSize, {SpanOf("y", "count * OutputSize")});");
+        }
+        else
+        {
+            _w.Line($"// Outputs back to one row per sample, then the {ActivationText(outputLayer)} of each row.");
+            _w.Line($"{TypeNames.Kernels}.ToSampleMajor({SpanOf($"a{last}", "OutputSize * width", readOnly: true)}, OutputSize, {SpanOf("y", "count * OutputSize")});");
+            EmitTileActivation(outputActivation, outputLayer, "y", "y", "count * OutputSize");
+        }
         _w.Close();
         _w.Line();
+        foreach (LayerModel layer in layers)
+        {
+            EmitDenseKernel(layer);
+        }
     }
 
-    private void EmitTileSoftmax(string values, int units)
+    /// <summary>
+    /// Applies a layer's activation from <paramref name="z"/> to <paramref name="a"/> over a whole tile (or
+    /// <paramref name="length"/> values): the span kernel, a scalar loop, or for softmax one row per sample
+    /// (only ever sample-major).
+    /// </summary>
+    private void EmitTileActivation(ActivationEmitter activation, LayerModel layer, string z, string a, string? length = null)
     {
-        _w.Open("for (int s = 0; s < count; s++)");
-        _w.Line($"ref {T} row = ref {TypeNames.Unsafe}.Add(ref {values}, s * {units});");
-        EmitSoftmaxInPlace("row", units);
-        _w.Close();
+        length ??= $"{layer.Units} * width";
+        if (!activation.IsElementwise)
+        {
+            if (z != a)
+            {
+                _w.Line($"{SpanOf(z, length, readOnly: true)}.CopyTo({SpanOf(a, length)});");
+            }
+            _w.Open("for (int s = 0; s < count; s++)");
+            _w.Line($"ref {T} row = ref {TypeNames.Unsafe}.Add(ref {a}, s * {layer.Units});");
+            EmitSoftmaxInPlace("row", layer.Units);
+            _w.Close();
+        }
+        else if (activation.SpanKernel is not null)
+        {
+            EmitSpanActivation(activation, z, a, length);
+        }
+        else if (activation.ApplyVector("value", layer, _types) is { } vectorForm && layer.Activation != ActivationKind.Identity && length.EndsWith(" * width", StringComparison.Ordinal))
+        {
+            // A tile row is a whole number of vectors.
+            _w.Open($"for (int i = 0; i < {length}; i += lanes)");
+            _w.Line($"{_types.VectorT} value = {Load(z, "i")};");
+            _w.Line($"{TypeNames.Vector}.StoreUnsafe({vectorForm}, ref {a}, (nuint)i);");
+            _w.Close();
+        }
+        else if (layer.Activation != ActivationKind.Identity)
+        {
+            string at = $"{TypeNames.Unsafe}.Add(ref {{0}}, i)";
+            _w.Open($"for (int i = 0; i < {length}; i++)");
+            _w.Line($"{string.Format(CultureInfo.InvariantCulture, at, a)} = {activation.Apply(string.Format(CultureInfo.InvariantCulture, at, z), layer, _types)};");
+            _w.Close();
+        }
+        else if (z != a)
+        {
+            _w.Line($"{SpanOf(z, length, readOnly: true)}.CopyTo({SpanOf(a, length)});");
+        }
     }
 
     private void EmitBackpropagateTile()
     {
         IReadOnlyList<LayerModel> layers = _network.Layers;
         int last = layers.Count - 1;
+        LayerModel output = layers[last];
+        ActivationEmitter outputActivation = ActivationEmitter.For(output.Activation);
         int maxUnits = layers.Max(l => l.Units);
-        int size = Tile * (layers.Sum(l => (HasOwnActivations(l) ? 2 : 1) * l.Units) + 2 * maxUnits);
+        int maxHiddenFanIn = layers.Skip(1).Select(l => l.FanIn).DefaultIfEmpty(0).Max();
 
-        _w.Line($"/// <summary>Backpropagation for <paramref name=\"count\"/> (at most {Tile}) samples; adds their gradients to <paramref name=\"g\"/> and returns the sum of their losses.</summary>");
+        _w.Line("/// <summary>");
+        _w.Line("/// Backpropagation for <paramref name=\"count\"/> (at most TileWidth) samples; adds the sum of their gradients times");
+        _w.Line("/// <paramref name=\"gradientScale\"/> to <paramref name=\"g\"/> and returns the sum of their losses. With g the parameters themselves and");
+        _w.Line("/// gradientScale = -learningRate / count, this is a fused SGD step (skipped when the loss is not finite): each layer's delta");
+        _w.Line("/// below is computed before its weights change.");
+        _w.Line("/// </summary>");
         _w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
-        _w.Open($"private {T} BackpropagateTile(ref {T} x, ref {T} t, int count, ref {T} g)");
+        _w.Open($"private {T} BackpropagateTile(ref {T} x, ref {T} t, int count, ref {T} g, {T} gradientScale)");
         _w.Line($"ref {T} p = ref {TypeNames.MemoryMarshal}.GetArrayDataReference(_parameters);");
-        DeclareBuffer("buffer", size.ToString(CultureInfo.InvariantCulture), size, slot: 0);
-        DeclareTrainingBuffers(rows: Tile, maxUnits);
+        _w.Line($"int lanes = {_types.Lanes};");
+        _w.Line("int width = TileWidth;");
 
-        string input = "x";
+        // Buffer layout, in tile rows: inputs^T, z^T and a^T of every layer (a aliases z for identity), the
+        // output layer's z, a and delta per sample, two deltas^T, and one layer input per sample.
+        var buffers = new List<(string Name, int Rows)> { ("xT", _network.InputSize) };
+        foreach (LayerModel layer in layers)
+        {
+            buffers.Add(($"z{layer.Index}", layer.Units));
+            if (layer.Index != last && HasOwnActivations(layer))
+            {
+                buffers.Add(($"a{layer.Index}", layer.Units));
+            }
+        }
+        bool vectorLoss = UsesVectorCrossEntropy;
+        buffers.Add((vectorLoss ? "targetsT" : "zRows", output.Units));
+        if (!vectorLoss && HasOwnActivations(output))
+        {
+            buffers.Add(("aRows", output.Units));
+        }
+        if (!vectorLoss)
+        {
+            buffers.Add(("deltaRows", output.Units));
+        }
+        buffers.Add(("deltaA", maxUnits));
+        buffers.Add(("deltaB", maxUnits));
+        if (maxHiddenFanIn > 0)
+        {
+            buffers.Add(("inputRows", maxHiddenFanIn));
+        }
+        DeclareTileBuffer("buffer", buffers.Sum(b => b.Rows), slot: 0);
+        int offset = 0;
+        foreach ((string name, int rows) in buffers)
+        {
+            _w.Line(offset == 0
+                ? $"ref {T} {name} = ref {TypeNames.MemoryMarshal}.GetReference(buffer);"
+                : $"ref {T} {name} = ref {TileAt("xT", offset)};");
+            offset += rows;
+        }
+        foreach (LayerModel layer in layers.Take(last))
+        {
+            if (!HasOwnActivations(layer))
+            {
+                _w.Line($"ref {T} a{layer.Index} = ref z{layer.Index}; // identity: a = z");
+            }
+        }
+        if (!vectorLoss && !HasOwnActivations(output))
+        {
+            _w.Line($"ref {T} aRows = ref zRows; // identity: a = z");
+        }
+        _w.Line();
+        _w.Line("// The tile's inputs, feature-major: one row per input, one lane per sample.");
+        _w.Line($"{TypeNames.Kernels}.ToFeatureMajor({SpanOf("x", "count * InputSize", readOnly: true)}, InputSize, {SpanOf("xT", "InputSize * width")});");
+
+        string input = "xT";
         foreach (LayerModel layer in layers)
         {
             ActivationEmitter activation = ActivationEmitter.For(layer.Activation);
+            bool isLast = layer.Index == last;
             _w.Line();
-            _w.Line($"// Forward, layer {layer.Index}: dense {layer.FanIn} -> {layer.Units}, {ActivationText(layer)}, keeping z and a of the tile");
-            bool storeActivation = HasOwnActivations(layer) && activation.IsElementwise && activation.SpanKernel is null;
-            EmitDenseTile(layer, input, $"z{layer.Index}", storeActivation ? $"a{layer.Index}" : null, (k, row, sum) =>
+            _w.Line(isLast
+                ? $"// Forward, layer {layer.Index}: dense {layer.FanIn} -> {layer.Units}, keeping z of the tile ({ActivationText(layer)} per sample below)"
+                : $"// Forward, layer {layer.Index}: dense {layer.FanIn} -> {layer.Units}, {ActivationText(layer)}, keeping z and a of the tile");
+            _w.Line($"{DenseKernelName(layer)}(ref p, ref {input}, ref z{layer.Index});");
+            if (!isLast && HasOwnActivations(layer))
             {
-                _w.Line($"{TypeNames.Unsafe}.Add(ref z{layer.Index}Row{k}, {row}) = {sum};");
-                if (storeActivation)
-                {
-                    _w.Line($"{TypeNames.Unsafe}.Add(ref a{layer.Index}Row{k}, {row}) = {activation.Apply(sum, layer, _types)};");
-                }
-            });
-            EmitSpanActivation(activation, $"z{layer.Index}", $"a{layer.Index}", $"count * {layer.Units}");
-            if (!activation.IsElementwise)
-            {
-                _w.Line($"{TypeNames.MemoryMarshal}.CreateReadOnlySpan(ref z{layer.Index}, count * {layer.Units}).CopyTo({TypeNames.MemoryMarshal}.CreateSpan(ref a{layer.Index}, count * {layer.Units}));");
-                EmitTileSoftmax($"a{layer.Index}", layer.Units);
+                EmitTileActivation(activation, layer, $"z{layer.Index}", $"a{layer.Index}");
             }
             input = $"a{layer.Index}";
         }
 
-        LayerModel output = layers[last];
         string delta = DeltaName(last, last);
         _w.Line();
-        _w.Line($"{T} loss = {_types.Literal(0)};");
-        _w.Open("for (int s = 0; s < count; s++)");
-        _w.Line($"ref {T} zRow = ref {TypeNames.Unsafe}.Add(ref z{last}, s * {output.Units});");
-        _w.Line($"ref {T} aRow = ref {TypeNames.Unsafe}.Add(ref a{last}, s * {output.Units});");
-        _w.Line($"ref {T} tRow = ref {TypeNames.Unsafe}.Add(ref t, s * {output.Units});");
-        _w.Line($"ref {T} deltaRow = ref {TypeNames.Unsafe}.Add(ref {delta}, s * {output.Units});");
-        _w.Line($"{T} sampleLoss = {_types.Literal(0)};");
-        EmitLoss(output, "zRow", "aRow", "tRow", "deltaRow", "sampleLoss");
-        _w.Line("loss += sampleLoss;");
-        _w.Close();
+        if (vectorLoss)
+        {
+            EmitTileCrossEntropy(output, delta);
+        }
+        else
+        {
+            EmitTileLossPerSample(output, outputActivation, delta);
+        }
 
         for (int l = last; l >= 0; l--)
         {
-            EmitLayerBackwardTile(layers[l], l == 0 ? "x" : $"a{l - 1}", DeltaName(l, last), l == 0 ? null : DeltaName(l - 1, last), l == 0 ? null : layers[l - 1]);
+            LayerModel layer = layers[l];
+            string layerDelta = DeltaName(l, last);
+            _w.Line();
+            if (l > 0)
+            {
+                LayerModel below = layers[l - 1];
+                string deltaBelow = DeltaName(l - 1, last);
+                _w.Line($"// Backward, layer {layer.Index}: the delta of layer {below.Index} (before this layer's gradients, which may update the weights).");
+                _w.Line($"{DeltaBelowKernelName(layer)}(ref p, ref {layerDelta}, ref {deltaBelow});");
+                EmitActivationDerivative(below, deltaBelow, $"{below.Units} * width");
+                _w.Line($"{TypeNames.Kernels}.ToSampleMajor({SpanOf($"a{below.Index}", $"{below.Units} * width", readOnly: true)}, {below.Units}, {SpanOf("inputRows", $"count * {below.Units}")});");
+            }
+            _w.Line($"// Backward, layer {layer.Index}: weight{(layer.HasBias ? " and bias" : "")} gradients, summed over the tile's samples.");
+            _w.Line($"{GradientKernelName(layer)}(ref {(l == 0 ? "x" : "inputRows")}, ref {layerDelta}, count, ref g, gradientScale);");
         }
         _w.Line("return loss;");
         _w.Close();
         _w.Line();
+        foreach (LayerModel layer in layers)
+        {
+            if (layer.Index > 0)
+            {
+                EmitDeltaBelowKernel(layer);
+            }
+            EmitWeightGradientKernel(layer);
+        }
     }
+
+    /// <summary>Whether the tile's loss is computed for all lanes at once: cross-entropy in float (the vector exponential is float-only).</summary>
+    private bool UsesVectorCrossEntropy => _network.Loss == LossKind.CrossEntropy && _network.Precision == PrecisionKind.Float;
+
+    /// <summary>Cross-entropy of softmax(z) for all lanes of the tile at once.</summary>
+    private void EmitTileCrossEntropy(LayerModel output, string delta)
+    {
+        int last = output.Index;
+        _w.Line("// Cross-entropy of softmax(z) for all lanes at once, on the targets made feature-major (idle lanes get 0, so does their delta).");
+        _w.Line($"{TypeNames.Kernels}.ToFeatureMajor({SpanOf("t", $"count * {output.Units}", readOnly: true)}, {output.Units}, {SpanOf("targetsT", $"{output.Units} * width")});");
+        _w.Line($"{T} loss = {TypeNames.Kernels}.SoftmaxCrossEntropy({SpanOf($"z{last}", $"{output.Units} * width", readOnly: true)}, {SpanOf("targetsT", $"{output.Units} * width", readOnly: true)}, {output.Units}, count, {SpanOf(delta, $"{output.Units} * width")});");
+        EmitSkipUpdateOfNonFiniteLoss();
+    }
+
+    /// <summary>The loss of each sample on its own row (the output layer's z and a made sample-major), then the delta back to feature-major.</summary>
+    private void EmitTileLossPerSample(LayerModel output, ActivationEmitter outputActivation, string delta)
+    {
+        int last = output.Index;
+        _w.Line("// Loss per sample, on the output layer's rows; then its delta back to feature-major (idle lanes get 0).");
+        _w.Line($"{TypeNames.Kernels}.ToSampleMajor({SpanOf($"z{last}", $"{output.Units} * width", readOnly: true)}, {output.Units}, {SpanOf("zRows", $"count * {output.Units}")});");
+        EmitTileActivation(outputActivation, output, "zRows", HasOwnActivations(output) ? "aRows" : "zRows", $"count * {output.Units}");
+        _w.Line($"{T} loss = {_types.Literal(0)};");
+        _w.Open("for (int s = 0; s < count; s++)");
+        _w.Line($"ref {T} zRow = ref {TypeNames.Unsafe}.Add(ref zRows, s * {output.Units});");
+        _w.Line($"ref {T} aRow = ref {TypeNames.Unsafe}.Add(ref aRows, s * {output.Units});");
+        _w.Line($"ref {T} tRow = ref {TypeNames.Unsafe}.Add(ref t, s * {output.Units});");
+        _w.Line($"ref {T} deltaRow = ref {TypeNames.Unsafe}.Add(ref deltaRows, s * {output.Units});");
+        _w.Line($"{T} sampleLoss = {_types.Literal(0)};");
+        EmitLoss(output, "zRow", "aRow", "tRow", "deltaRow", "sampleLoss");
+        _w.Line("loss += sampleLoss;");
+        _w.Close();
+        EmitSkipUpdateOfNonFiniteLoss();
+        _w.Line($"{TypeNames.Kernels}.ToFeatureMajor({SpanOf("deltaRows", $"count * {output.Units}", readOnly: true)}, {output.Units}, {SpanOf(delta, $"{output.Units} * width")});");
+    }
+
+    private string SpanOf(string reference, string length, bool readOnly = false) =>
+        $"{TypeNames.MemoryMarshal}.{(readOnly ? "CreateReadOnlySpan" : "CreateSpan")}(ref {reference}, {length})";
+
+    private static string TileAt(string reference, int rows) =>
+        rows == 0 ? reference : $"{TypeNames.Unsafe}.Add(ref {reference}, {rows.ToString(CultureInfo.InvariantCulture)} * width)";
 
     // ---- kernels ------------------------------------------------------------------------------------
 
+    private static string DenseKernelName(LayerModel layer) => $"Layer{layer.Index}Tile";
+
+    private static string DeltaBelowKernelName(LayerModel layer) => $"Layer{layer.Index}DeltaBelowTile";
+
+    private static string GradientKernelName(LayerModel layer) => $"Layer{layer.Index}GradientTile";
+
+    /// <summary>Opens a kernel method: each kernel is its own method, so the JIT's inlining budget covers its FMAs.</summary>
+    private void OpenKernel(string summary, string signature)
+    {
+        _w.Line($"/// <summary>{summary}</summary>");
+        _w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
+        _w.Open($"private static void {signature}");
+        _w.Line($"int lanes = {_types.Lanes};");
+        _w.Line("int width = TileWidth;");
+    }
+
     /// <summary>
-    /// z[s, j] = W[j,:] · in[s,:] + b[j] for the <c>count</c> samples of a tile: blocks of
-    /// <see cref="SampleBlock"/> samples x <see cref="TileRowBlock"/> rows accumulate in registers, the samples
-    /// left over go one at a time. Row references <c>{output}Row{k}</c> (and <c>{second}Row{k}</c>) point at
-    /// sample k's row of the block; <paramref name="store"/> writes one value given k, the row index and the
-    /// variable holding z.
+    /// out^T[j, :] = W[j, :] in^T + b[j] for all lanes of a tile: blocks of <see cref="KernelRows"/> rows x
+    /// <see cref="TileVectors"/> vectors of samples accumulate in registers while the loop walks the inputs,
+    /// broadcasting one weight per row.
     /// </summary>
-    private void EmitDenseTile(LayerModel layer, string input, string output, string? second, Action<int, string, string> store)
+    private void EmitDenseKernel(LayerModel layer)
     {
+        OpenKernel($"Layer {layer.Index} for a feature-major tile: z^T[j, :] = W[j, :] in^T{(layer.HasBias ? " + b[j]" : "")}, {layer.FanIn} -> {layer.Units}.",
+            $"{DenseKernelName(layer)}(ref {T} p, ref {T} input, ref {T} output)");
         int units = layer.Units;
-        _w.Open("");
-        _w.Line("int s = 0;");
-        _w.Open($"for (; s <= count - {SampleBlock}; s += {SampleBlock})");
-        EmitSampleRows(input, output, second, layer, SampleBlock, "s");
-        int fullRows = units / TileRowBlock * TileRowBlock;
+        int fullRows = units / KernelRows * KernelRows;
         if (fullRows > 0)
         {
-            _w.Open($"for (int j = 0; j < {fullRows}; j += {TileRowBlock})");
-            EmitTileBlock(layer, SampleBlock, TileRowBlock, store);
+            _w.Open($"for (int j = 0; j < {fullRows}; j += {KernelRows})");
+            EmitDenseBlock(layer, KernelRows);
             _w.Close();
         }
         if (units > fullRows)
         {
             _w.Open("");
             _w.Line($"const int j = {fullRows};");
-            EmitTileBlock(layer, SampleBlock, units - fullRows, store);
+            EmitDenseBlock(layer, units - fullRows);
             _w.Close();
         }
         _w.Close();
-        _w.Open("for (; s < count; s++)");
-        EmitSampleRows(input, output, second, layer, 1, "s");
-        if (fullRows > 0)
-        {
-            _w.Open($"for (int j = 0; j < {fullRows}; j += {TileRowBlock})");
-            EmitTileBlock(layer, 1, TileRowBlock, store);
-            _w.Close();
-        }
-        if (units > fullRows)
-        {
-            _w.Open("");
-            _w.Line($"const int j = {fullRows};");
-            EmitTileBlock(layer, 1, units - fullRows, store);
-            _w.Close();
-        }
-        _w.Close();
-        _w.Close();
+        _w.Line();
     }
 
-    private void EmitSampleRows(string input, string output, string? second, LayerModel layer, int samples, string s)
-    {
-        for (int k = 0; k < samples; k++)
-        {
-            string row = k == 0 ? s : $"({s} + {k})";
-            _w.Line($"ref {T} in{k} = ref {TypeNames.Unsafe}.Add(ref {input}, {row} * {layer.FanIn});");
-            _w.Line($"ref {T} {output}Row{k} = ref {TypeNames.Unsafe}.Add(ref {output}, {row} * {layer.Units});");
-            if (second is not null)
-            {
-                _w.Line($"ref {T} {second}Row{k} = ref {TypeNames.Unsafe}.Add(ref {second}, {row} * {layer.Units});");
-            }
-        }
-    }
-
-    private void EmitTileBlock(LayerModel layer, int samples, int rows, Action<int, string, string> store)
+    private void EmitDenseBlock(LayerModel layer, int rows)
     {
         int fanIn = layer.FanIn;
         string vector = _types.VectorT;
-        string lanes = _types.Lanes;
-        string load = TypeNames.Vector + ".LoadUnsafe";
-        string fma = TypeNames.Kernels + ".MultiplyAdd";
-        _w.Line($"ref {T} w0 = ref {TypeNames.Unsafe}.Add(ref p, {WeightOffsetName(layer)} + j * {fanIn});");
-        for (int r = 1; r < rows; r++)
-        {
-            _w.Line($"ref {T} w{r} = ref {TypeNames.Unsafe}.Add(ref w0, {r * fanIn});");
-        }
-        IEnumerable<(int S, int R)> pairs = Enumerable.Range(0, samples).SelectMany(k => Enumerable.Range(0, rows).Select(r => (k, r))).ToList();
-        _w.Line($"{vector} " + string.Join(", ", pairs.Select(q => $"acc{q.S}{q.R} = {vector}.Zero")) + ";");
-        _w.Line("int i = 0;");
-        _w.Open($"for (; i <= {fanIn} - {lanes}; i += {lanes})");
+        _w.Line($"ref {T} w = ref {TypeNames.Unsafe}.Add(ref p, {WeightOffsetName(layer)} + j * {fanIn});");
         for (int r = 0; r < rows; r++)
         {
-            _w.Line($"{vector} vw{r} = {load}(ref w{r}, (nuint)i);");
+            string initial = layer.HasBias
+                ? $"new {vector}({TypeNames.Unsafe}.Add(ref p, {BiasOffsetName(layer)} + j{(r == 0 ? "" : $" + {r}")}))"
+                : $"{vector}.Zero";
+            _w.Line($"{vector} acc{r}0 = {initial}" + string.Concat(Enumerable.Range(1, TileVectors - 1).Select(v => $", acc{r}{v} = acc{r}0")) + ";");
         }
-        for (int k = 0; k < samples; k++)
-        {
-            _w.Line($"{vector} vx{k} = {load}(ref in{k}, (nuint)i);");
-        }
-        foreach ((int k, int r) in pairs)
-        {
-            _w.Line($"acc{k}{r} = {fma}(vw{r}, vx{k}, acc{k}{r});");
-        }
-        _w.Close();
-        _w.Line($"{T} " + string.Join(", ", pairs.Select(q => $"d{q.S}{q.R} = {TypeNames.Vector}.Sum(acc{q.S}{q.R})")) + ";");
-        _w.Open($"for (; i < {fanIn}; i++)");
+        _w.Open($"for (int i = 0; i < {fanIn}; i++)");
+        _w.Line($"ref {T} column = ref {TypeNames.Unsafe}.Add(ref input, i * width);");
+        _w.Line($"{vector} " + string.Join(", ", Enumerable.Range(0, TileVectors).Select(v => $"x{v} = {Load("column", v == 0 ? null : VectorOffset(v))}")) + ";");
         for (int r = 0; r < rows; r++)
         {
-            _w.Line($"{T} sw{r} = {TypeNames.Unsafe}.Add(ref w{r}, i);");
-        }
-        for (int k = 0; k < samples; k++)
-        {
-            _w.Line($"{T} sx{k} = {TypeNames.Unsafe}.Add(ref in{k}, i);");
-        }
-        foreach ((int k, int r) in pairs)
-        {
-            _w.Line($"d{k}{r} = {fma}(sw{r}, sx{k}, d{k}{r});");
+            _w.Line($"{(r == 0 ? vector + " " : "")}weight = new {vector}({TypeNames.Unsafe}.Add(ref w, {(r == 0 ? "i" : $"{r * fanIn} + i")}));");
+            _w.Line(string.Join(" ", Enumerable.Range(0, TileVectors).Select(v => $"acc{r}{v} = {TypeNames.Kernels}.MultiplyAdd(weight, x{v}, acc{r}{v});")));
         }
         _w.Close();
-        foreach ((int k, int r) in pairs)
+        EmitStoreBlock(rows, "output", "j");
+    }
+
+    private string VectorOffset(int v) => v == 1 ? "lanes" : $"{v} * lanes";
+
+    private string Load(string reference, string? offset) =>
+        offset is null ? $"{TypeNames.Vector}.LoadUnsafe(ref {reference})" : $"{TypeNames.Vector}.LoadUnsafe(ref {reference}, (nuint)({offset}))";
+
+    /// <summary>Stores the block's accumulators as rows <c>{row}..</c> of the feature-major tile <paramref name="output"/>.</summary>
+    private void EmitStoreBlock(int rows, string output, string row)
+    {
+        _w.Line($"ref {T} block = ref {TypeNames.Unsafe}.Add(ref {output}, {row} * width);");
+        for (int r = 0; r < rows; r++)
         {
-            string rowIndex = r == 0 ? "j" : $"j + {r}";
-            string bias = layer.HasBias ? $" + {TypeNames.Unsafe}.Add(ref p, {BiasOffsetName(layer)} + {rowIndex})" : "";
-            _w.Line($"{T} sum{k}{r} = d{k}{r}{bias};");
-            store(k, rowIndex, $"sum{k}{r}");
+            var stores = new List<string>();
+            for (int v = 0; v < TileVectors; v++)
+            {
+                string value = $"acc{r}{v}";
+                string offset = (r, v) switch
+                {
+                    (0, 0) => "",
+                    (0, _) => $", (nuint)({VectorOffset(v)})",
+                    (_, 0) => $", (nuint)({r} * width)",
+                    _ => $", (nuint)({r} * width + {VectorOffset(v)})",
+                };
+                stores.Add($"{TypeNames.Vector}.StoreUnsafe({value}, ref block{offset});");
+            }
+            _w.Line(string.Join(" ", stores));
         }
     }
 
     /// <summary>
-    /// For each weight row j: g_W[j,:] += sum_s delta[s,j] in[s,:] and g_b[j] += sum_s delta[s,j], and (when
-    /// there is a layer below) deltaBelow[s,:] += delta[s,j] W[j,:], <see cref="SampleBlock"/> samples per loaded
-    /// weight and gradient vector; then deltaBelow *= f'(z) of the layer below.
+    /// deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :]: blocks of <see cref="KernelRows"/> weight columns x
+    /// <see cref="TileVectors"/> vectors of samples in registers while the loop walks the rows of W.
     /// </summary>
-    private void EmitLayerBackwardTile(LayerModel layer, string input, string delta, string? deltaBelow, LayerModel? below)
+    private void EmitDeltaBelowKernel(LayerModel layer)
     {
-        int fanIn = layer.FanIn, units = layer.Units;
-        string vector = _types.VectorT;
-        string lanes = _types.Lanes;
-        string unsafeAdd = TypeNames.Unsafe + ".Add";
-        string load = TypeNames.Vector + ".LoadUnsafe";
-        string storeVector = TypeNames.Vector + ".StoreUnsafe";
-        string fma = TypeNames.Kernels + ".MultiplyAdd";
-
-        _w.Line();
-        _w.Line($"// Backward, layer {layer.Index}: gradients of the whole tile{(deltaBelow is null ? "" : $", and the delta of layer {layer.Index - 1}")}.");
-        if (deltaBelow is not null)
+        OpenKernel($"Layer {layer.Index} for a feature-major tile: the delta of the layer below (before f'), deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :].",
+            $"{DeltaBelowKernelName(layer)}(ref {T} p, ref {T} delta, ref {T} deltaBelow)");
+        int fanIn = layer.FanIn;
+        int full = fanIn / KernelRows * KernelRows;
+        if (full > 0)
         {
-            _w.Line($"{TypeNames.MemoryMarshal}.CreateSpan(ref {deltaBelow}, count * {fanIn}).Clear();");
-        }
-        _w.Open($"for (int j = 0; j < {units}; j++)");
-        _w.Line($"ref {T} gw = ref {unsafeAdd}(ref g, {WeightOffsetName(layer)} + j * {fanIn});");
-        if (deltaBelow is not null)
-        {
-            _w.Line($"ref {T} w = ref {unsafeAdd}(ref p, {WeightOffsetName(layer)} + j * {fanIn});");
-        }
-        if (layer.HasBias)
-        {
-            _w.Line($"{T} biasGradient = {_types.Literal(0)};");
-        }
-        _w.Line("int s = 0;");
-        foreach (int samples in new[] { SampleBlock, 1 })
-        {
-            _w.Open(samples == SampleBlock ? $"for (; s <= count - {SampleBlock}; s += {SampleBlock})" : "for (; s < count; s++)");
-            for (int k = 0; k < samples; k++)
-            {
-                string row = k == 0 ? "s" : $"(s + {k})";
-                _w.Line($"{T} d{k} = {unsafeAdd}(ref {delta}, {row} * {units} + j);");
-                _w.Line($"ref {T} in{k} = ref {unsafeAdd}(ref {input}, {row} * {fanIn});");
-                if (deltaBelow is not null)
-                {
-                    _w.Line($"ref {T} below{k} = ref {unsafeAdd}(ref {deltaBelow}, {row} * {fanIn});");
-                }
-            }
-            if (layer.HasBias)
-            {
-                _w.Line("biasGradient += " + string.Join(" + ", Enumerable.Range(0, samples).Select(k => $"d{k}")) + ";");
-            }
-            _w.Line($"{vector} " + string.Join(", ", Enumerable.Range(0, samples).Select(k => $"dv{k} = new {vector}(d{k})")) + ";");
-            _w.Line("int i = 0;");
-            _w.Open($"for (; i <= {fanIn} - {lanes}; i += {lanes})");
-            _w.Line($"{vector} gv = {load}(ref gw, (nuint)i);");
-            for (int k = 0; k < samples; k++)
-            {
-                _w.Line($"gv = {fma}(dv{k}, {load}(ref in{k}, (nuint)i), gv);");
-            }
-            _w.Line($"{storeVector}(gv, ref gw, (nuint)i);");
-            if (deltaBelow is not null)
-            {
-                _w.Line($"{vector} wv = {load}(ref w, (nuint)i);");
-                for (int k = 0; k < samples; k++)
-                {
-                    _w.Line($"{storeVector}({fma}(dv{k}, wv, {load}(ref below{k}, (nuint)i)), ref below{k}, (nuint)i);");
-                }
-            }
-            _w.Close();
-            _w.Open($"for (; i < {fanIn}; i++)");
-            _w.Line($"{T} gs = {unsafeAdd}(ref gw, i);");
-            for (int k = 0; k < samples; k++)
-            {
-                _w.Line($"gs = {fma}(d{k}, {unsafeAdd}(ref in{k}, i), gs);");
-            }
-            _w.Line($"{unsafeAdd}(ref gw, i) = gs;");
-            if (deltaBelow is not null)
-            {
-                _w.Line($"{T} ws = {unsafeAdd}(ref w, i);");
-                for (int k = 0; k < samples; k++)
-                {
-                    _w.Line($"{unsafeAdd}(ref below{k}, i) = {fma}(d{k}, ws, {unsafeAdd}(ref below{k}, i));");
-                }
-            }
-            _w.Close();
+            _w.Open($"for (int i = 0; i < {full}; i += {KernelRows})");
+            EmitInputGradientBlock(layer, KernelRows, "delta", "deltaBelow");
             _w.Close();
         }
-        if (layer.HasBias)
+        if (fanIn > full)
         {
-            _w.Line($"{unsafeAdd}(ref g, {BiasOffsetName(layer)} + j) += biasGradient;");
+            _w.Open("");
+            _w.Line($"const int i = {full};");
+            EmitInputGradientBlock(layer, fanIn - full, "delta", "deltaBelow");
+            _w.Close();
         }
         _w.Close();
+        _w.Line();
+    }
 
-        EmitActivationDerivative(below, deltaBelow, $"count * {fanIn}");
+    private void EmitInputGradientBlock(LayerModel layer, int columns, string delta, string deltaBelow)
+    {
+        string vector = _types.VectorT;
+        _w.Line($"ref {T} w = ref {TypeNames.Unsafe}.Add(ref p, {WeightOffsetName(layer)} + i);");
+        _w.Line($"{vector} " + string.Join(", ", Enumerable.Range(0, columns).SelectMany(c => Enumerable.Range(0, TileVectors).Select(v => $"acc{c}{v} = {vector}.Zero"))) + ";");
+        _w.Open($"for (int j = 0; j < {layer.Units}; j++)");
+        _w.Line($"ref {T} row = ref {TypeNames.Unsafe}.Add(ref {delta}, j * width);");
+        _w.Line($"{vector} " + string.Join(", ", Enumerable.Range(0, TileVectors).Select(v => $"d{v} = {Load("row", v == 0 ? null : VectorOffset(v))}")) + ";");
+        _w.Line($"ref {T} weights = ref {TypeNames.Unsafe}.Add(ref w, j * {layer.FanIn});");
+        for (int c = 0; c < columns; c++)
+        {
+            _w.Line($"{(c == 0 ? vector + " " : "")}weight = new {vector}({(c == 0 ? "weights" : $"{TypeNames.Unsafe}.Add(ref weights, {c})")});");
+            _w.Line(string.Join(" ", Enumerable.Range(0, TileVectors).Select(v => $"acc{c}{v} = {TypeNames.Kernels}.MultiplyAdd(weight, d{v}, acc{c}{v});")));
+        }
+        _w.Close();
+        EmitStoreBlock(columns, deltaBelow, "i");
+    }
+
+    /// <summary>
+    /// g_W[j, :] += sum_s delta^T[j, s] in[s, :] over the tile's samples (the layer inputs one row per sample):
+    /// blocks of <see cref="GradientRows"/> rows x <see cref="GradientVectors"/> vectors of the row in
+    /// registers while the loop walks the samples; then single vectors and scalars for the rest of the row,
+    /// and g_b[j] += the sum of delta^T[j, :] (idle lanes hold 0).
+    /// </summary>
+    private void EmitWeightGradientKernel(LayerModel layer)
+    {
+        OpenKernel($"Layer {layer.Index}: adds the weight{(layer.HasBias ? " and bias" : "")} gradients of a tile's <paramref name=\"count\"/> samples (inputs one row per sample, delta feature-major), times <paramref name=\"gradientScale\"/>, to <paramref name=\"g\"/>.",
+            $"{GradientKernelName(layer)}(ref {T} input, ref {T} delta, int count, ref {T} g, {T} gradientScale)");
+        _w.Line($"{_types.VectorT} scaleVector = new {_types.VectorT}(gradientScale);");
+        const string input = "input", delta = "delta";
+        int units = layer.Units;
+        int full = units / GradientRows * GradientRows;
+        if (full > 0)
+        {
+            _w.Open($"for (int j = 0; j < {full}; j += {GradientRows})");
+            EmitWeightGradientBlock(layer, GradientRows, input, delta);
+            _w.Close();
+        }
+        if (units > full)
+        {
+            _w.Open("");
+            _w.Line($"const int j = {full};");
+            EmitWeightGradientBlock(layer, units - full, input, delta);
+            _w.Close();
+        }
+        _w.Close();
+        _w.Line();
+    }
+
+    private void EmitWeightGradientBlock(LayerModel layer, int rows, string input, string delta)
+    {
+        int fanIn = layer.FanIn;
+        string vector = _types.VectorT;
+        string fma = TypeNames.Kernels + ".MultiplyAdd";
+        string unsafeAdd = TypeNames.Unsafe + ".Add";
+        _w.Line($"ref {T} gw = ref {unsafeAdd}(ref g, {WeightOffsetName(layer)} + j * {fanIn});");
+        _w.Line($"ref {T} d = ref {unsafeAdd}(ref {delta}, j * width);");
+        _w.Line("int i = 0;");
+        foreach (int vectors in new[] { GradientVectors, 1 })
+        {
+            _w.Open(vectors == 1
+                ? $"for (; i <= {fanIn} - lanes; i += lanes)"
+                : $"for (; i <= {fanIn} - {vectors} * lanes; i += {vectors} * lanes)");
+            _w.Line($"{vector} " + string.Join(", ", Enumerable.Range(0, rows).SelectMany(r => Enumerable.Range(0, vectors).Select(v => $"acc{r}{v} = {vector}.Zero"))) + ";");
+            _w.Open("for (int s = 0; s < count; s++)");
+            _w.Line($"ref {T} row = ref {unsafeAdd}(ref {input}, s * {fanIn} + i);");
+            _w.Line($"{vector} " + string.Join(", ", Enumerable.Range(0, vectors).Select(v => $"x{v} = {Load("row", v == 0 ? null : VectorOffset(v))}")) + ";");
+            for (int r = 0; r < rows; r++)
+            {
+                _w.Line($"{(r == 0 ? vector + " " : "")}dr = new {vector}({unsafeAdd}(ref d, {(r == 0 ? "s" : $"{r} * width + s")}));");
+                _w.Line(string.Join(" ", Enumerable.Range(0, vectors).Select(v => $"acc{r}{v} = {fma}(dr, x{v}, acc{r}{v});")));
+            }
+            _w.Close();
+            for (int r = 0; r < rows; r++)
+            {
+                for (int v = 0; v < vectors; v++)
+                {
+                    string at = (r, v) switch
+                    {
+                        (0, 0) => "(nuint)i",
+                        (0, _) => $"(nuint)(i + {VectorOffset(v)})",
+                        (_, 0) => $"(nuint)({r * fanIn} + i)",
+                        _ => $"(nuint)({r * fanIn} + i + {VectorOffset(v)})",
+                    };
+                    _w.Line($"{TypeNames.Vector}.StoreUnsafe({fma}(acc{r}{v}, scaleVector, {TypeNames.Vector}.LoadUnsafe(ref gw, {at})), ref gw, {at});");
+                }
+            }
+            _w.Close();
+        }
+        _w.Open($"for (; i < {fanIn}; i++)");
+        _w.Line($"{T} " + string.Join(", ", Enumerable.Range(0, rows).Select(r => $"sum{r} = {_types.Literal(0)}")) + ";");
+        _w.Open("for (int s = 0; s < count; s++)");
+        _w.Line($"{T} xs = {unsafeAdd}(ref {input}, s * {fanIn} + i);");
+        for (int r = 0; r < rows; r++)
+        {
+            _w.Line($"sum{r} = {fma}({unsafeAdd}(ref d, {(r == 0 ? "s" : $"{r} * width + s")}), xs, sum{r});");
+        }
+        _w.Close();
+        for (int r = 0; r < rows; r++)
+        {
+            string at = $"{unsafeAdd}(ref gw, {(r == 0 ? "i" : $"{r * fanIn} + i")})";
+            _w.Line($"{at} = {fma}(sum{r}, gradientScale, {at});");
+        }
+        _w.Close();
+        if (layer.HasBias)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                string row = r == 0 ? "d" : $"{unsafeAdd}(ref d, {r} * width)";
+                string rowRef = r == 0 ? "d" : $"dRow{r}";
+                if (r > 0)
+                {
+                    _w.Line($"ref {T} {rowRef} = ref {row};");
+                }
+                string sum = string.Join(" + ", Enumerable.Range(0, TileVectors).Select(v => Load(rowRef, v == 0 ? null : VectorOffset(v))));
+                string at = $"{unsafeAdd}(ref g, {BiasOffsetName(layer)} + j{(r == 0 ? "" : $" + {r}")})";
+                _w.Line($"{at} = {fma}({TypeNames.Vector}.Sum({sum}), gradientScale, {at});");
+            }
+        }
     }
 }

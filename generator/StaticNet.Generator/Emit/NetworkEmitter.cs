@@ -68,19 +68,14 @@ internal sealed partial class NetworkEmitter
         EmitWeightFiles();
         EmitPretrained();
         EmitForward();
-        if (UsesTiles)
-        {
-            EmitForwardTile();
-        }
+        EmitForwardTile();
         if (_network.IsTrainable)
         {
             EmitAccumulateGradient();
             EmitAccumulateGradientBatch();
+            EmitSgdStep();
             EmitBackpropagate();
-            if (UsesTiles)
-            {
-                EmitBackpropagateTile();
-            }
+            EmitBackpropagateTile();
         }
         EmitInterfaceMembers();
         _w.Close();

@@ -122,6 +122,16 @@ public sealed class Sgd : IOptimizer
         _stepCount++;
     }
 
+    /// <summary>
+    /// Counts a step that the network took itself (<see cref="INetwork{T}.TrySgdStep(ReadOnlySpan{T}, ReadOnlySpan{int}, T, out T)"/>,
+    /// plain SGD fused with backpropagation), so the step count and the state's shape stay what <see cref="Step"/> would leave.
+    /// </summary>
+    internal void RecordFusedStep<T>(int length) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        _shape.Check<T>(length, length);
+        _stepCount++;
+    }
+
     /// <inheritdoc />
     public void Reset()
     {

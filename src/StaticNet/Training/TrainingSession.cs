@@ -82,6 +82,12 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
     public (double LossSum, long Correct) TrainBatch(
         TrainingData<T> data, int[] rows, int start, int count, bool measureAccuracy, int epoch, int batch, int batches)
     {
+        if (_optimizer is Sgd { Momentum: 0, WeightDecay: 0 } sgd && _clipNorm is null && PartsFor(count) == 1
+            && TryFusedSgdStep(sgd, data, rows, start, count, measureAccuracy, epoch, batch, batches) is { } fused)
+        {
+            return fused;
+        }
+
         RunRound(_trainPart, data, rows, start, count, measureAccuracy);
 
         Span<T> gradient = _gradients[0];
@@ -116,6 +122,38 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
         return (lossSum, correct);
     }
 
+    /// <summary>
+    /// Plain SGD without clipping, on a batch too small to share between threads: the network's fused step
+    /// (<see cref="INetwork{T}.TrySgdStep(ReadOnlySpan{T}, ReadOnlySpan{int}, T, out T)"/>), which backpropagates
+    /// straight into the parameters with no gradient buffer and no optimizer pass. Null when the network declines
+    /// the batch (then nothing has changed and the unfused path runs).
+    /// </summary>
+    private (double LossSum, long Correct)? TryFusedSgdStep(
+        Sgd sgd, TrainingData<T> data, int[] rows, int start, int count, bool measureAccuracy, int epoch, int batch, int batches)
+    {
+        long correct = Gather(data, rows, start, start + count, part: 0, measureAccuracy);
+        T learningRate = T.CreateTruncating(sgd.LearningRate);
+        ReadOnlySpan<T> inputs = _gatheredInputs[0].AsSpan(0, count * data.InputSize);
+        T lossSum;
+        bool fused = data.LabelArray is not null
+            ? _network.TrySgdStep(inputs, _gatheredLabels[0].AsSpan(0, count), learningRate, out lossSum)
+            : _network.TrySgdStep(inputs, _gatheredTargets[0].AsSpan(0, count * data.TargetSize), learningRate, out lossSum);
+        if (!fused)
+        {
+            return null;
+        }
+
+        _parts = 1;
+        double loss = double.CreateTruncating(lossSum);
+        if (!double.IsFinite(loss))
+        {
+            // The fused step leaves the parameters untouched when the loss is not finite.
+            throw new TrainingDivergedException(epoch, batch, batches, "mean loss", loss / count);
+        }
+        sgd.RecordFusedStep<T>(_parameterCount);
+        return (loss, correct);
+    }
+
     /// <summary>Loss and accuracy of the network on all of <paramref name="data"/>.</summary>
     public Evaluation Evaluate(TrainingData<T> data, CancellationToken cancellationToken)
     {
@@ -141,7 +179,7 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
             data.Count);
     }
 
-    private void RunRound(Action<int> work, TrainingData<T> data, int[]? rows, int start, int count, bool measureAccuracy)
+    private int PartsFor(int count)
     {
         int parts = 1;
         long amount = (long)count * _parameterCount;
@@ -151,6 +189,12 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
             long maxParts = Math.Max(2, amount / Math.Max(1, _parallelThreshold / 2));
             parts = (int)Math.Min(Math.Min(_threads, count), maxParts);
         }
+        return parts;
+    }
+
+    private void RunRound(Action<int> work, TrainingData<T> data, int[]? rows, int start, int count, bool measureAccuracy)
+    {
+        int parts = PartsFor(count);
 
         _data = data;
         _rows = rows;
@@ -192,23 +236,37 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
     private void TrainPart(int part)
     {
         TrainingData<T> data = _data!;
-        int[] rows = _rows!;
         int from = _start + (int)((long)_count * part / _parts);
         int to = _start + (int)((long)_count * (part + 1) / _parts);
         Span<T> gradient = _gradients[part];
         gradient.Clear();
 
+        long correct = Gather(data, _rows!, from, to, part, _measureAccuracy);
+        int count = to - from;
+        ReadOnlySpan<T> inputs = _gatheredInputs[part].AsSpan(0, count * data.InputSize);
+        T partLoss = data.LabelArray is not null
+            ? _network.AccumulateGradientBatch(inputs, _gatheredLabels[part].AsSpan(0, count), gradient)
+            : _network.AccumulateGradientBatch(inputs, _gatheredTargets[part].AsSpan(0, count * data.TargetSize), gradient);
+        _partLoss[part] = double.CreateTruncating(partLoss);
+        _partCorrect[part] = correct;
+    }
+
+    /// <summary>
+    /// Gathers the (shuffled) rows <c>rows[from..to)</c> into the part's buffers, so the network's batch kernels see
+    /// them contiguously, and returns how many of them the network classifies right (when asked, before any step).
+    /// The buffers grow to the largest part once and are reused, so steady-state steps do not allocate.
+    /// </summary>
+    private long Gather(TrainingData<T> data, int[] rows, int from, int to, int part, bool measureAccuracy)
+    {
         INetwork<T> network = _network;
         int[]? labels = data.LabelArray;
-        int[]? classes = _measureAccuracy ? data.Classes : null;
+        int[]? classes = measureAccuracy ? data.Classes : null;
         int targetSize = data.TargetSize;
         int inputSize = data.InputSize;
         ReadOnlySpan<T> targets = data.Targets;
         int count = to - from;
         long correct = 0;
 
-        // Gather the part's (shuffled) rows so the network's batch kernels see them contiguously; the buffers
-        // grow to the largest part once and are reused, so steady-state steps do not allocate.
         Span<T> inputs = Gathered(_gatheredInputs, part, count * inputSize);
         Span<int> partLabels = labels is null ? default : Gathered(_gatheredLabels, part, count);
         Span<T> partTargets = labels is null ? Gathered(_gatheredTargets, part, count * targetSize) : default;
@@ -230,12 +288,7 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
                 correct++;
             }
         }
-        T partLoss = labels is not null
-            ? network.AccumulateGradientBatch(inputs, partLabels, gradient)
-            : network.AccumulateGradientBatch(inputs, partTargets, gradient);
-        double loss = double.CreateTruncating(partLoss);
-        _partLoss[part] = loss;
-        _partCorrect[part] = correct;
+        return correct;
     }
 
     private static Span<TItem> Gathered<TItem>(TItem[]?[] buffers, int part, int length)

@@ -105,7 +105,7 @@ public sealed partial class SpamFilter : global::StaticNet.INetwork<float>
     }
 
     /// <summary>Computes the outputs of many samples stored row-major: <paramref name="inputs"/> is [count x InputSize], <paramref name="outputs"/> [count x OutputSize].</summary>
-    /// <remarks>Runs the samples one by one through the unrolled forward pass, which beats tiling for a network this small.</remarks>
+    /// <remarks>Runs tiles of samples through each layer together, every loaded weight multiplied into a vector of samples.</remarks>
     public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
     {
         int count = inputs.Length / InputSize;
@@ -117,9 +117,18 @@ public sealed partial class SpamFilter : global::StaticNet.INetwork<float>
         {
             global::StaticNet.ThrowHelper.WrongBatchLength(nameof(outputs), outputs.Length, count * OutputSize);
         }
-        for (int row = 0; row < count; row++)
+        if (count < global::System.Numerics.Vector<float>.Count)
         {
-            Forward(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(row * InputSize, InputSize)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), row * OutputSize));
+            for (int row = 0; row < count; row++)
+            {
+                Predict(inputs.Slice(row * InputSize, InputSize), outputs.Slice(row * OutputSize, OutputSize));
+            }
+            return;
+        }
+        for (int start = 0; start < count; start += TileWidth)
+        {
+            int tile = global::System.Math.Min(TileWidth, count - start);
+            ForwardTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), start * OutputSize), tile);
         }
     }
 
@@ -161,6 +170,53 @@ public sealed partial class SpamFilter : global::StaticNet.INetwork<float>
         global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 0) = global::StaticNet.Kernels.Sigmoid(((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 0), in0_0, global::System.Runtime.CompilerServices.Unsafe.Add(ref bias0, 0))) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 1) * in0_1)) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 2) * in0_2));
     }
 
+    /// <summary>Samples per tile of the batch kernels: 4 vectors of lanes.</summary>
+    private static int TileWidth => 4 * global::System.Numerics.Vector<float>.Count;
+
+    /// <summary>The forward pass for <paramref name="count"/> (at most TileWidth) samples stored row-major.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void ForwardTile(ref float x, ref float y, int count)
+    {
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        global::System.Span<float> buffer = stackalloc float[4 * TileWidth];
+        ref float xT = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
+        ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 3 * width);
+
+        // The tile's inputs, feature-major: one row per input, one lane per sample.
+        global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
+
+        // Layer 0: dense 3 -> 1, sigmoid (applied per sample below)
+        Layer0Tile(ref p, ref xT, ref a0);
+
+        // Outputs back to one row per sample, then the sigmoid of each row.
+        global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a0, OutputSize * width), OutputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, count * OutputSize));
+        global::StaticNet.Kernels.Sigmoid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref y, count * OutputSize), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, count * OutputSize));
+    }
+
+    /// <summary>Layer 0 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 3 -> 1.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0Tile(ref float p, ref float input, ref float output)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        {
+            const int j = 0;
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 3);
+            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
+            for (int i = 0; i < 3; i++)
+            {
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+        }
+    }
+
     /// <summary>Adds (+=) the gradient of this sample's binary_cross_entropy loss against <paramref name="target"/> to <paramref name="gradient"/> and returns the loss.</summary>
     /// <remarks>Allocation-free and safe to call from many threads at once (each with its own gradient span).</remarks>
     public float AccumulateGradient(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient)
@@ -177,7 +233,7 @@ public sealed partial class SpamFilter : global::StaticNet.INetwork<float>
         {
             global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
         }
-        return Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+        return Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient), 1f);
     }
 
     /// <summary>Adds the gradient of this sample's loss against class <paramref name="label"/> (0 or 1, the target of the single output) and returns the loss.</summary>
@@ -197,13 +253,13 @@ public sealed partial class SpamFilter : global::StaticNet.INetwork<float>
         }
         global::System.Span<float> target = stackalloc float[OutputSize];
         target[0] = label;
-        return Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+        return Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient), 1f);
     }
 
     /// <summary>
     /// Adds (+=) the gradients of many samples' losses to <paramref name="gradient"/> and returns the sum of the losses:
     /// <paramref name="inputs"/> is [count x InputSize], <paramref name="targets"/> [count x OutputSize], row-major.
-    /// Divide by the count for PyTorch's mean reduction.
+    /// Divide by the count for PyTorch's mean reduction. Tiles of samples share every loaded weight.
     /// </summary>
     public float AccumulateGradientBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient)
     {
@@ -221,9 +277,19 @@ public sealed partial class SpamFilter : global::StaticNet.INetwork<float>
             global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
         }
         float loss = 0f;
-        for (int row = 0; row < count; row++)
+        if (count < global::System.Numerics.Vector<float>.Count)
         {
-            loss += Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(row * InputSize, InputSize)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), row * OutputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+            float total = 0f;
+            for (int row = 0; row < count; row++)
+            {
+                total += AccumulateGradient(inputs.Slice(row * InputSize, InputSize), targets.Slice(row * OutputSize, OutputSize), gradient);
+            }
+            return total;
+        }
+        for (int start = 0; start < count; start += TileWidth)
+        {
+            int tile = global::System.Math.Min(TileWidth, count - start);
+            loss += BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), start * OutputSize), tile, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient), 1f);
         }
         return loss;
     }
@@ -244,17 +310,110 @@ public sealed partial class SpamFilter : global::StaticNet.INetwork<float>
         {
             global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
         }
-        float loss = 0f;
-        for (int row = 0; row < count; row++)
+        if (count < global::System.Numerics.Vector<float>.Count)
         {
-            loss += AccumulateGradient(inputs.Slice(row * InputSize, InputSize), labels[row], gradient);
+            float total = 0f;
+            for (int row = 0; row < count; row++)
+            {
+                total += AccumulateGradient(inputs.Slice(row * InputSize, InputSize), labels[row], gradient);
+            }
+            return total;
+        }
+        global::System.Span<float> targets = stackalloc float[1 * TileWidth];
+        float loss = 0f;
+        for (int start = 0; start < count; start += TileWidth)
+        {
+            int tile = global::System.Math.Min(TileWidth, count - start);
+            targets.Clear();
+            for (int s = 0; s < tile; s++)
+            {
+                int label = labels[start + s];
+                if ((uint)label >= 2)
+                {
+                    global::StaticNet.ThrowHelper.LabelOutOfRange(nameof(labels), label, 2);
+                }
+                targets[s] = label;
+            }
+            loss += BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), tile, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient), 1f);
         }
         return loss;
     }
 
-    /// <summary>Backpropagation for one sample; adds the gradient to <paramref name="g"/> and returns the loss.</summary>
+    /// <summary>
+    /// One step of plain SGD on a mini-batch, fused with backpropagation: the parameters move by
+    /// -<paramref name="learningRate"/> times the mean gradient, with no gradient buffer. Returns false, doing nothing, for a batch
+    /// larger than one tile (TileWidth samples); a non-finite loss leaves the parameters unchanged.
+    /// </summary>
+    public bool TrySgdStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate, out float lossSum)
+    {
+        int count = inputs.Length / InputSize;
+        if (count * InputSize != inputs.Length)
+        {
+            global::StaticNet.ThrowHelper.NotMultipleOfRow(nameof(inputs), inputs.Length, InputSize);
+        }
+        if (targets.Length != count * OutputSize)
+        {
+            global::StaticNet.ThrowHelper.WrongBatchLength(nameof(targets), targets.Length, count * OutputSize);
+        }
+        lossSum = 0f;
+        if (count == 0 || count > TileWidth)
+        {
+            return false;
+        }
+        const int start = 0;
+        int tile = count;
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        float gradientScale = -learningRate / count;
+        lossSum = count == 1 ? Backpropagate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), ref p, gradientScale) : BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), tile, ref p, gradientScale);
+        return true;
+    }
+
+    /// <summary>
+    /// One step of plain SGD on a mini-batch against class labels, fused with backpropagation: the parameters move by
+    /// -<paramref name="learningRate"/> times the mean gradient, with no gradient buffer. Returns false, doing nothing, for a batch
+    /// larger than one tile (TileWidth samples); a non-finite loss leaves the parameters unchanged.
+    /// </summary>
+    public bool TrySgdStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, float learningRate, out float lossSum)
+    {
+        int count = inputs.Length / InputSize;
+        if (count * InputSize != inputs.Length)
+        {
+            global::StaticNet.ThrowHelper.NotMultipleOfRow(nameof(inputs), inputs.Length, InputSize);
+        }
+        if (labels.Length != count)
+        {
+            global::StaticNet.ThrowHelper.WrongBatchLength(nameof(labels), labels.Length, count);
+        }
+        lossSum = 0f;
+        if (count == 0 || count > TileWidth)
+        {
+            return false;
+        }
+        global::System.Span<float> targets = stackalloc float[1 * TileWidth];
+        targets.Slice(0, count * OutputSize).Clear();
+        for (int s = 0; s < count; s++)
+        {
+            int label = labels[s];
+            if ((uint)label >= 2)
+            {
+                global::StaticNet.ThrowHelper.LabelOutOfRange(nameof(labels), label, 2);
+            }
+            targets[s] = label;
+        }
+        const int start = 0;
+        int tile = count;
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        float gradientScale = -learningRate / count;
+        lossSum = count == 1 ? Backpropagate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), ref p, gradientScale) : BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), tile, ref p, gradientScale);
+        return true;
+    }
+
+    /// <summary>
+    /// Backpropagation for one sample; adds the gradient times <paramref name="gradientScale"/> to <paramref name="g"/> and returns the loss.
+    /// With g the parameters themselves and gradientScale = -learningRate, this is a fused SGD step (skipped when the loss is not finite).
+    /// </summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private float Backpropagate(ref float x, ref float t, ref float g)
+    private float Backpropagate(ref float x, ref float t, ref float g, float gradientScale)
     {
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
         global::System.Span<float> buffer = stackalloc float[4];
@@ -297,25 +456,144 @@ public sealed partial class SpamFilter : global::StaticNet.INetwork<float>
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j) = (aj - tj) / 1f;
         }
         loss /= 1f;
+        if (!float.IsFinite(loss) && global::System.Runtime.CompilerServices.Unsafe.AreSame(ref g, ref p))
+        {
+            return loss;
+        }
 
         // Backward, layer 0: weight and bias gradients.
         for (int j = 0; j < 1; j++)
         {
             float dj = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) += dj;
+            float gj = dj * gradientScale;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) += gj;
             ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 3);
-            global::System.Numerics.Vector<float> dv = new global::System.Numerics.Vector<float>(dj);
+            global::System.Numerics.Vector<float> gv = new global::System.Numerics.Vector<float>(gj);
             int i = 0;
             for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(gv, global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
             }
             for (; i < 3; i++)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(gj, global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
             }
         }
         return loss;
+    }
+
+    /// <summary>
+    /// Backpropagation for <paramref name="count"/> (at most TileWidth) samples; adds the sum of their gradients times
+    /// <paramref name="gradientScale"/> to <paramref name="g"/> and returns the sum of their losses. With g the parameters themselves and
+    /// gradientScale = -learningRate / count, this is a fused SGD step (skipped when the loss is not finite): each layer's delta
+    /// below is computed before its weights change.
+    /// </summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private float BackpropagateTile(ref float x, ref float t, int count, ref float g, float gradientScale)
+    {
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        global::System.Span<float> buffer = stackalloc float[9 * TileWidth];
+        ref float xT = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
+        ref float z0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 3 * width);
+        ref float zRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 4 * width);
+        ref float aRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 5 * width);
+        ref float deltaRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 6 * width);
+        ref float deltaA = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 7 * width);
+        ref float deltaB = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 8 * width);
+
+        // The tile's inputs, feature-major: one row per input, one lane per sample.
+        global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
+
+        // Forward, layer 0: dense 3 -> 1, keeping z of the tile (sigmoid per sample below)
+        Layer0Tile(ref p, ref xT, ref z0);
+
+        // Loss per sample, on the output layer's rows; then its delta back to feature-major (idle lanes get 0).
+        global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z0, 1 * width), 1, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref zRows, count * 1));
+        global::StaticNet.Kernels.Sigmoid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref zRows, count * 1), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref aRows, count * 1));
+        float loss = 0f;
+        for (int s = 0; s < count; s++)
+        {
+            ref float zRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref zRows, s * 1);
+            ref float aRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aRows, s * 1);
+            ref float tRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref t, s * 1);
+            ref float deltaRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaRows, s * 1);
+            float sampleLoss = 0f;
+            // Binary cross-entropy of the sigmoid outputs, averaged over the outputs (logs clamped at -100 like PyTorch);
+            // fused with the sigmoid, dloss/dz = (a - t) / n.
+            for (int j = 0; j < 1; j++)
+            {
+                float aj = global::System.Runtime.CompilerServices.Unsafe.Add(ref aRow, j);
+                float tj = global::System.Runtime.CompilerServices.Unsafe.Add(ref tRow, j);
+                sampleLoss -= tj * global::System.MathF.Max(global::System.MathF.Log(aj), -100f) + (1f - tj) * global::System.MathF.Max(global::System.MathF.Log(1f - aj), -100f);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaRow, j) = (aj - tj) / 1f;
+            }
+            sampleLoss /= 1f;
+            loss += sampleLoss;
+        }
+        if (!float.IsFinite(loss) && global::System.Runtime.CompilerServices.Unsafe.AreSame(ref g, ref p))
+        {
+            return loss;
+        }
+        global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref deltaRows, count * 1), 1, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaA, 1 * width));
+
+        // Backward, layer 0: weight and bias gradients, summed over the tile's samples.
+        Layer0GradientTile(ref x, ref deltaA, count, ref g, gradientScale);
+        return loss;
+    }
+
+    /// <summary>Layer 0: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major), times <paramref name="gradientScale"/>, to <paramref name="g"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0GradientTile(ref float input, ref float delta, int count, ref float g, float gradientScale)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        global::System.Numerics.Vector<float> scaleVector = new global::System.Numerics.Vector<float>(gradientScale);
+        {
+            const int j = 0;
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 3);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 3 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 3 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
+            }
+            for (; i <= 3 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 3 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+            }
+            for (; i < 3; i++)
+            {
+                float sum0 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 3 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j));
+        }
     }
 
     global::StaticNet.NetworkDescription global::StaticNet.INetwork<float>.Description => Description;

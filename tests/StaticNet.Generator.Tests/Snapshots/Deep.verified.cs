@@ -127,7 +127,7 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
     }
 
     /// <summary>Computes the outputs of many samples stored row-major: <paramref name="inputs"/> is [count x InputSize], <paramref name="outputs"/> [count x OutputSize].</summary>
-    /// <remarks>Runs tiles of samples through each layer together, reusing every loaded weight for several samples.</remarks>
+    /// <remarks>Runs tiles of samples through each layer together, every loaded weight multiplied into a vector of samples.</remarks>
     public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
     {
         int count = inputs.Length / InputSize;
@@ -139,7 +139,7 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
         {
             global::StaticNet.ThrowHelper.WrongBatchLength(nameof(outputs), outputs.Length, count * OutputSize);
         }
-        if (count < 4)
+        if (count < global::System.Numerics.Vector<float>.Count)
         {
             for (int row = 0; row < count; row++)
             {
@@ -147,9 +147,9 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
             }
             return;
         }
-        for (int start = 0; start < count; start += 32)
+        for (int start = 0; start < count; start += TileWidth)
         {
-            int tile = global::System.Math.Min(32, count - start);
+            int tile = global::System.Math.Min(TileWidth, count - start);
             ForwardTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), start * OutputSize), tile);
         }
     }
@@ -365,946 +365,383 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
         global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 2) = ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 116), h5_36, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 112), h5_32, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 108), h5_28, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 104), h5_24, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 100), h5_20, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 96), h5_16, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 92), h5_12, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 88), h5_8, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 84), h5_4, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 80), h5_0, global::System.Runtime.CompilerServices.Unsafe.Add(ref bias6, 2)))))))))))) + (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 117), h5_37, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 113), h5_33, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 109), h5_29, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 105), h5_25, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 101), h5_21, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 97), h5_17, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 93), h5_13, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 89), h5_9, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 85), h5_5, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 81) * h5_1))))))))))) + ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 118), h5_38, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 114), h5_34, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 110), h5_30, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 106), h5_26, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 102), h5_22, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 98), h5_18, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 94), h5_14, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 90), h5_10, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 86), h5_6, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 82) * h5_2)))))))))) + (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 119), h5_39, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 115), h5_35, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 111), h5_31, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 107), h5_27, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 103), h5_23, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 99), h5_19, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 95), h5_15, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 91), h5_11, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 87), h5_7, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights6, 83) * h5_3)))))))))));
     }
 
-    /// <summary>The forward pass for <paramref name="count"/> (at most 32) samples stored row-major.</summary>
+    /// <summary>Samples per tile of the batch kernels: 4 vectors of lanes.</summary>
+    private static int TileWidth => 4 * global::System.Numerics.Vector<float>.Count;
+
+    /// <summary>The forward pass for <paramref name="count"/> (at most TileWidth) samples stored row-major.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void ForwardTile(ref float x, ref float y, int count)
     {
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
-        global::System.Span<float> buffer = stackalloc float[3072];
-        ref float a0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
-        ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer), 768);
-        ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer), 1088);
-        ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer), 1376);
-        ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer), 1600);
-        ref float a5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer), 1792);
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        global::System.Span<float> buffer = global::StaticNet.Scratch<float>.Get(119 * TileWidth, 0);
+        ref float xT = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
+        ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 20 * width);
+        ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 44 * width);
+        ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 54 * width);
+        ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 63 * width);
+        ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 70 * width);
+        ref float a5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 76 * width);
+        ref float a6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 116 * width);
 
-        // Layer 0: dense 20 -> 24, leaky_relu (alpha 0.2), for the whole tile
+        // The tile's inputs, feature-major: one row per input, one lane per sample.
+        global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
+
+        // Layer 0: dense 20 -> 24, leaky_relu (alpha 0.2)
+        Layer0Tile(ref p, ref xT, ref a0);
+        for (int i = 0; i < 24 * width; i += lanes)
         {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
-                ref float a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 24);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 1) * 20);
-                ref float a0Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 24);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 2) * 20);
-                ref float a0Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 24);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 3) * 20);
-                ref float a0Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 24);
-                for (int j = 0; j < 24; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 20);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 20 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 20; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.LeakyRelu(sum00, 0.2f);
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum01, 0.2f);
-                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j) = global::StaticNet.Kernels.LeakyRelu(sum10, 0.2f);
-                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum11, 0.2f);
-                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j) = global::StaticNet.Kernels.LeakyRelu(sum20, 0.2f);
-                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum21, 0.2f);
-                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j) = global::StaticNet.Kernels.LeakyRelu(sum30, 0.2f);
-                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum31, 0.2f);
-                }
-            }
-            for (; s < count; s++)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
-                ref float a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 24);
-                for (int j = 0; j < 24; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 20);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 20 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 20; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.LeakyRelu(sum00, 0.2f);
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum01, 0.2f);
-                }
-            }
+            global::System.Numerics.Vector<float> value = global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)(i));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.LeakyRelu(value, 0.2f), ref a0, (nuint)i);
         }
 
-        // Layer 1: dense 24 -> 10, elu (alpha 0.5), for the whole tile
+        // Layer 1: dense 24 -> 10, elu (alpha 0.5)
+        Layer1Tile(ref p, ref a0, ref a1);
+        for (int i = 0; i < 10 * width; i++)
         {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 24);
-                ref float a1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 10);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 24);
-                ref float a1Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 1) * 10);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 24);
-                ref float a1Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 2) * 10);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 24);
-                ref float a1Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 3) * 10);
-                for (int j = 0; j < 10; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 24);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 24);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 24 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 24; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j) = global::StaticNet.Kernels.Elu(sum00, 0.5f);
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j + 1) = global::StaticNet.Kernels.Elu(sum01, 0.5f);
-                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row1, j) = global::StaticNet.Kernels.Elu(sum10, 0.5f);
-                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row1, j + 1) = global::StaticNet.Kernels.Elu(sum11, 0.5f);
-                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row2, j) = global::StaticNet.Kernels.Elu(sum20, 0.5f);
-                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row2, j + 1) = global::StaticNet.Kernels.Elu(sum21, 0.5f);
-                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row3, j) = global::StaticNet.Kernels.Elu(sum30, 0.5f);
-                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row3, j + 1) = global::StaticNet.Kernels.Elu(sum31, 0.5f);
-                }
-            }
-            for (; s < count; s++)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 24);
-                ref float a1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 10);
-                for (int j = 0; j < 10; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 24);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 24);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 24 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 24; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j) = global::StaticNet.Kernels.Elu(sum00, 0.5f);
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j + 1) = global::StaticNet.Kernels.Elu(sum01, 0.5f);
-                }
-            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, i) = global::StaticNet.Kernels.Elu(global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, i), 0.5f);
         }
 
-        // Layer 2: dense 10 -> 9, gelu, for the whole tile
+        // Layer 2: dense 10 -> 9, gelu
+        Layer2Tile(ref p, ref a1, ref a2);
+        for (int i = 0; i < 9 * width; i++)
         {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 10);
-                ref float a2Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, s * 9);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 1) * 10);
-                ref float a2Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 1) * 9);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 2) * 10);
-                ref float a2Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 2) * 9);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 3) * 10);
-                ref float a2Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 3) * 9);
-                for (int j = 0; j < 8; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 10);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 10);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 10; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j) = global::StaticNet.Kernels.Gelu(sum00);
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j + 1) = global::StaticNet.Kernels.Gelu(sum01);
-                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row1, j) = global::StaticNet.Kernels.Gelu(sum10);
-                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row1, j + 1) = global::StaticNet.Kernels.Gelu(sum11);
-                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row2, j) = global::StaticNet.Kernels.Gelu(sum20);
-                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row2, j + 1) = global::StaticNet.Kernels.Gelu(sum21);
-                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row3, j) = global::StaticNet.Kernels.Gelu(sum30);
-                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row3, j + 1) = global::StaticNet.Kernels.Gelu(sum31);
-                }
-                {
-                    const int j = 8;
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 10);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d10 = global::System.Numerics.Vector.Sum(acc10), d20 = global::System.Numerics.Vector.Sum(acc20), d30 = global::System.Numerics.Vector.Sum(acc30);
-                    for (; i < 10; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j) = global::StaticNet.Kernels.Gelu(sum00);
-                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row1, j) = global::StaticNet.Kernels.Gelu(sum10);
-                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row2, j) = global::StaticNet.Kernels.Gelu(sum20);
-                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row3, j) = global::StaticNet.Kernels.Gelu(sum30);
-                }
-            }
-            for (; s < count; s++)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 10);
-                ref float a2Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, s * 9);
-                for (int j = 0; j < 8; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 10);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 10);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 10; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j) = global::StaticNet.Kernels.Gelu(sum00);
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j + 1) = global::StaticNet.Kernels.Gelu(sum01);
-                }
-                {
-                    const int j = 8;
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 10);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00);
-                    for (; i < 10; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j) = global::StaticNet.Kernels.Gelu(sum00);
-                }
-            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, i) = global::StaticNet.Kernels.Gelu(global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, i));
         }
 
-        // Layer 3: dense 9 -> 7, silu, for the whole tile
+        // Layer 3: dense 9 -> 7, silu
+        Layer3Tile(ref p, ref a2, ref a3);
+        for (int i = 0; i < 7 * width; i++)
         {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, s * 9);
-                ref float a3Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, s * 7);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 1) * 9);
-                ref float a3Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, (s + 1) * 7);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 2) * 9);
-                ref float a3Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, (s + 2) * 7);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 3) * 9);
-                ref float a3Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, (s + 3) * 7);
-                for (int j = 0; j < 6; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + j * 9);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 9);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 9 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 9; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row0, j) = global::StaticNet.Kernels.Silu(sum00);
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row0, j + 1) = global::StaticNet.Kernels.Silu(sum01);
-                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row1, j) = global::StaticNet.Kernels.Silu(sum10);
-                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row1, j + 1) = global::StaticNet.Kernels.Silu(sum11);
-                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row2, j) = global::StaticNet.Kernels.Silu(sum20);
-                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row2, j + 1) = global::StaticNet.Kernels.Silu(sum21);
-                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row3, j) = global::StaticNet.Kernels.Silu(sum30);
-                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row3, j + 1) = global::StaticNet.Kernels.Silu(sum31);
-                }
-                {
-                    const int j = 6;
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + j * 9);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 9 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d10 = global::System.Numerics.Vector.Sum(acc10), d20 = global::System.Numerics.Vector.Sum(acc20), d30 = global::System.Numerics.Vector.Sum(acc30);
-                    for (; i < 9; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row0, j) = global::StaticNet.Kernels.Silu(sum00);
-                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row1, j) = global::StaticNet.Kernels.Silu(sum10);
-                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row2, j) = global::StaticNet.Kernels.Silu(sum20);
-                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row3, j) = global::StaticNet.Kernels.Silu(sum30);
-                }
-            }
-            for (; s < count; s++)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, s * 9);
-                ref float a3Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, s * 7);
-                for (int j = 0; j < 6; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + j * 9);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 9);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 9 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 9; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row0, j) = global::StaticNet.Kernels.Silu(sum00);
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row0, j + 1) = global::StaticNet.Kernels.Silu(sum01);
-                }
-                {
-                    const int j = 6;
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + j * 9);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 9 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00);
-                    for (; i < 9; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row0, j) = global::StaticNet.Kernels.Silu(sum00);
-                }
-            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, i) = global::StaticNet.Kernels.Silu(global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, i));
         }
 
-        // Layer 4: dense 7 -> 6, softplus, for the whole tile
+        // Layer 4: dense 7 -> 6, softplus
+        Layer4Tile(ref p, ref a3, ref a4);
+        for (int i = 0; i < 6 * width; i++)
         {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, s * 7);
-                ref float a4Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, s * 6);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, (s + 1) * 7);
-                ref float a4Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, (s + 1) * 6);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, (s + 2) * 7);
-                ref float a4Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, (s + 2) * 6);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, (s + 3) * 7);
-                ref float a4Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, (s + 3) * 6);
-                for (int j = 0; j < 6; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Weights + j * 7);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 7);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 7 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 7; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row0, j) = global::StaticNet.Kernels.Softplus(sum00);
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row0, j + 1) = global::StaticNet.Kernels.Softplus(sum01);
-                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row1, j) = global::StaticNet.Kernels.Softplus(sum10);
-                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row1, j + 1) = global::StaticNet.Kernels.Softplus(sum11);
-                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row2, j) = global::StaticNet.Kernels.Softplus(sum20);
-                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row2, j + 1) = global::StaticNet.Kernels.Softplus(sum21);
-                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row3, j) = global::StaticNet.Kernels.Softplus(sum30);
-                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row3, j + 1) = global::StaticNet.Kernels.Softplus(sum31);
-                }
-            }
-            for (; s < count; s++)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, s * 7);
-                ref float a4Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, s * 6);
-                for (int j = 0; j < 6; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Weights + j * 7);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 7);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 7 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 7; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row0, j) = global::StaticNet.Kernels.Softplus(sum00);
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row0, j + 1) = global::StaticNet.Kernels.Softplus(sum01);
-                }
-            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, i) = global::StaticNet.Kernels.Softplus(global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, i));
         }
 
-        // Layer 5: dense 6 -> 40, leaky_relu (alpha 0.01), for the whole tile
+        // Layer 5: dense 6 -> 40, leaky_relu (alpha 0.01)
+        Layer5Tile(ref p, ref a4, ref a5);
+        for (int i = 0; i < 40 * width; i += lanes)
         {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, s * 6);
-                ref float a5Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, s * 40);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, (s + 1) * 6);
-                ref float a5Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, (s + 1) * 40);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, (s + 2) * 6);
-                ref float a5Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, (s + 2) * 40);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, (s + 3) * 6);
-                ref float a5Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, (s + 3) * 40);
-                for (int j = 0; j < 40; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Weights + j * 6);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 6);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 6 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 6; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row0, j) = global::StaticNet.Kernels.LeakyRelu(sum00, 0.01f);
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row0, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum01, 0.01f);
-                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row1, j) = global::StaticNet.Kernels.LeakyRelu(sum10, 0.01f);
-                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row1, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum11, 0.01f);
-                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row2, j) = global::StaticNet.Kernels.LeakyRelu(sum20, 0.01f);
-                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row2, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum21, 0.01f);
-                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row3, j) = global::StaticNet.Kernels.LeakyRelu(sum30, 0.01f);
-                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row3, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum31, 0.01f);
-                }
-            }
-            for (; s < count; s++)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, s * 6);
-                ref float a5Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, s * 40);
-                for (int j = 0; j < 40; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Weights + j * 6);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 6);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 6 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 6; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row0, j) = global::StaticNet.Kernels.LeakyRelu(sum00, 0.01f);
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row0, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum01, 0.01f);
-                }
-            }
+            global::System.Numerics.Vector<float> value = global::System.Numerics.Vector.LoadUnsafe(ref a5, (nuint)(i));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.LeakyRelu(value, 0.01f), ref a5, (nuint)i);
         }
 
-        // Layer 6: dense 40 -> 3, identity, for the whole tile
+        // Layer 6: dense 40 -> 3, identity (applied per sample below)
+        Layer6Tile(ref p, ref a5, ref a6);
+
+        // Outputs back to one row per sample, then the identity of each row.
+        global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a6, OutputSize * width), OutputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, count * OutputSize));
+    }
+
+    /// <summary>Layer 0 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 20 -> 24.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0Tile(ref float p, ref float input, ref float output)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        for (int j = 0; j < 24; j += 4)
         {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 20);
+            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
+            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1)), acc11 = acc10, acc12 = acc10, acc13 = acc10;
+            global::System.Numerics.Vector<float> acc20 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 2)), acc21 = acc20, acc22 = acc20, acc23 = acc20;
+            global::System.Numerics.Vector<float> acc30 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3)), acc31 = acc30, acc32 = acc30, acc33 = acc30;
+            for (int i = 0; i < 20; i++)
             {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, s * 40);
-                ref float yRow0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 3);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, (s + 1) * 40);
-                ref float yRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (s + 1) * 3);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, (s + 2) * 40);
-                ref float yRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (s + 2) * 3);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, (s + 3) * 40);
-                ref float yRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (s + 3) * 3);
-                for (int j = 0; j < 2; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Weights + j * 40);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 40);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 40; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = sum00;
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j + 1) = sum01;
-                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow1, j) = sum10;
-                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow1, j + 1) = sum11;
-                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow2, j) = sum20;
-                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow2, j + 1) = sum21;
-                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow3, j) = sum30;
-                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow3, j + 1) = sum31;
-                }
-                {
-                    const int j = 2;
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Weights + j * 40);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d10 = global::System.Numerics.Vector.Sum(acc10), d20 = global::System.Numerics.Vector.Sum(acc20), d30 = global::System.Numerics.Vector.Sum(acc30);
-                    for (; i < 40; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = sum00;
-                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow1, j) = sum10;
-                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow2, j) = sum20;
-                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow3, j) = sum30;
-                }
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 20 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 40 + i));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc23);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 60 + i));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc33);
             }
-            for (; s < count; s++)
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc32, ref block, (nuint)(3 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc33, ref block, (nuint)(3 * width + 3 * lanes));
+        }
+    }
+
+    /// <summary>Layer 1 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 24 -> 10.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1Tile(ref float p, ref float input, ref float output)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        for (int j = 0; j < 8; j += 4)
+        {
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 24);
+            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
+            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1)), acc11 = acc10, acc12 = acc10, acc13 = acc10;
+            global::System.Numerics.Vector<float> acc20 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 2)), acc21 = acc20, acc22 = acc20, acc23 = acc20;
+            global::System.Numerics.Vector<float> acc30 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 3)), acc31 = acc30, acc32 = acc30, acc33 = acc30;
+            for (int i = 0; i < 24; i++)
             {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, s * 40);
-                ref float yRow0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 3);
-                for (int j = 0; j < 2; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Weights + j * 40);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 40);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 40; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = sum00;
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j + 1) = sum01;
-                }
-                {
-                    const int j = 2;
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Weights + j * 40);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00);
-                    for (; i < 40; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = sum00;
-                }
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 24 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 48 + i));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc23);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 72 + i));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc33);
             }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc32, ref block, (nuint)(3 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc33, ref block, (nuint)(3 * width + 3 * lanes));
+        }
+        {
+            const int j = 8;
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 24);
+            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
+            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1)), acc11 = acc10, acc12 = acc10, acc13 = acc10;
+            for (int i = 0; i < 24; i++)
+            {
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 24 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+        }
+    }
+
+    /// <summary>Layer 2 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 10 -> 9.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2Tile(ref float p, ref float input, ref float output)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        for (int j = 0; j < 8; j += 4)
+        {
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 10);
+            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
+            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 1)), acc11 = acc10, acc12 = acc10, acc13 = acc10;
+            global::System.Numerics.Vector<float> acc20 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 2)), acc21 = acc20, acc22 = acc20, acc23 = acc20;
+            global::System.Numerics.Vector<float> acc30 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 3)), acc31 = acc30, acc32 = acc30, acc33 = acc30;
+            for (int i = 0; i < 10; i++)
+            {
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 10 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 20 + i));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc23);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 30 + i));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc33);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc32, ref block, (nuint)(3 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc33, ref block, (nuint)(3 * width + 3 * lanes));
+        }
+        {
+            const int j = 8;
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 10);
+            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
+            for (int i = 0; i < 10; i++)
+            {
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+        }
+    }
+
+    /// <summary>Layer 3 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 9 -> 7.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer3Tile(ref float p, ref float input, ref float output)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        for (int j = 0; j < 4; j += 4)
+        {
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + j * 9);
+            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
+            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 1)), acc11 = acc10, acc12 = acc10, acc13 = acc10;
+            global::System.Numerics.Vector<float> acc20 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 2)), acc21 = acc20, acc22 = acc20, acc23 = acc20;
+            global::System.Numerics.Vector<float> acc30 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 3)), acc31 = acc30, acc32 = acc30, acc33 = acc30;
+            for (int i = 0; i < 9; i++)
+            {
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 9 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 18 + i));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc23);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 27 + i));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc33);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc32, ref block, (nuint)(3 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc33, ref block, (nuint)(3 * width + 3 * lanes));
+        }
+        {
+            const int j = 4;
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + j * 9);
+            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
+            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 1)), acc11 = acc10, acc12 = acc10, acc13 = acc10;
+            global::System.Numerics.Vector<float> acc20 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 2)), acc21 = acc20, acc22 = acc20, acc23 = acc20;
+            for (int i = 0; i < 9; i++)
+            {
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 9 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 18 + i));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc23);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
+        }
+    }
+
+    /// <summary>Layer 4 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 7 -> 6.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer4Tile(ref float p, ref float input, ref float output)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        for (int j = 0; j < 4; j += 4)
+        {
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Weights + j * 7);
+            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
+            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 1)), acc11 = acc10, acc12 = acc10, acc13 = acc10;
+            global::System.Numerics.Vector<float> acc20 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 2)), acc21 = acc20, acc22 = acc20, acc23 = acc20;
+            global::System.Numerics.Vector<float> acc30 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 3)), acc31 = acc30, acc32 = acc30, acc33 = acc30;
+            for (int i = 0; i < 7; i++)
+            {
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 7 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 14 + i));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc23);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 21 + i));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc33);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc32, ref block, (nuint)(3 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc33, ref block, (nuint)(3 * width + 3 * lanes));
+        }
+        {
+            const int j = 4;
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Weights + j * 7);
+            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
+            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 1)), acc11 = acc10, acc12 = acc10, acc13 = acc10;
+            for (int i = 0; i < 7; i++)
+            {
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 7 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+        }
+    }
+
+    /// <summary>Layer 5 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 6 -> 40.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer5Tile(ref float p, ref float input, ref float output)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        for (int j = 0; j < 40; j += 4)
+        {
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Weights + j * 6);
+            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
+            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 1)), acc11 = acc10, acc12 = acc10, acc13 = acc10;
+            global::System.Numerics.Vector<float> acc20 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 2)), acc21 = acc20, acc22 = acc20, acc23 = acc20;
+            global::System.Numerics.Vector<float> acc30 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 3)), acc31 = acc30, acc32 = acc30, acc33 = acc30;
+            for (int i = 0; i < 6; i++)
+            {
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 6 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 12 + i));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc23);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 18 + i));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc33);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc32, ref block, (nuint)(3 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc33, ref block, (nuint)(3 * width + 3 * lanes));
+        }
+    }
+
+    /// <summary>Layer 6 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 40 -> 3.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer6Tile(ref float p, ref float input, ref float output)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        {
+            const int j = 0;
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Weights + j * 40);
+            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
+            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j + 1)), acc11 = acc10, acc12 = acc10, acc13 = acc10;
+            global::System.Numerics.Vector<float> acc20 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j + 2)), acc21 = acc20, acc22 = acc20, acc23 = acc20;
+            for (int i = 0; i < 40; i++)
+            {
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 40 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 80 + i));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc23);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
         }
     }
 
@@ -1324,7 +761,7 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
         {
             global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
         }
-        return Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+        return Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient), 1f);
     }
 
     /// <summary>Adds the gradient of this sample's loss against class <paramref name="label"/> (a one-hot target) and returns the loss.</summary>
@@ -1345,7 +782,7 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
         global::System.Span<float> target = stackalloc float[OutputSize];
         target.Clear();
         target[label] = 1f;
-        return Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+        return Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient), 1f);
     }
 
     /// <summary>
@@ -1369,7 +806,7 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
             global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
         }
         float loss = 0f;
-        if (count < 4)
+        if (count < global::System.Numerics.Vector<float>.Count)
         {
             float total = 0f;
             for (int row = 0; row < count; row++)
@@ -1378,10 +815,10 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
             }
             return total;
         }
-        for (int start = 0; start < count; start += 32)
+        for (int start = 0; start < count; start += TileWidth)
         {
-            int tile = global::System.Math.Min(32, count - start);
-            loss += BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), start * OutputSize), tile, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+            int tile = global::System.Math.Min(TileWidth, count - start);
+            loss += BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), start * OutputSize), tile, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient), 1f);
         }
         return loss;
     }
@@ -1402,7 +839,7 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
         {
             global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
         }
-        if (count < 4)
+        if (count < global::System.Numerics.Vector<float>.Count)
         {
             float total = 0f;
             for (int row = 0; row < count; row++)
@@ -1411,11 +848,11 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
             }
             return total;
         }
-        global::System.Span<float> targets = stackalloc float[96];
+        global::System.Span<float> targets = stackalloc float[3 * TileWidth];
         float loss = 0f;
-        for (int start = 0; start < count; start += 32)
+        for (int start = 0; start < count; start += TileWidth)
         {
-            int tile = global::System.Math.Min(32, count - start);
+            int tile = global::System.Math.Min(TileWidth, count - start);
             targets.Clear();
             for (int s = 0; s < tile; s++)
             {
@@ -1426,14 +863,86 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
                 }
                 targets[s * OutputSize + label] = 1f;
             }
-            loss += BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), tile, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+            loss += BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), tile, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient), 1f);
         }
         return loss;
     }
 
-    /// <summary>Backpropagation for one sample; adds the gradient to <paramref name="g"/> and returns the loss.</summary>
+    /// <summary>
+    /// One step of plain SGD on a mini-batch, fused with backpropagation: the parameters move by
+    /// -<paramref name="learningRate"/> times the mean gradient, with no gradient buffer. Returns false, doing nothing, for a batch
+    /// larger than one tile (TileWidth samples); a non-finite loss leaves the parameters unchanged.
+    /// </summary>
+    public bool TrySgdStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate, out float lossSum)
+    {
+        int count = inputs.Length / InputSize;
+        if (count * InputSize != inputs.Length)
+        {
+            global::StaticNet.ThrowHelper.NotMultipleOfRow(nameof(inputs), inputs.Length, InputSize);
+        }
+        if (targets.Length != count * OutputSize)
+        {
+            global::StaticNet.ThrowHelper.WrongBatchLength(nameof(targets), targets.Length, count * OutputSize);
+        }
+        lossSum = 0f;
+        if (count == 0 || count > TileWidth)
+        {
+            return false;
+        }
+        const int start = 0;
+        int tile = count;
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        float gradientScale = -learningRate / count;
+        lossSum = count == 1 ? Backpropagate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), ref p, gradientScale) : BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), tile, ref p, gradientScale);
+        return true;
+    }
+
+    /// <summary>
+    /// One step of plain SGD on a mini-batch against class labels, fused with backpropagation: the parameters move by
+    /// -<paramref name="learningRate"/> times the mean gradient, with no gradient buffer. Returns false, doing nothing, for a batch
+    /// larger than one tile (TileWidth samples); a non-finite loss leaves the parameters unchanged.
+    /// </summary>
+    public bool TrySgdStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, float learningRate, out float lossSum)
+    {
+        int count = inputs.Length / InputSize;
+        if (count * InputSize != inputs.Length)
+        {
+            global::StaticNet.ThrowHelper.NotMultipleOfRow(nameof(inputs), inputs.Length, InputSize);
+        }
+        if (labels.Length != count)
+        {
+            global::StaticNet.ThrowHelper.WrongBatchLength(nameof(labels), labels.Length, count);
+        }
+        lossSum = 0f;
+        if (count == 0 || count > TileWidth)
+        {
+            return false;
+        }
+        global::System.Span<float> targets = stackalloc float[3 * TileWidth];
+        targets.Slice(0, count * OutputSize).Clear();
+        for (int s = 0; s < count; s++)
+        {
+            int label = labels[s];
+            if ((uint)label >= OutputSize)
+            {
+                global::StaticNet.ThrowHelper.LabelOutOfRange(nameof(labels), label, OutputSize);
+            }
+            targets[s * OutputSize + label] = 1f;
+        }
+        const int start = 0;
+        int tile = count;
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        float gradientScale = -learningRate / count;
+        lossSum = count == 1 ? Backpropagate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), ref p, gradientScale) : BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), tile, ref p, gradientScale);
+        return true;
+    }
+
+    /// <summary>
+    /// Backpropagation for one sample; adds the gradient times <paramref name="gradientScale"/> to <paramref name="g"/> and returns the loss.
+    /// With g the parameters themselves and gradientScale = -learningRate, this is a fused SGD step (skipped when the loss is not finite).
+    /// </summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private float Backpropagate(ref float x, ref float t, ref float g)
+    private float Backpropagate(ref float x, ref float t, ref float g, float gradientScale)
     {
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
         global::System.Span<float> buffer = stackalloc float[275];
@@ -1907,26 +1416,32 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j) = 0.6666667f * difference;
         }
         loss /= 3f;
+        if (!float.IsFinite(loss) && global::System.Runtime.CompilerServices.Unsafe.AreSame(ref g, ref p))
+        {
+            return loss;
+        }
 
         // Backward, layer 6: weight and bias gradients, and the delta of layer 5.
         global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaB, 40).Clear();
         for (int j = 0; j < 3; j++)
         {
             float dj = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer6Bias + j) += dj;
+            float gj = dj * gradientScale;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer6Bias + j) += gj;
             ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer6Weights + j * 40);
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Weights + j * 40);
             global::System.Numerics.Vector<float> dv = new global::System.Numerics.Vector<float>(dj);
+            global::System.Numerics.Vector<float> gv = new global::System.Numerics.Vector<float>(gj);
             int i = 0;
             for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref a5, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
                 global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref deltaB, (nuint)i)), ref deltaB, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(gv, global::System.Numerics.Vector.LoadUnsafe(ref a5, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
             }
             for (; i < 40; i++)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(gj, global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
             }
         }
         for (int i = 0; i < 40; i++)
@@ -1939,20 +1454,22 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
         for (int j = 0; j < 40; j++)
         {
             float dj = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer5Bias + j) += dj;
+            float gj = dj * gradientScale;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer5Bias + j) += gj;
             ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer5Weights + j * 6);
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Weights + j * 6);
             global::System.Numerics.Vector<float> dv = new global::System.Numerics.Vector<float>(dj);
+            global::System.Numerics.Vector<float> gv = new global::System.Numerics.Vector<float>(gj);
             int i = 0;
             for (; i <= 6 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref a4, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
                 global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref deltaA, (nuint)i)), ref deltaA, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(gv, global::System.Numerics.Vector.LoadUnsafe(ref a4, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
             }
             for (; i < 6; i++)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(gj, global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
             }
         }
         for (int i = 0; i < 6; i++)
@@ -1965,20 +1482,22 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
         for (int j = 0; j < 6; j++)
         {
             float dj = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Bias + j) += dj;
+            float gj = dj * gradientScale;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Bias + j) += gj;
             ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Weights + j * 7);
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Weights + j * 7);
             global::System.Numerics.Vector<float> dv = new global::System.Numerics.Vector<float>(dj);
+            global::System.Numerics.Vector<float> gv = new global::System.Numerics.Vector<float>(gj);
             int i = 0;
             for (; i <= 7 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref a3, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
                 global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref deltaB, (nuint)i)), ref deltaB, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(gv, global::System.Numerics.Vector.LoadUnsafe(ref a3, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
             }
             for (; i < 7; i++)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(gj, global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
             }
         }
         for (int i = 0; i < 7; i++)
@@ -1991,20 +1510,22 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
         for (int j = 0; j < 7; j++)
         {
             float dj = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j) += dj;
+            float gj = dj * gradientScale;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j) += gj;
             ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Weights + j * 9);
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + j * 9);
             global::System.Numerics.Vector<float> dv = new global::System.Numerics.Vector<float>(dj);
+            global::System.Numerics.Vector<float> gv = new global::System.Numerics.Vector<float>(gj);
             int i = 0;
             for (; i <= 9 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref a2, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
                 global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref deltaA, (nuint)i)), ref deltaA, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(gv, global::System.Numerics.Vector.LoadUnsafe(ref a2, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
             }
             for (; i < 9; i++)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(gj, global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
             }
         }
         for (int i = 0; i < 9; i++)
@@ -2017,20 +1538,22 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
         for (int j = 0; j < 9; j++)
         {
             float dj = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Bias + j) += dj;
+            float gj = dj * gradientScale;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Bias + j) += gj;
             ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Weights + j * 10);
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 10);
             global::System.Numerics.Vector<float> dv = new global::System.Numerics.Vector<float>(dj);
+            global::System.Numerics.Vector<float> gv = new global::System.Numerics.Vector<float>(gj);
             int i = 0;
             for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref a1, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
                 global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref deltaB, (nuint)i)), ref deltaB, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(gv, global::System.Numerics.Vector.LoadUnsafe(ref a1, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
             }
             for (; i < 10; i++)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(gj, global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
             }
         }
         for (int i = 0; i < 10; i++)
@@ -2043,20 +1566,22 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
         for (int j = 0; j < 10; j++)
         {
             float dj = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += dj;
+            float gj = dj * gradientScale;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += gj;
             ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 24);
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 24);
             global::System.Numerics.Vector<float> dv = new global::System.Numerics.Vector<float>(dj);
+            global::System.Numerics.Vector<float> gv = new global::System.Numerics.Vector<float>(gj);
             int i = 0;
             for (; i <= 24 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
                 global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref deltaA, (nuint)i)), ref deltaA, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(gv, global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
             }
             for (; i < 24; i++)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(gj, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
             }
         }
         for (int i = 0; i < 24; i++)
@@ -2068,1082 +1593,116 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
         for (int j = 0; j < 24; j++)
         {
             float dj = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) += dj;
+            float gj = dj * gradientScale;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) += gj;
             ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 20);
-            global::System.Numerics.Vector<float> dv = new global::System.Numerics.Vector<float>(dj);
+            global::System.Numerics.Vector<float> gv = new global::System.Numerics.Vector<float>(gj);
             int i = 0;
             for (; i <= 20 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(gv, global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
             }
             for (; i < 20; i++)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(gj, global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
             }
         }
         return loss;
     }
 
-    /// <summary>Backpropagation for <paramref name="count"/> (at most 32) samples; adds their gradients to <paramref name="g"/> and returns the sum of their losses.</summary>
+    /// <summary>
+    /// Backpropagation for <paramref name="count"/> (at most TileWidth) samples; adds the sum of their gradients times
+    /// <paramref name="gradientScale"/> to <paramref name="g"/> and returns the sum of their losses. With g the parameters themselves and
+    /// gradientScale = -learningRate / count, this is a fused SGD step (skipped when the loss is not finite): each layer's delta
+    /// below is computed before its weights change.
+    /// </summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private float BackpropagateTile(ref float x, ref float t, int count, ref float g)
+    private float BackpropagateTile(ref float x, ref float t, int count, ref float g, float gradientScale)
     {
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
-        global::System.Span<float> buffer = global::StaticNet.Scratch<float>.Get(8800, 0);
-        ref float start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
-        ref float z0 = ref start;
-        ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 768);
-        ref float z1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 1536);
-        ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 1856);
-        ref float z2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 2176);
-        ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 2464);
-        ref float z3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 2752);
-        ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 2976);
-        ref float z4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 3200);
-        ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 3392);
-        ref float z5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 3584);
-        ref float a5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 4864);
-        ref float z6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 6144);
-        ref float a6 = ref z6; // identity: a = z
-        ref float deltaA = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 6240);
-        ref float deltaB = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 7520);
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        global::System.Span<float> buffer = global::StaticNet.Scratch<float>.Get(341 * TileWidth, 0);
+        ref float xT = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
+        ref float z0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 20 * width);
+        ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 44 * width);
+        ref float z1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 68 * width);
+        ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 78 * width);
+        ref float z2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 88 * width);
+        ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 97 * width);
+        ref float z3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 106 * width);
+        ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 113 * width);
+        ref float z4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 120 * width);
+        ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 126 * width);
+        ref float z5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 132 * width);
+        ref float a5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 172 * width);
+        ref float z6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 212 * width);
+        ref float zRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 215 * width);
+        ref float deltaRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 218 * width);
+        ref float deltaA = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 221 * width);
+        ref float deltaB = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 261 * width);
+        ref float inputRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 301 * width);
+        ref float aRows = ref zRows; // identity: a = z
+
+        // The tile's inputs, feature-major: one row per input, one lane per sample.
+        global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
 
         // Forward, layer 0: dense 20 -> 24, leaky_relu (alpha 0.2), keeping z and a of the tile
+        Layer0Tile(ref p, ref xT, ref z0);
+        for (int i = 0; i < 24 * width; i += lanes)
         {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
-                ref float z0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, s * 24);
-                ref float a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 24);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 1) * 20);
-                ref float z0Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, (s + 1) * 24);
-                ref float a0Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 24);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 2) * 20);
-                ref float z0Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, (s + 2) * 24);
-                ref float a0Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 24);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 3) * 20);
-                ref float z0Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, (s + 3) * 24);
-                ref float a0Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 24);
-                for (int j = 0; j < 24; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 20);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 20 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 20; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.LeakyRelu(sum00, 0.2f);
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j + 1) = sum01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum01, 0.2f);
-                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row1, j) = sum10;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j) = global::StaticNet.Kernels.LeakyRelu(sum10, 0.2f);
-                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row1, j + 1) = sum11;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum11, 0.2f);
-                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row2, j) = sum20;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j) = global::StaticNet.Kernels.LeakyRelu(sum20, 0.2f);
-                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row2, j + 1) = sum21;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum21, 0.2f);
-                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row3, j) = sum30;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j) = global::StaticNet.Kernels.LeakyRelu(sum30, 0.2f);
-                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row3, j + 1) = sum31;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum31, 0.2f);
-                }
-            }
-            for (; s < count; s++)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
-                ref float z0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, s * 24);
-                ref float a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 24);
-                for (int j = 0; j < 24; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 20);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 20 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 20; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.LeakyRelu(sum00, 0.2f);
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j + 1) = sum01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum01, 0.2f);
-                }
-            }
+            global::System.Numerics.Vector<float> value = global::System.Numerics.Vector.LoadUnsafe(ref z0, (nuint)(i));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.LeakyRelu(value, 0.2f), ref a0, (nuint)i);
         }
 
         // Forward, layer 1: dense 24 -> 10, elu (alpha 0.5), keeping z and a of the tile
+        Layer1Tile(ref p, ref a0, ref z1);
+        for (int i = 0; i < 10 * width; i++)
         {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 24);
-                ref float z1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, s * 10);
-                ref float a1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 10);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 24);
-                ref float z1Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, (s + 1) * 10);
-                ref float a1Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 1) * 10);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 24);
-                ref float z1Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, (s + 2) * 10);
-                ref float a1Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 2) * 10);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 24);
-                ref float z1Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, (s + 3) * 10);
-                ref float a1Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 3) * 10);
-                for (int j = 0; j < 10; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 24);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 24);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 24 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 24; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j) = global::StaticNet.Kernels.Elu(sum00, 0.5f);
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j + 1) = sum01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j + 1) = global::StaticNet.Kernels.Elu(sum01, 0.5f);
-                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row1, j) = sum10;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row1, j) = global::StaticNet.Kernels.Elu(sum10, 0.5f);
-                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row1, j + 1) = sum11;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row1, j + 1) = global::StaticNet.Kernels.Elu(sum11, 0.5f);
-                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row2, j) = sum20;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row2, j) = global::StaticNet.Kernels.Elu(sum20, 0.5f);
-                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row2, j + 1) = sum21;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row2, j + 1) = global::StaticNet.Kernels.Elu(sum21, 0.5f);
-                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row3, j) = sum30;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row3, j) = global::StaticNet.Kernels.Elu(sum30, 0.5f);
-                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row3, j + 1) = sum31;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row3, j + 1) = global::StaticNet.Kernels.Elu(sum31, 0.5f);
-                }
-            }
-            for (; s < count; s++)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 24);
-                ref float z1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, s * 10);
-                ref float a1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 10);
-                for (int j = 0; j < 10; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 24);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 24);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 24 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 24; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j) = global::StaticNet.Kernels.Elu(sum00, 0.5f);
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j + 1) = sum01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j + 1) = global::StaticNet.Kernels.Elu(sum01, 0.5f);
-                }
-            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, i) = global::StaticNet.Kernels.Elu(global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, i), 0.5f);
         }
 
         // Forward, layer 2: dense 10 -> 9, gelu, keeping z and a of the tile
+        Layer2Tile(ref p, ref a1, ref z2);
+        for (int i = 0; i < 9 * width; i++)
         {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 10);
-                ref float z2Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, s * 9);
-                ref float a2Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, s * 9);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 1) * 10);
-                ref float z2Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, (s + 1) * 9);
-                ref float a2Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 1) * 9);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 2) * 10);
-                ref float z2Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, (s + 2) * 9);
-                ref float a2Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 2) * 9);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 3) * 10);
-                ref float z2Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, (s + 3) * 9);
-                ref float a2Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 3) * 9);
-                for (int j = 0; j < 8; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 10);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 10);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 10; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j) = global::StaticNet.Kernels.Gelu(sum00);
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row0, j + 1) = sum01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j + 1) = global::StaticNet.Kernels.Gelu(sum01);
-                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row1, j) = sum10;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row1, j) = global::StaticNet.Kernels.Gelu(sum10);
-                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row1, j + 1) = sum11;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row1, j + 1) = global::StaticNet.Kernels.Gelu(sum11);
-                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row2, j) = sum20;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row2, j) = global::StaticNet.Kernels.Gelu(sum20);
-                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row2, j + 1) = sum21;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row2, j + 1) = global::StaticNet.Kernels.Gelu(sum21);
-                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row3, j) = sum30;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row3, j) = global::StaticNet.Kernels.Gelu(sum30);
-                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row3, j + 1) = sum31;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row3, j + 1) = global::StaticNet.Kernels.Gelu(sum31);
-                }
-                {
-                    const int j = 8;
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 10);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d10 = global::System.Numerics.Vector.Sum(acc10), d20 = global::System.Numerics.Vector.Sum(acc20), d30 = global::System.Numerics.Vector.Sum(acc30);
-                    for (; i < 10; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j) = global::StaticNet.Kernels.Gelu(sum00);
-                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row1, j) = sum10;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row1, j) = global::StaticNet.Kernels.Gelu(sum10);
-                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row2, j) = sum20;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row2, j) = global::StaticNet.Kernels.Gelu(sum20);
-                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row3, j) = sum30;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row3, j) = global::StaticNet.Kernels.Gelu(sum30);
-                }
-            }
-            for (; s < count; s++)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 10);
-                ref float z2Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, s * 9);
-                ref float a2Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, s * 9);
-                for (int j = 0; j < 8; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 10);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 10);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 10; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j) = global::StaticNet.Kernels.Gelu(sum00);
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row0, j + 1) = sum01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j + 1) = global::StaticNet.Kernels.Gelu(sum01);
-                }
-                {
-                    const int j = 8;
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 10);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00);
-                    for (; i < 10; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a2Row0, j) = global::StaticNet.Kernels.Gelu(sum00);
-                }
-            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, i) = global::StaticNet.Kernels.Gelu(global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, i));
         }
 
         // Forward, layer 3: dense 9 -> 7, silu, keeping z and a of the tile
+        Layer3Tile(ref p, ref a2, ref z3);
+        for (int i = 0; i < 7 * width; i++)
         {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, s * 9);
-                ref float z3Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z3, s * 7);
-                ref float a3Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, s * 7);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 1) * 9);
-                ref float z3Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z3, (s + 1) * 7);
-                ref float a3Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, (s + 1) * 7);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 2) * 9);
-                ref float z3Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z3, (s + 2) * 7);
-                ref float a3Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, (s + 2) * 7);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 3) * 9);
-                ref float z3Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z3, (s + 3) * 7);
-                ref float a3Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, (s + 3) * 7);
-                for (int j = 0; j < 6; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + j * 9);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 9);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 9 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 9; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z3Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row0, j) = global::StaticNet.Kernels.Silu(sum00);
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z3Row0, j + 1) = sum01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row0, j + 1) = global::StaticNet.Kernels.Silu(sum01);
-                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z3Row1, j) = sum10;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row1, j) = global::StaticNet.Kernels.Silu(sum10);
-                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z3Row1, j + 1) = sum11;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row1, j + 1) = global::StaticNet.Kernels.Silu(sum11);
-                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z3Row2, j) = sum20;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row2, j) = global::StaticNet.Kernels.Silu(sum20);
-                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z3Row2, j + 1) = sum21;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row2, j + 1) = global::StaticNet.Kernels.Silu(sum21);
-                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z3Row3, j) = sum30;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row3, j) = global::StaticNet.Kernels.Silu(sum30);
-                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z3Row3, j + 1) = sum31;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row3, j + 1) = global::StaticNet.Kernels.Silu(sum31);
-                }
-                {
-                    const int j = 6;
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + j * 9);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 9 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d10 = global::System.Numerics.Vector.Sum(acc10), d20 = global::System.Numerics.Vector.Sum(acc20), d30 = global::System.Numerics.Vector.Sum(acc30);
-                    for (; i < 9; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z3Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row0, j) = global::StaticNet.Kernels.Silu(sum00);
-                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z3Row1, j) = sum10;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row1, j) = global::StaticNet.Kernels.Silu(sum10);
-                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z3Row2, j) = sum20;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row2, j) = global::StaticNet.Kernels.Silu(sum20);
-                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z3Row3, j) = sum30;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row3, j) = global::StaticNet.Kernels.Silu(sum30);
-                }
-            }
-            for (; s < count; s++)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, s * 9);
-                ref float z3Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z3, s * 7);
-                ref float a3Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, s * 7);
-                for (int j = 0; j < 6; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + j * 9);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 9);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 9 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 9; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z3Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row0, j) = global::StaticNet.Kernels.Silu(sum00);
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z3Row0, j + 1) = sum01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row0, j + 1) = global::StaticNet.Kernels.Silu(sum01);
-                }
-                {
-                    const int j = 6;
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + j * 9);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 9 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00);
-                    for (; i < 9; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z3Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a3Row0, j) = global::StaticNet.Kernels.Silu(sum00);
-                }
-            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, i) = global::StaticNet.Kernels.Silu(global::System.Runtime.CompilerServices.Unsafe.Add(ref z3, i));
         }
 
         // Forward, layer 4: dense 7 -> 6, softplus, keeping z and a of the tile
+        Layer4Tile(ref p, ref a3, ref z4);
+        for (int i = 0; i < 6 * width; i++)
         {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, s * 7);
-                ref float z4Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z4, s * 6);
-                ref float a4Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, s * 6);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, (s + 1) * 7);
-                ref float z4Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z4, (s + 1) * 6);
-                ref float a4Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, (s + 1) * 6);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, (s + 2) * 7);
-                ref float z4Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z4, (s + 2) * 6);
-                ref float a4Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, (s + 2) * 6);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, (s + 3) * 7);
-                ref float z4Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z4, (s + 3) * 6);
-                ref float a4Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, (s + 3) * 6);
-                for (int j = 0; j < 6; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Weights + j * 7);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 7);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 7 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 7; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z4Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row0, j) = global::StaticNet.Kernels.Softplus(sum00);
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z4Row0, j + 1) = sum01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row0, j + 1) = global::StaticNet.Kernels.Softplus(sum01);
-                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z4Row1, j) = sum10;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row1, j) = global::StaticNet.Kernels.Softplus(sum10);
-                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z4Row1, j + 1) = sum11;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row1, j + 1) = global::StaticNet.Kernels.Softplus(sum11);
-                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z4Row2, j) = sum20;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row2, j) = global::StaticNet.Kernels.Softplus(sum20);
-                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z4Row2, j + 1) = sum21;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row2, j + 1) = global::StaticNet.Kernels.Softplus(sum21);
-                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z4Row3, j) = sum30;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row3, j) = global::StaticNet.Kernels.Softplus(sum30);
-                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z4Row3, j + 1) = sum31;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row3, j + 1) = global::StaticNet.Kernels.Softplus(sum31);
-                }
-            }
-            for (; s < count; s++)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, s * 7);
-                ref float z4Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z4, s * 6);
-                ref float a4Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, s * 6);
-                for (int j = 0; j < 6; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Weights + j * 7);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 7);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 7 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 7; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z4Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row0, j) = global::StaticNet.Kernels.Softplus(sum00);
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z4Row0, j + 1) = sum01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a4Row0, j + 1) = global::StaticNet.Kernels.Softplus(sum01);
-                }
-            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, i) = global::StaticNet.Kernels.Softplus(global::System.Runtime.CompilerServices.Unsafe.Add(ref z4, i));
         }
 
         // Forward, layer 5: dense 6 -> 40, leaky_relu (alpha 0.01), keeping z and a of the tile
+        Layer5Tile(ref p, ref a4, ref z5);
+        for (int i = 0; i < 40 * width; i += lanes)
         {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, s * 6);
-                ref float z5Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z5, s * 40);
-                ref float a5Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, s * 40);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, (s + 1) * 6);
-                ref float z5Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z5, (s + 1) * 40);
-                ref float a5Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, (s + 1) * 40);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, (s + 2) * 6);
-                ref float z5Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z5, (s + 2) * 40);
-                ref float a5Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, (s + 2) * 40);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, (s + 3) * 6);
-                ref float z5Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z5, (s + 3) * 40);
-                ref float a5Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, (s + 3) * 40);
-                for (int j = 0; j < 40; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Weights + j * 6);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 6);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 6 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 6; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z5Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row0, j) = global::StaticNet.Kernels.LeakyRelu(sum00, 0.01f);
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z5Row0, j + 1) = sum01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row0, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum01, 0.01f);
-                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z5Row1, j) = sum10;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row1, j) = global::StaticNet.Kernels.LeakyRelu(sum10, 0.01f);
-                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z5Row1, j + 1) = sum11;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row1, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum11, 0.01f);
-                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z5Row2, j) = sum20;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row2, j) = global::StaticNet.Kernels.LeakyRelu(sum20, 0.01f);
-                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z5Row2, j + 1) = sum21;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row2, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum21, 0.01f);
-                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z5Row3, j) = sum30;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row3, j) = global::StaticNet.Kernels.LeakyRelu(sum30, 0.01f);
-                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z5Row3, j + 1) = sum31;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row3, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum31, 0.01f);
-                }
-            }
-            for (; s < count; s++)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, s * 6);
-                ref float z5Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z5, s * 40);
-                ref float a5Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, s * 40);
-                for (int j = 0; j < 40; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Weights + j * 6);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 6);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 6 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 6; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z5Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row0, j) = global::StaticNet.Kernels.LeakyRelu(sum00, 0.01f);
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z5Row0, j + 1) = sum01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a5Row0, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum01, 0.01f);
-                }
-            }
+            global::System.Numerics.Vector<float> value = global::System.Numerics.Vector.LoadUnsafe(ref z5, (nuint)(i));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.LeakyRelu(value, 0.01f), ref a5, (nuint)i);
         }
 
-        // Forward, layer 6: dense 40 -> 3, identity, keeping z and a of the tile
-        {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, s * 40);
-                ref float z6Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z6, s * 3);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, (s + 1) * 40);
-                ref float z6Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z6, (s + 1) * 3);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, (s + 2) * 40);
-                ref float z6Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z6, (s + 2) * 3);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, (s + 3) * 40);
-                ref float z6Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z6, (s + 3) * 3);
-                for (int j = 0; j < 2; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Weights + j * 40);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 40);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 40; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z6Row0, j) = sum00;
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z6Row0, j + 1) = sum01;
-                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z6Row1, j) = sum10;
-                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z6Row1, j + 1) = sum11;
-                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z6Row2, j) = sum20;
-                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z6Row2, j + 1) = sum21;
-                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z6Row3, j) = sum30;
-                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z6Row3, j + 1) = sum31;
-                }
-                {
-                    const int j = 2;
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Weights + j * 40);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d10 = global::System.Numerics.Vector.Sum(acc10), d20 = global::System.Numerics.Vector.Sum(acc20), d30 = global::System.Numerics.Vector.Sum(acc30);
-                    for (; i < 40; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z6Row0, j) = sum00;
-                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z6Row1, j) = sum10;
-                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z6Row2, j) = sum20;
-                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z6Row3, j) = sum30;
-                }
-            }
-            for (; s < count; s++)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, s * 40);
-                ref float z6Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z6, s * 3);
-                for (int j = 0; j < 2; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Weights + j * 40);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 40);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 40; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z6Row0, j) = sum00;
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z6Row0, j + 1) = sum01;
-                }
-                {
-                    const int j = 2;
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Weights + j * 40);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00);
-                    for (; i < 40; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z6Row0, j) = sum00;
-                }
-            }
-        }
+        // Forward, layer 6: dense 40 -> 3, keeping z of the tile (identity per sample below)
+        Layer6Tile(ref p, ref a5, ref z6);
 
+        // Loss per sample, on the output layer's rows; then its delta back to feature-major (idle lanes get 0).
+        global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z6, 3 * width), 3, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref zRows, count * 3));
         float loss = 0f;
         for (int s = 0; s < count; s++)
         {
-            ref float zRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z6, s * 3);
-            ref float aRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a6, s * 3);
+            ref float zRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref zRows, s * 3);
+            ref float aRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aRows, s * 3);
             ref float tRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref t, s * 3);
-            ref float deltaRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 3);
+            ref float deltaRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaRows, s * 3);
             float sampleLoss = 0f;
             // Mean squared error over the outputs: dloss/da = 2 (a - t) / n, times da/dz.
             for (int j = 0; j < 3; j++)
@@ -3155,584 +1714,1198 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
             sampleLoss /= 3f;
             loss += sampleLoss;
         }
-
-        // Backward, layer 6: gradients of the whole tile, and the delta of layer 5.
-        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaB, count * 40).Clear();
-        for (int j = 0; j < 3; j++)
+        if (!float.IsFinite(loss) && global::System.Runtime.CompilerServices.Unsafe.AreSame(ref g, ref p))
         {
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer6Weights + j * 40);
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Weights + j * 40);
-            float biasGradient = 0f;
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 3 + j);
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, s * 40);
-                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 40);
-                float d1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 1) * 3 + j);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, (s + 1) * 40);
-                ref float below1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 1) * 40);
-                float d2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 2) * 3 + j);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, (s + 2) * 40);
-                ref float below2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 2) * 40);
-                float d3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 3) * 3 + j);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, (s + 3) * 40);
-                ref float below3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 3) * 40);
-                biasGradient += d0 + d1 + d2 + d3;
-                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0), dv1 = new global::System.Numerics.Vector<float>(d1), dv2 = new global::System.Numerics.Vector<float>(d2), dv3 = new global::System.Numerics.Vector<float>(d3);
-                int i = 0;
-                for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv1, global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv2, global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv3, global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
-                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv1, wv, global::System.Numerics.Vector.LoadUnsafe(ref below1, (nuint)i)), ref below1, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv2, wv, global::System.Numerics.Vector.LoadUnsafe(ref below2, (nuint)i)), ref below2, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv3, wv, global::System.Numerics.Vector.LoadUnsafe(ref below3, (nuint)i)), ref below3, (nuint)i);
-                }
-                for (; i < 40; i++)
-                {
-                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d1, global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d2, global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d3, global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i) = global::StaticNet.Kernels.MultiplyAdd(d1, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i) = global::StaticNet.Kernels.MultiplyAdd(d2, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i) = global::StaticNet.Kernels.MultiplyAdd(d3, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i));
-                }
-            }
-            for (; s < count; s++)
-            {
-                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 3 + j);
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, s * 40);
-                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 40);
-                biasGradient += d0;
-                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
-                int i = 0;
-                for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
-                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
-                }
-                for (; i < 40; i++)
-                {
-                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
-                }
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer6Bias + j) += biasGradient;
+            return loss;
         }
-        for (int i = 0; i < count * 40; i++)
+        global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref deltaRows, count * 3), 3, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaA, 3 * width));
+
+        // Backward, layer 6: the delta of layer 5 (before this layer's gradients, which may update the weights).
+        Layer6DeltaBelowTile(ref p, ref deltaA, ref deltaB);
+        for (int i = 0; i < 40 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) *= global::StaticNet.Kernels.LeakyReluDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z5, i), 0.01f);
         }
+        global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a5, 40 * width), 40, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref inputRows, count * 40));
+        // Backward, layer 6: weight and bias gradients, summed over the tile's samples.
+        Layer6GradientTile(ref inputRows, ref deltaA, count, ref g, gradientScale);
 
-        // Backward, layer 5: gradients of the whole tile, and the delta of layer 4.
-        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaA, count * 6).Clear();
-        for (int j = 0; j < 40; j++)
-        {
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer5Weights + j * 6);
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Weights + j * 6);
-            float biasGradient = 0f;
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 40 + j);
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, s * 6);
-                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 6);
-                float d1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 1) * 40 + j);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, (s + 1) * 6);
-                ref float below1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 1) * 6);
-                float d2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 2) * 40 + j);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, (s + 2) * 6);
-                ref float below2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 2) * 6);
-                float d3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 3) * 40 + j);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, (s + 3) * 6);
-                ref float below3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 3) * 6);
-                biasGradient += d0 + d1 + d2 + d3;
-                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0), dv1 = new global::System.Numerics.Vector<float>(d1), dv2 = new global::System.Numerics.Vector<float>(d2), dv3 = new global::System.Numerics.Vector<float>(d3);
-                int i = 0;
-                for (; i <= 6 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv1, global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv2, global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv3, global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
-                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv1, wv, global::System.Numerics.Vector.LoadUnsafe(ref below1, (nuint)i)), ref below1, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv2, wv, global::System.Numerics.Vector.LoadUnsafe(ref below2, (nuint)i)), ref below2, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv3, wv, global::System.Numerics.Vector.LoadUnsafe(ref below3, (nuint)i)), ref below3, (nuint)i);
-                }
-                for (; i < 6; i++)
-                {
-                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d1, global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d2, global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d3, global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i) = global::StaticNet.Kernels.MultiplyAdd(d1, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i) = global::StaticNet.Kernels.MultiplyAdd(d2, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i) = global::StaticNet.Kernels.MultiplyAdd(d3, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i));
-                }
-            }
-            for (; s < count; s++)
-            {
-                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 40 + j);
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, s * 6);
-                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 6);
-                biasGradient += d0;
-                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
-                int i = 0;
-                for (; i <= 6 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
-                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
-                }
-                for (; i < 6; i++)
-                {
-                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
-                }
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer5Bias + j) += biasGradient;
-        }
-        for (int i = 0; i < count * 6; i++)
+        // Backward, layer 5: the delta of layer 4 (before this layer's gradients, which may update the weights).
+        Layer5DeltaBelowTile(ref p, ref deltaB, ref deltaA);
+        for (int i = 0; i < 6 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, i) *= global::StaticNet.Kernels.SoftplusDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z4, i));
         }
+        global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a4, 6 * width), 6, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref inputRows, count * 6));
+        // Backward, layer 5: weight and bias gradients, summed over the tile's samples.
+        Layer5GradientTile(ref inputRows, ref deltaB, count, ref g, gradientScale);
 
-        // Backward, layer 4: gradients of the whole tile, and the delta of layer 3.
-        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaB, count * 7).Clear();
-        for (int j = 0; j < 6; j++)
-        {
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Weights + j * 7);
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Weights + j * 7);
-            float biasGradient = 0f;
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 6 + j);
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, s * 7);
-                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 7);
-                float d1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 1) * 6 + j);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, (s + 1) * 7);
-                ref float below1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 1) * 7);
-                float d2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 2) * 6 + j);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, (s + 2) * 7);
-                ref float below2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 2) * 7);
-                float d3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 3) * 6 + j);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, (s + 3) * 7);
-                ref float below3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 3) * 7);
-                biasGradient += d0 + d1 + d2 + d3;
-                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0), dv1 = new global::System.Numerics.Vector<float>(d1), dv2 = new global::System.Numerics.Vector<float>(d2), dv3 = new global::System.Numerics.Vector<float>(d3);
-                int i = 0;
-                for (; i <= 7 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv1, global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv2, global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv3, global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
-                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv1, wv, global::System.Numerics.Vector.LoadUnsafe(ref below1, (nuint)i)), ref below1, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv2, wv, global::System.Numerics.Vector.LoadUnsafe(ref below2, (nuint)i)), ref below2, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv3, wv, global::System.Numerics.Vector.LoadUnsafe(ref below3, (nuint)i)), ref below3, (nuint)i);
-                }
-                for (; i < 7; i++)
-                {
-                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d1, global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d2, global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d3, global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i) = global::StaticNet.Kernels.MultiplyAdd(d1, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i) = global::StaticNet.Kernels.MultiplyAdd(d2, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i) = global::StaticNet.Kernels.MultiplyAdd(d3, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i));
-                }
-            }
-            for (; s < count; s++)
-            {
-                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 6 + j);
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, s * 7);
-                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 7);
-                biasGradient += d0;
-                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
-                int i = 0;
-                for (; i <= 7 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
-                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
-                }
-                for (; i < 7; i++)
-                {
-                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
-                }
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Bias + j) += biasGradient;
-        }
-        for (int i = 0; i < count * 7; i++)
+        // Backward, layer 4: the delta of layer 3 (before this layer's gradients, which may update the weights).
+        Layer4DeltaBelowTile(ref p, ref deltaA, ref deltaB);
+        for (int i = 0; i < 7 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) *= global::StaticNet.Kernels.SiluDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z3, i));
         }
+        global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a3, 7 * width), 7, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref inputRows, count * 7));
+        // Backward, layer 4: weight and bias gradients, summed over the tile's samples.
+        Layer4GradientTile(ref inputRows, ref deltaA, count, ref g, gradientScale);
 
-        // Backward, layer 3: gradients of the whole tile, and the delta of layer 2.
-        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaA, count * 9).Clear();
-        for (int j = 0; j < 7; j++)
-        {
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Weights + j * 9);
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + j * 9);
-            float biasGradient = 0f;
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 7 + j);
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, s * 9);
-                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 9);
-                float d1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 1) * 7 + j);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 1) * 9);
-                ref float below1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 1) * 9);
-                float d2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 2) * 7 + j);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 2) * 9);
-                ref float below2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 2) * 9);
-                float d3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 3) * 7 + j);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, (s + 3) * 9);
-                ref float below3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 3) * 9);
-                biasGradient += d0 + d1 + d2 + d3;
-                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0), dv1 = new global::System.Numerics.Vector<float>(d1), dv2 = new global::System.Numerics.Vector<float>(d2), dv3 = new global::System.Numerics.Vector<float>(d3);
-                int i = 0;
-                for (; i <= 9 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv1, global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv2, global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv3, global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
-                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv1, wv, global::System.Numerics.Vector.LoadUnsafe(ref below1, (nuint)i)), ref below1, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv2, wv, global::System.Numerics.Vector.LoadUnsafe(ref below2, (nuint)i)), ref below2, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv3, wv, global::System.Numerics.Vector.LoadUnsafe(ref below3, (nuint)i)), ref below3, (nuint)i);
-                }
-                for (; i < 9; i++)
-                {
-                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d1, global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d2, global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d3, global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i) = global::StaticNet.Kernels.MultiplyAdd(d1, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i) = global::StaticNet.Kernels.MultiplyAdd(d2, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i) = global::StaticNet.Kernels.MultiplyAdd(d3, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i));
-                }
-            }
-            for (; s < count; s++)
-            {
-                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 7 + j);
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, s * 9);
-                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 9);
-                biasGradient += d0;
-                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
-                int i = 0;
-                for (; i <= 9 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
-                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
-                }
-                for (; i < 9; i++)
-                {
-                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
-                }
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j) += biasGradient;
-        }
-        for (int i = 0; i < count * 9; i++)
+        // Backward, layer 3: the delta of layer 2 (before this layer's gradients, which may update the weights).
+        Layer3DeltaBelowTile(ref p, ref deltaB, ref deltaA);
+        for (int i = 0; i < 9 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, i) *= global::StaticNet.Kernels.GeluDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, i));
         }
+        global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a2, 9 * width), 9, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref inputRows, count * 9));
+        // Backward, layer 3: weight and bias gradients, summed over the tile's samples.
+        Layer3GradientTile(ref inputRows, ref deltaB, count, ref g, gradientScale);
 
-        // Backward, layer 2: gradients of the whole tile, and the delta of layer 1.
-        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaB, count * 10).Clear();
-        for (int j = 0; j < 9; j++)
-        {
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Weights + j * 10);
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 10);
-            float biasGradient = 0f;
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 9 + j);
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 10);
-                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 10);
-                float d1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 1) * 9 + j);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 1) * 10);
-                ref float below1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 1) * 10);
-                float d2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 2) * 9 + j);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 2) * 10);
-                ref float below2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 2) * 10);
-                float d3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 3) * 9 + j);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 3) * 10);
-                ref float below3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 3) * 10);
-                biasGradient += d0 + d1 + d2 + d3;
-                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0), dv1 = new global::System.Numerics.Vector<float>(d1), dv2 = new global::System.Numerics.Vector<float>(d2), dv3 = new global::System.Numerics.Vector<float>(d3);
-                int i = 0;
-                for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv1, global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv2, global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv3, global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
-                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv1, wv, global::System.Numerics.Vector.LoadUnsafe(ref below1, (nuint)i)), ref below1, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv2, wv, global::System.Numerics.Vector.LoadUnsafe(ref below2, (nuint)i)), ref below2, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv3, wv, global::System.Numerics.Vector.LoadUnsafe(ref below3, (nuint)i)), ref below3, (nuint)i);
-                }
-                for (; i < 10; i++)
-                {
-                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d1, global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d2, global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d3, global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i) = global::StaticNet.Kernels.MultiplyAdd(d1, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i) = global::StaticNet.Kernels.MultiplyAdd(d2, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i) = global::StaticNet.Kernels.MultiplyAdd(d3, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i));
-                }
-            }
-            for (; s < count; s++)
-            {
-                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 9 + j);
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 10);
-                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 10);
-                biasGradient += d0;
-                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
-                int i = 0;
-                for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
-                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
-                }
-                for (; i < 10; i++)
-                {
-                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
-                }
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Bias + j) += biasGradient;
-        }
-        for (int i = 0; i < count * 10; i++)
+        // Backward, layer 2: the delta of layer 1 (before this layer's gradients, which may update the weights).
+        Layer2DeltaBelowTile(ref p, ref deltaA, ref deltaB);
+        for (int i = 0; i < 10 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) *= global::StaticNet.Kernels.EluDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, i), 0.5f);
         }
+        global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a1, 10 * width), 10, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref inputRows, count * 10));
+        // Backward, layer 2: weight and bias gradients, summed over the tile's samples.
+        Layer2GradientTile(ref inputRows, ref deltaA, count, ref g, gradientScale);
 
-        // Backward, layer 1: gradients of the whole tile, and the delta of layer 0.
-        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaA, count * 24).Clear();
-        for (int j = 0; j < 10; j++)
-        {
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 24);
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 24);
-            float biasGradient = 0f;
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 10 + j);
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 24);
-                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 24);
-                float d1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 1) * 10 + j);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 24);
-                ref float below1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 1) * 24);
-                float d2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 2) * 10 + j);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 24);
-                ref float below2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 2) * 24);
-                float d3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 3) * 10 + j);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 24);
-                ref float below3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 3) * 24);
-                biasGradient += d0 + d1 + d2 + d3;
-                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0), dv1 = new global::System.Numerics.Vector<float>(d1), dv2 = new global::System.Numerics.Vector<float>(d2), dv3 = new global::System.Numerics.Vector<float>(d3);
-                int i = 0;
-                for (; i <= 24 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv1, global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv2, global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv3, global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
-                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv1, wv, global::System.Numerics.Vector.LoadUnsafe(ref below1, (nuint)i)), ref below1, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv2, wv, global::System.Numerics.Vector.LoadUnsafe(ref below2, (nuint)i)), ref below2, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv3, wv, global::System.Numerics.Vector.LoadUnsafe(ref below3, (nuint)i)), ref below3, (nuint)i);
-                }
-                for (; i < 24; i++)
-                {
-                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d1, global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d2, global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d3, global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i) = global::StaticNet.Kernels.MultiplyAdd(d1, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i) = global::StaticNet.Kernels.MultiplyAdd(d2, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i) = global::StaticNet.Kernels.MultiplyAdd(d3, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i));
-                }
-            }
-            for (; s < count; s++)
-            {
-                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 10 + j);
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 24);
-                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 24);
-                biasGradient += d0;
-                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
-                int i = 0;
-                for (; i <= 24 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
-                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
-                }
-                for (; i < 24; i++)
-                {
-                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
-                }
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += biasGradient;
-        }
-        for (int i = 0; i < count * 24; i++)
+        // Backward, layer 1: the delta of layer 0 (before this layer's gradients, which may update the weights).
+        Layer1DeltaBelowTile(ref p, ref deltaB, ref deltaA);
+        for (int i = 0; i < 24 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, i) *= global::StaticNet.Kernels.LeakyReluDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, i), 0.2f);
         }
+        global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a0, 24 * width), 24, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref inputRows, count * 24));
+        // Backward, layer 1: weight and bias gradients, summed over the tile's samples.
+        Layer1GradientTile(ref inputRows, ref deltaB, count, ref g, gradientScale);
 
-        // Backward, layer 0: gradients of the whole tile.
-        for (int j = 0; j < 24; j++)
+        // Backward, layer 0: weight and bias gradients, summed over the tile's samples.
+        Layer0GradientTile(ref x, ref deltaA, count, ref g, gradientScale);
+        return loss;
+    }
+
+    /// <summary>Layer 0: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major), times <paramref name="gradientScale"/>, to <paramref name="g"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0GradientTile(ref float input, ref float delta, int count, ref float g, float gradientScale)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        global::System.Numerics.Vector<float> scaleVector = new global::System.Numerics.Vector<float>(gradientScale);
+        for (int j = 0; j < 24; j += 4)
         {
             ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 20);
-            float biasGradient = 0f;
-            int s = 0;
-            for (; s <= count - 4; s += 4)
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 20 - 4 * lanes; i += 4 * lanes)
             {
-                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 24 + j);
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
-                float d1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 1) * 24 + j);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 1) * 20);
-                float d2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 2) * 24 + j);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 2) * 20);
-                float d3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 3) * 24 + j);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 3) * 20);
-                biasGradient += d0 + d1 + d2 + d3;
-                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0), dv1 = new global::System.Numerics.Vector<float>(d1), dv2 = new global::System.Numerics.Vector<float>(d2), dv3 = new global::System.Numerics.Vector<float>(d3);
-                int i = 0;
-                for (; i <= 20 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
                 {
-                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv1, global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv2, global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv3, global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 20 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc33);
                 }
-                for (; i < 20; i++)
-                {
-                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d1, global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d2, global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d3, global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i))), ref gw, (nuint)(20 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc11, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + lanes))), ref gw, (nuint)(20 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc12, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + 2 * lanes))), ref gw, (nuint)(20 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc13, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + 3 * lanes))), ref gw, (nuint)(20 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i))), ref gw, (nuint)(40 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc21, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + lanes))), ref gw, (nuint)(40 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc22, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + 2 * lanes))), ref gw, (nuint)(40 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc23, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + 3 * lanes))), ref gw, (nuint)(40 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc30, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(60 + i))), ref gw, (nuint)(60 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc31, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(60 + i + lanes))), ref gw, (nuint)(60 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc32, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(60 + i + 2 * lanes))), ref gw, (nuint)(60 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc33, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(60 + i + 3 * lanes))), ref gw, (nuint)(60 + i + 3 * lanes));
             }
-            for (; s < count; s++)
+            for (; i <= 20 - lanes; i += lanes)
             {
-                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 24 + j);
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
-                biasGradient += d0;
-                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
-                int i = 0;
-                for (; i <= 20 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
                 {
-                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 20 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30);
                 }
-                for (; i < 20; i++)
-                {
-                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i))), ref gw, (nuint)(20 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i))), ref gw, (nuint)(40 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc30, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(60 + i))), ref gw, (nuint)(60 + i));
             }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) += biasGradient;
+            for (; i < 20; i++)
+            {
+                float sum0 = 0f, sum1 = 0f, sum2 = 0f, sum3 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 20 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
+                    sum3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s), xs, sum3);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 20 + i) = global::StaticNet.Kernels.MultiplyAdd(sum1, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 20 + i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 40 + i) = global::StaticNet.Kernels.MultiplyAdd(sum2, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 40 + i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 60 + i) = global::StaticNet.Kernels.MultiplyAdd(sum3, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 60 + i));
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j));
+            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 1));
+            ref float dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 2) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 2));
+            ref float dRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 3) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow3) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 3));
         }
-        return loss;
+    }
+
+    /// <summary>Layer 1 for a feature-major tile: the delta of the layer below (before f'), deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :].</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1DeltaBelowTile(ref float p, ref float delta, ref float deltaBelow)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        for (int i = 0; i < 24; i += 4)
+        {
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + i);
+            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
+            for (int j = 0; j < 10; j++)
+            {
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), d2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), d3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 24);
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc13);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc23);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc33);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc32, ref block, (nuint)(3 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc33, ref block, (nuint)(3 * width + 3 * lanes));
+        }
+    }
+
+    /// <summary>Layer 1: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major), times <paramref name="gradientScale"/>, to <paramref name="g"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1GradientTile(ref float input, ref float delta, int count, ref float g, float gradientScale)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        global::System.Numerics.Vector<float> scaleVector = new global::System.Numerics.Vector<float>(gradientScale);
+        for (int j = 0; j < 8; j += 4)
+        {
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 24);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 24 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 24 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc33);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(24 + i))), ref gw, (nuint)(24 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc11, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(24 + i + lanes))), ref gw, (nuint)(24 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc12, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(24 + i + 2 * lanes))), ref gw, (nuint)(24 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc13, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(24 + i + 3 * lanes))), ref gw, (nuint)(24 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(48 + i))), ref gw, (nuint)(48 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc21, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(48 + i + lanes))), ref gw, (nuint)(48 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc22, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(48 + i + 2 * lanes))), ref gw, (nuint)(48 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc23, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(48 + i + 3 * lanes))), ref gw, (nuint)(48 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc30, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(72 + i))), ref gw, (nuint)(72 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc31, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(72 + i + lanes))), ref gw, (nuint)(72 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc32, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(72 + i + 2 * lanes))), ref gw, (nuint)(72 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc33, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(72 + i + 3 * lanes))), ref gw, (nuint)(72 + i + 3 * lanes));
+            }
+            for (; i <= 24 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 24 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(24 + i))), ref gw, (nuint)(24 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(48 + i))), ref gw, (nuint)(48 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc30, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(72 + i))), ref gw, (nuint)(72 + i));
+            }
+            for (; i < 24; i++)
+            {
+                float sum0 = 0f, sum1 = 0f, sum2 = 0f, sum3 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 24 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
+                    sum3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s), xs, sum3);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 24 + i) = global::StaticNet.Kernels.MultiplyAdd(sum1, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 24 + i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 48 + i) = global::StaticNet.Kernels.MultiplyAdd(sum2, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 48 + i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 72 + i) = global::StaticNet.Kernels.MultiplyAdd(sum3, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 72 + i));
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j));
+            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 1));
+            ref float dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 2) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 2));
+            ref float dRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 3) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow3) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 3));
+        }
+        {
+            const int j = 8;
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 24);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 24 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 24 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(24 + i))), ref gw, (nuint)(24 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc11, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(24 + i + lanes))), ref gw, (nuint)(24 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc12, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(24 + i + 2 * lanes))), ref gw, (nuint)(24 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc13, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(24 + i + 3 * lanes))), ref gw, (nuint)(24 + i + 3 * lanes));
+            }
+            for (; i <= 24 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 24 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(24 + i))), ref gw, (nuint)(24 + i));
+            }
+            for (; i < 24; i++)
+            {
+                float sum0 = 0f, sum1 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 24 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 24 + i) = global::StaticNet.Kernels.MultiplyAdd(sum1, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 24 + i));
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j));
+            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 1));
+        }
+    }
+
+    /// <summary>Layer 2 for a feature-major tile: the delta of the layer below (before f'), deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :].</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2DeltaBelowTile(ref float p, ref float delta, ref float deltaBelow)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        for (int i = 0; i < 8; i += 4)
+        {
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + i);
+            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
+            for (int j = 0; j < 9; j++)
+            {
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), d2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), d3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 10);
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc13);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc23);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc33);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc32, ref block, (nuint)(3 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc33, ref block, (nuint)(3 * width + 3 * lanes));
+        }
+        {
+            const int i = 8;
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + i);
+            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero;
+            for (int j = 0; j < 9; j++)
+            {
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), d2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), d3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 10);
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc13);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+        }
+    }
+
+    /// <summary>Layer 2: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major), times <paramref name="gradientScale"/>, to <paramref name="g"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2GradientTile(ref float input, ref float delta, int count, ref float g, float gradientScale)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        global::System.Numerics.Vector<float> scaleVector = new global::System.Numerics.Vector<float>(gradientScale);
+        for (int j = 0; j < 8; j += 4)
+        {
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Weights + j * 10);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 10 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 10 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc33);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(10 + i))), ref gw, (nuint)(10 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc11, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(10 + i + lanes))), ref gw, (nuint)(10 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc12, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(10 + i + 2 * lanes))), ref gw, (nuint)(10 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc13, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(10 + i + 3 * lanes))), ref gw, (nuint)(10 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i))), ref gw, (nuint)(20 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc21, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + lanes))), ref gw, (nuint)(20 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc22, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + 2 * lanes))), ref gw, (nuint)(20 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc23, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + 3 * lanes))), ref gw, (nuint)(20 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc30, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i))), ref gw, (nuint)(30 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc31, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i + lanes))), ref gw, (nuint)(30 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc32, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i + 2 * lanes))), ref gw, (nuint)(30 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc33, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i + 3 * lanes))), ref gw, (nuint)(30 + i + 3 * lanes));
+            }
+            for (; i <= 10 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 10 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(10 + i))), ref gw, (nuint)(10 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i))), ref gw, (nuint)(20 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc30, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i))), ref gw, (nuint)(30 + i));
+            }
+            for (; i < 10; i++)
+            {
+                float sum0 = 0f, sum1 = 0f, sum2 = 0f, sum3 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 10 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
+                    sum3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s), xs, sum3);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 10 + i) = global::StaticNet.Kernels.MultiplyAdd(sum1, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 10 + i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 20 + i) = global::StaticNet.Kernels.MultiplyAdd(sum2, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 20 + i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 30 + i) = global::StaticNet.Kernels.MultiplyAdd(sum3, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 30 + i));
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Bias + j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Bias + j));
+            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Bias + j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Bias + j + 1));
+            ref float dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Bias + j + 2) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Bias + j + 2));
+            ref float dRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Bias + j + 3) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow3) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Bias + j + 3));
+        }
+        {
+            const int j = 8;
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Weights + j * 10);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 10 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 10 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
+            }
+            for (; i <= 10 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 10 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+            }
+            for (; i < 10; i++)
+            {
+                float sum0 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 10 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Bias + j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Bias + j));
+        }
+    }
+
+    /// <summary>Layer 3 for a feature-major tile: the delta of the layer below (before f'), deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :].</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer3DeltaBelowTile(ref float p, ref float delta, ref float deltaBelow)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        for (int i = 0; i < 8; i += 4)
+        {
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + i);
+            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
+            for (int j = 0; j < 7; j++)
+            {
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), d2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), d3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 9);
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc13);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc23);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc33);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc32, ref block, (nuint)(3 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc33, ref block, (nuint)(3 * width + 3 * lanes));
+        }
+        {
+            const int i = 8;
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer3Weights + i);
+            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero;
+            for (int j = 0; j < 7; j++)
+            {
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), d2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), d3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 9);
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc03);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+        }
+    }
+
+    /// <summary>Layer 3: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major), times <paramref name="gradientScale"/>, to <paramref name="g"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer3GradientTile(ref float input, ref float delta, int count, ref float g, float gradientScale)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        global::System.Numerics.Vector<float> scaleVector = new global::System.Numerics.Vector<float>(gradientScale);
+        for (int j = 0; j < 4; j += 4)
+        {
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Weights + j * 9);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 9 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 9 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc33);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i))), ref gw, (nuint)(9 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc11, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i + lanes))), ref gw, (nuint)(9 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc12, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i + 2 * lanes))), ref gw, (nuint)(9 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc13, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i + 3 * lanes))), ref gw, (nuint)(9 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i))), ref gw, (nuint)(18 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc21, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i + lanes))), ref gw, (nuint)(18 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc22, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i + 2 * lanes))), ref gw, (nuint)(18 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc23, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i + 3 * lanes))), ref gw, (nuint)(18 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc30, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(27 + i))), ref gw, (nuint)(27 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc31, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(27 + i + lanes))), ref gw, (nuint)(27 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc32, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(27 + i + 2 * lanes))), ref gw, (nuint)(27 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc33, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(27 + i + 3 * lanes))), ref gw, (nuint)(27 + i + 3 * lanes));
+            }
+            for (; i <= 9 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 9 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i))), ref gw, (nuint)(9 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i))), ref gw, (nuint)(18 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc30, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(27 + i))), ref gw, (nuint)(27 + i));
+            }
+            for (; i < 9; i++)
+            {
+                float sum0 = 0f, sum1 = 0f, sum2 = 0f, sum3 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 9 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
+                    sum3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s), xs, sum3);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 9 + i) = global::StaticNet.Kernels.MultiplyAdd(sum1, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 9 + i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 18 + i) = global::StaticNet.Kernels.MultiplyAdd(sum2, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 18 + i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 27 + i) = global::StaticNet.Kernels.MultiplyAdd(sum3, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 27 + i));
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j));
+            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j + 1));
+            ref float dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j + 2) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j + 2));
+            ref float dRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j + 3) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow3) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j + 3));
+        }
+        {
+            const int j = 4;
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Weights + j * 9);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 9 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 9 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i))), ref gw, (nuint)(9 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc11, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i + lanes))), ref gw, (nuint)(9 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc12, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i + 2 * lanes))), ref gw, (nuint)(9 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc13, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i + 3 * lanes))), ref gw, (nuint)(9 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i))), ref gw, (nuint)(18 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc21, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i + lanes))), ref gw, (nuint)(18 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc22, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i + 2 * lanes))), ref gw, (nuint)(18 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc23, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i + 3 * lanes))), ref gw, (nuint)(18 + i + 3 * lanes));
+            }
+            for (; i <= 9 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 9 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i))), ref gw, (nuint)(9 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i))), ref gw, (nuint)(18 + i));
+            }
+            for (; i < 9; i++)
+            {
+                float sum0 = 0f, sum1 = 0f, sum2 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 9 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 9 + i) = global::StaticNet.Kernels.MultiplyAdd(sum1, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 9 + i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 18 + i) = global::StaticNet.Kernels.MultiplyAdd(sum2, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 18 + i));
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j));
+            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j + 1));
+            ref float dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j + 2) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer3Bias + j + 2));
+        }
+    }
+
+    /// <summary>Layer 4 for a feature-major tile: the delta of the layer below (before f'), deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :].</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer4DeltaBelowTile(ref float p, ref float delta, ref float deltaBelow)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        for (int i = 0; i < 4; i += 4)
+        {
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Weights + i);
+            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
+            for (int j = 0; j < 6; j++)
+            {
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), d2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), d3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 7);
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc13);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc23);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc33);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc32, ref block, (nuint)(3 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc33, ref block, (nuint)(3 * width + 3 * lanes));
+        }
+        {
+            const int i = 4;
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer4Weights + i);
+            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero;
+            for (int j = 0; j < 6; j++)
+            {
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), d2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), d3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 7);
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc13);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc23);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
+        }
+    }
+
+    /// <summary>Layer 4: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major), times <paramref name="gradientScale"/>, to <paramref name="g"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer4GradientTile(ref float input, ref float delta, int count, ref float g, float gradientScale)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        global::System.Numerics.Vector<float> scaleVector = new global::System.Numerics.Vector<float>(gradientScale);
+        for (int j = 0; j < 4; j += 4)
+        {
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Weights + j * 7);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 7 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 7 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc33);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(7 + i))), ref gw, (nuint)(7 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc11, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(7 + i + lanes))), ref gw, (nuint)(7 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc12, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(7 + i + 2 * lanes))), ref gw, (nuint)(7 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc13, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(7 + i + 3 * lanes))), ref gw, (nuint)(7 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(14 + i))), ref gw, (nuint)(14 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc21, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(14 + i + lanes))), ref gw, (nuint)(14 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc22, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(14 + i + 2 * lanes))), ref gw, (nuint)(14 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc23, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(14 + i + 3 * lanes))), ref gw, (nuint)(14 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc30, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(21 + i))), ref gw, (nuint)(21 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc31, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(21 + i + lanes))), ref gw, (nuint)(21 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc32, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(21 + i + 2 * lanes))), ref gw, (nuint)(21 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc33, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(21 + i + 3 * lanes))), ref gw, (nuint)(21 + i + 3 * lanes));
+            }
+            for (; i <= 7 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 7 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(7 + i))), ref gw, (nuint)(7 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(14 + i))), ref gw, (nuint)(14 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc30, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(21 + i))), ref gw, (nuint)(21 + i));
+            }
+            for (; i < 7; i++)
+            {
+                float sum0 = 0f, sum1 = 0f, sum2 = 0f, sum3 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 7 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
+                    sum3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s), xs, sum3);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 7 + i) = global::StaticNet.Kernels.MultiplyAdd(sum1, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 7 + i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 14 + i) = global::StaticNet.Kernels.MultiplyAdd(sum2, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 14 + i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 21 + i) = global::StaticNet.Kernels.MultiplyAdd(sum3, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 21 + i));
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Bias + j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Bias + j));
+            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Bias + j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Bias + j + 1));
+            ref float dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Bias + j + 2) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Bias + j + 2));
+            ref float dRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Bias + j + 3) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow3) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Bias + j + 3));
+        }
+        {
+            const int j = 4;
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Weights + j * 7);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 7 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 7 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(7 + i))), ref gw, (nuint)(7 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc11, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(7 + i + lanes))), ref gw, (nuint)(7 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc12, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(7 + i + 2 * lanes))), ref gw, (nuint)(7 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc13, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(7 + i + 3 * lanes))), ref gw, (nuint)(7 + i + 3 * lanes));
+            }
+            for (; i <= 7 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 7 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(7 + i))), ref gw, (nuint)(7 + i));
+            }
+            for (; i < 7; i++)
+            {
+                float sum0 = 0f, sum1 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 7 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 7 + i) = global::StaticNet.Kernels.MultiplyAdd(sum1, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 7 + i));
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Bias + j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Bias + j));
+            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Bias + j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer4Bias + j + 1));
+        }
+    }
+
+    /// <summary>Layer 5 for a feature-major tile: the delta of the layer below (before f'), deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :].</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer5DeltaBelowTile(ref float p, ref float delta, ref float deltaBelow)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        for (int i = 0; i < 4; i += 4)
+        {
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Weights + i);
+            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
+            for (int j = 0; j < 40; j++)
+            {
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), d2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), d3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 6);
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc13);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc23);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc33);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc32, ref block, (nuint)(3 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc33, ref block, (nuint)(3 * width + 3 * lanes));
+        }
+        {
+            const int i = 4;
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer5Weights + i);
+            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero;
+            for (int j = 0; j < 40; j++)
+            {
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), d2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), d3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 6);
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc13);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+        }
+    }
+
+    /// <summary>Layer 5: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major), times <paramref name="gradientScale"/>, to <paramref name="g"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer5GradientTile(ref float input, ref float delta, int count, ref float g, float gradientScale)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        global::System.Numerics.Vector<float> scaleVector = new global::System.Numerics.Vector<float>(gradientScale);
+        for (int j = 0; j < 40; j += 4)
+        {
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer5Weights + j * 6);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 6 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 6 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc33);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(6 + i))), ref gw, (nuint)(6 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc11, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(6 + i + lanes))), ref gw, (nuint)(6 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc12, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(6 + i + 2 * lanes))), ref gw, (nuint)(6 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc13, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(6 + i + 3 * lanes))), ref gw, (nuint)(6 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(12 + i))), ref gw, (nuint)(12 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc21, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(12 + i + lanes))), ref gw, (nuint)(12 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc22, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(12 + i + 2 * lanes))), ref gw, (nuint)(12 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc23, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(12 + i + 3 * lanes))), ref gw, (nuint)(12 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc30, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i))), ref gw, (nuint)(18 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc31, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i + lanes))), ref gw, (nuint)(18 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc32, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i + 2 * lanes))), ref gw, (nuint)(18 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc33, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i + 3 * lanes))), ref gw, (nuint)(18 + i + 3 * lanes));
+            }
+            for (; i <= 6 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 6 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(6 + i))), ref gw, (nuint)(6 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(12 + i))), ref gw, (nuint)(12 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc30, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(18 + i))), ref gw, (nuint)(18 + i));
+            }
+            for (; i < 6; i++)
+            {
+                float sum0 = 0f, sum1 = 0f, sum2 = 0f, sum3 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 6 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
+                    sum3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s), xs, sum3);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 6 + i) = global::StaticNet.Kernels.MultiplyAdd(sum1, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 6 + i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 12 + i) = global::StaticNet.Kernels.MultiplyAdd(sum2, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 12 + i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 18 + i) = global::StaticNet.Kernels.MultiplyAdd(sum3, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 18 + i));
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer5Bias + j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer5Bias + j));
+            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer5Bias + j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer5Bias + j + 1));
+            ref float dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer5Bias + j + 2) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer5Bias + j + 2));
+            ref float dRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer5Bias + j + 3) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow3) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer5Bias + j + 3));
+        }
+    }
+
+    /// <summary>Layer 6 for a feature-major tile: the delta of the layer below (before f'), deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :].</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer6DeltaBelowTile(ref float p, ref float delta, ref float deltaBelow)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        for (int i = 0; i < 40; i += 4)
+        {
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer6Weights + i);
+            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
+            for (int j = 0; j < 3; j++)
+            {
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), d2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), d3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 40);
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc13);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc23);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc33);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc32, ref block, (nuint)(3 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc33, ref block, (nuint)(3 * width + 3 * lanes));
+        }
+    }
+
+    /// <summary>Layer 6: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major), times <paramref name="gradientScale"/>, to <paramref name="g"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer6GradientTile(ref float input, ref float delta, int count, ref float g, float gradientScale)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        global::System.Numerics.Vector<float> scaleVector = new global::System.Numerics.Vector<float>(gradientScale);
+        {
+            const int j = 0;
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer6Weights + j * 40);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 40 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 40 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i))), ref gw, (nuint)(40 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc11, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + lanes))), ref gw, (nuint)(40 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc12, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + 2 * lanes))), ref gw, (nuint)(40 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc13, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + 3 * lanes))), ref gw, (nuint)(40 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(80 + i))), ref gw, (nuint)(80 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc21, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(80 + i + lanes))), ref gw, (nuint)(80 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc22, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(80 + i + 2 * lanes))), ref gw, (nuint)(80 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc23, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(80 + i + 3 * lanes))), ref gw, (nuint)(80 + i + 3 * lanes));
+            }
+            for (; i <= 40 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 40 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i))), ref gw, (nuint)(40 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(80 + i))), ref gw, (nuint)(80 + i));
+            }
+            for (; i < 40; i++)
+            {
+                float sum0 = 0f, sum1 = 0f, sum2 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 40 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 40 + i) = global::StaticNet.Kernels.MultiplyAdd(sum1, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 40 + i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 80 + i) = global::StaticNet.Kernels.MultiplyAdd(sum2, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 80 + i));
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer6Bias + j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer6Bias + j));
+            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer6Bias + j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer6Bias + j + 1));
+            ref float dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer6Bias + j + 2) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer6Bias + j + 2));
+        }
     }
 
     global::StaticNet.NetworkDescription global::StaticNet.INetwork<float>.Description => Description;

@@ -107,7 +107,7 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
     }
 
     /// <summary>Computes the outputs of many samples stored row-major: <paramref name="inputs"/> is [count x InputSize], <paramref name="outputs"/> [count x OutputSize].</summary>
-    /// <remarks>Runs tiles of samples through each layer together, reusing every loaded weight for several samples.</remarks>
+    /// <remarks>Runs tiles of samples through each layer together, every loaded weight multiplied into a vector of samples.</remarks>
     public void PredictBatch(global::System.ReadOnlySpan<double> inputs, global::System.Span<double> outputs)
     {
         int count = inputs.Length / InputSize;
@@ -119,7 +119,7 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         {
             global::StaticNet.ThrowHelper.WrongBatchLength(nameof(outputs), outputs.Length, count * OutputSize);
         }
-        if (count < 4)
+        if (count < global::System.Numerics.Vector<double>.Count)
         {
             for (int row = 0; row < count; row++)
             {
@@ -127,9 +127,9 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
             }
             return;
         }
-        for (int start = 0; start < count; start += 32)
+        for (int start = 0; start < count; start += TileWidth)
         {
-            int tile = global::System.Math.Min(32, count - start);
+            int tile = global::System.Math.Min(TileWidth, count - start);
             ForwardTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), start * OutputSize), tile);
         }
     }
@@ -289,287 +289,37 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 2) = e2 * scale;
     }
 
-    /// <summary>The forward pass for <paramref name="count"/> (at most 32) samples stored row-major.</summary>
+    /// <summary>Samples per tile of the batch kernels: 4 vectors of lanes.</summary>
+    private static int TileWidth => 4 * global::System.Numerics.Vector<double>.Count;
+
+    /// <summary>The forward pass for <paramref name="count"/> (at most TileWidth) samples stored row-major.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void ForwardTile(ref double x, ref double y, int count)
     {
         ref double p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
-        global::System.Span<double> buffer = stackalloc double[640];
-        ref double a0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
+        int lanes = global::System.Numerics.Vector<double>.Count;
+        int width = TileWidth;
+        global::System.Span<double> buffer = stackalloc double[53 * TileWidth];
+        ref double xT = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
+        ref double a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 30 * width);
+        ref double a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 50 * width);
 
-        // Layer 0: dense 30 -> 20, relu, for the whole tile
+        // The tile's inputs, feature-major: one row per input, one lane per sample.
+        global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
+
+        // Layer 0: dense 30 -> 20, relu
+        Layer0Tile(ref p, ref xT, ref a0);
+        for (int i = 0; i < 20 * width; i += lanes)
         {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 30);
-                ref double a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 20);
-                ref double in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 1) * 30);
-                ref double a0Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 20);
-                ref double in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 2) * 30);
-                ref double a0Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 20);
-                ref double in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 3) * 30);
-                ref double a0Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 20);
-                for (int j = 0; j < 20; j += 2)
-                {
-                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
-                    ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 30);
-                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc11 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc21 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero, acc31 = global::System.Numerics.Vector<double>.Zero;
-                    int i = 0;
-                    for (; i <= 30 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-                    {
-                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<double> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<double> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<double> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<double> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    double d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 30; i++)
-                    {
-                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        double sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        double sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        double sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        double sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Relu(sum00);
-                    double sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Relu(sum01);
-                    double sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j) = global::StaticNet.Kernels.Relu(sum10);
-                    double sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j + 1) = global::StaticNet.Kernels.Relu(sum11);
-                    double sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j) = global::StaticNet.Kernels.Relu(sum20);
-                    double sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j + 1) = global::StaticNet.Kernels.Relu(sum21);
-                    double sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j) = global::StaticNet.Kernels.Relu(sum30);
-                    double sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j + 1) = global::StaticNet.Kernels.Relu(sum31);
-                }
-            }
-            for (; s < count; s++)
-            {
-                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 30);
-                ref double a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 20);
-                for (int j = 0; j < 20; j += 2)
-                {
-                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
-                    ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 30);
-                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero;
-                    int i = 0;
-                    for (; i <= 30 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-                    {
-                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<double> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    double d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 30; i++)
-                    {
-                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        double sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Relu(sum00);
-                    double sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Relu(sum01);
-                }
-            }
+            global::System.Numerics.Vector<double> value = global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)(i));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(value), ref a0, (nuint)i);
         }
 
-        // Layer 1: dense 20 -> 3, softmax, for the whole tile
-        {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 20);
-                ref double yRow0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 3);
-                ref double in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 20);
-                ref double yRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (s + 1) * 3);
-                ref double in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 20);
-                ref double yRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (s + 2) * 3);
-                ref double in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 20);
-                ref double yRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (s + 3) * 3);
-                for (int j = 0; j < 2; j += 2)
-                {
-                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
-                    ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20);
-                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc11 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc21 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero, acc31 = global::System.Numerics.Vector<double>.Zero;
-                    int i = 0;
-                    for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-                    {
-                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<double> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<double> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<double> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<double> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    double d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 20; i++)
-                    {
-                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        double sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        double sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        double sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        double sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = sum00;
-                    double sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j + 1) = sum01;
-                    double sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow1, j) = sum10;
-                    double sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow1, j + 1) = sum11;
-                    double sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow2, j) = sum20;
-                    double sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow2, j + 1) = sum21;
-                    double sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow3, j) = sum30;
-                    double sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow3, j + 1) = sum31;
-                }
-                {
-                    const int j = 2;
-                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
-                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero;
-                    int i = 0;
-                    for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-                    {
-                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<double> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<double> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<double> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                    }
-                    double d00 = global::System.Numerics.Vector.Sum(acc00), d10 = global::System.Numerics.Vector.Sum(acc10), d20 = global::System.Numerics.Vector.Sum(acc20), d30 = global::System.Numerics.Vector.Sum(acc30);
-                    for (; i < 20; i++)
-                    {
-                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        double sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        double sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        double sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                    }
-                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = sum00;
-                    double sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow1, j) = sum10;
-                    double sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow2, j) = sum20;
-                    double sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow3, j) = sum30;
-                }
-            }
-            for (; s < count; s++)
-            {
-                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 20);
-                ref double yRow0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 3);
-                for (int j = 0; j < 2; j += 2)
-                {
-                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
-                    ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20);
-                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero;
-                    int i = 0;
-                    for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-                    {
-                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<double> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    double d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 20; i++)
-                    {
-                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        double sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = sum00;
-                    double sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j + 1) = sum01;
-                }
-                {
-                    const int j = 2;
-                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
-                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero;
-                    int i = 0;
-                    for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-                    {
-                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                    }
-                    double d00 = global::System.Numerics.Vector.Sum(acc00);
-                    for (; i < 20; i++)
-                    {
-                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                    }
-                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = sum00;
-                }
-            }
-        }
+        // Layer 1: dense 20 -> 3, softmax (applied per sample below)
+        Layer1Tile(ref p, ref a0, ref a1);
+
+        // Outputs back to one row per sample, then the softmax of each row.
+        global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a1, OutputSize * width), OutputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, count * OutputSize));
         for (int s = 0; s < count; s++)
         {
             ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 3);
@@ -595,6 +345,70 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         }
     }
 
+    /// <summary>Layer 0 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 30 -> 20.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0Tile(ref double p, ref double input, ref double output)
+    {
+        int lanes = global::System.Numerics.Vector<double>.Count;
+        int width = TileWidth;
+        for (int j = 0; j < 20; j += 4)
+        {
+            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
+            global::System.Numerics.Vector<double> acc00 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
+            global::System.Numerics.Vector<double> acc10 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1)), acc11 = acc10, acc12 = acc10, acc13 = acc10;
+            global::System.Numerics.Vector<double> acc20 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 2)), acc21 = acc20, acc22 = acc20, acc23 = acc20;
+            global::System.Numerics.Vector<double> acc30 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3)), acc31 = acc30, acc32 = acc30, acc33 = acc30;
+            for (int i = 0; i < 30; i++)
+            {
+                ref double column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
+                global::System.Numerics.Vector<double> weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 30 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 60 + i));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc23);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 90 + i));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc33);
+            }
+            ref double block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc32, ref block, (nuint)(3 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc33, ref block, (nuint)(3 * width + 3 * lanes));
+        }
+    }
+
+    /// <summary>Layer 1 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 20 -> 3.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1Tile(ref double p, ref double input, ref double output)
+    {
+        int lanes = global::System.Numerics.Vector<double>.Count;
+        int width = TileWidth;
+        {
+            const int j = 0;
+            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
+            global::System.Numerics.Vector<double> acc00 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
+            global::System.Numerics.Vector<double> acc10 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1)), acc11 = acc10, acc12 = acc10, acc13 = acc10;
+            global::System.Numerics.Vector<double> acc20 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 2)), acc21 = acc20, acc22 = acc20, acc23 = acc20;
+            for (int i = 0; i < 20; i++)
+            {
+                ref double column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
+                global::System.Numerics.Vector<double> weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 20 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 40 + i));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc23);
+            }
+            ref double block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
+        }
+    }
+
     /// <summary>Adds (+=) the gradient of this sample's cross_entropy loss against <paramref name="target"/> to <paramref name="gradient"/> and returns the loss.</summary>
     /// <remarks>Allocation-free and safe to call from many threads at once (each with its own gradient span).</remarks>
     public double AccumulateGradient(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> gradient)
@@ -611,7 +425,7 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         {
             global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
         }
-        return Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+        return Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient), 1.0);
     }
 
     /// <summary>Adds the gradient of this sample's loss against class <paramref name="label"/> (a one-hot target) and returns the loss.</summary>
@@ -632,7 +446,7 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         global::System.Span<double> target = stackalloc double[OutputSize];
         target.Clear();
         target[label] = 1.0;
-        return Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+        return Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient), 1.0);
     }
 
     /// <summary>
@@ -656,7 +470,7 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
             global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
         }
         double loss = 0.0;
-        if (count < 4)
+        if (count < global::System.Numerics.Vector<double>.Count)
         {
             double total = 0.0;
             for (int row = 0; row < count; row++)
@@ -665,10 +479,10 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
             }
             return total;
         }
-        for (int start = 0; start < count; start += 32)
+        for (int start = 0; start < count; start += TileWidth)
         {
-            int tile = global::System.Math.Min(32, count - start);
-            loss += BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), start * OutputSize), tile, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+            int tile = global::System.Math.Min(TileWidth, count - start);
+            loss += BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), start * OutputSize), tile, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient), 1.0);
         }
         return loss;
     }
@@ -689,7 +503,7 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         {
             global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
         }
-        if (count < 4)
+        if (count < global::System.Numerics.Vector<double>.Count)
         {
             double total = 0.0;
             for (int row = 0; row < count; row++)
@@ -698,11 +512,11 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
             }
             return total;
         }
-        global::System.Span<double> targets = stackalloc double[96];
+        global::System.Span<double> targets = stackalloc double[3 * TileWidth];
         double loss = 0.0;
-        for (int start = 0; start < count; start += 32)
+        for (int start = 0; start < count; start += TileWidth)
         {
-            int tile = global::System.Math.Min(32, count - start);
+            int tile = global::System.Math.Min(TileWidth, count - start);
             targets.Clear();
             for (int s = 0; s < tile; s++)
             {
@@ -713,14 +527,86 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
                 }
                 targets[s * OutputSize + label] = 1.0;
             }
-            loss += BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), tile, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+            loss += BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), tile, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient), 1.0);
         }
         return loss;
     }
 
-    /// <summary>Backpropagation for one sample; adds the gradient to <paramref name="g"/> and returns the loss.</summary>
+    /// <summary>
+    /// One step of plain SGD on a mini-batch, fused with backpropagation: the parameters move by
+    /// -<paramref name="learningRate"/> times the mean gradient, with no gradient buffer. Returns false, doing nothing, for a batch
+    /// larger than one tile (TileWidth samples); a non-finite loss leaves the parameters unchanged.
+    /// </summary>
+    public bool TrySgdStep(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, double learningRate, out double lossSum)
+    {
+        int count = inputs.Length / InputSize;
+        if (count * InputSize != inputs.Length)
+        {
+            global::StaticNet.ThrowHelper.NotMultipleOfRow(nameof(inputs), inputs.Length, InputSize);
+        }
+        if (targets.Length != count * OutputSize)
+        {
+            global::StaticNet.ThrowHelper.WrongBatchLength(nameof(targets), targets.Length, count * OutputSize);
+        }
+        lossSum = 0.0;
+        if (count == 0 || count > TileWidth)
+        {
+            return false;
+        }
+        const int start = 0;
+        int tile = count;
+        ref double p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        double gradientScale = -learningRate / count;
+        lossSum = count == 1 ? Backpropagate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), ref p, gradientScale) : BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), tile, ref p, gradientScale);
+        return true;
+    }
+
+    /// <summary>
+    /// One step of plain SGD on a mini-batch against class labels, fused with backpropagation: the parameters move by
+    /// -<paramref name="learningRate"/> times the mean gradient, with no gradient buffer. Returns false, doing nothing, for a batch
+    /// larger than one tile (TileWidth samples); a non-finite loss leaves the parameters unchanged.
+    /// </summary>
+    public bool TrySgdStep(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<int> labels, double learningRate, out double lossSum)
+    {
+        int count = inputs.Length / InputSize;
+        if (count * InputSize != inputs.Length)
+        {
+            global::StaticNet.ThrowHelper.NotMultipleOfRow(nameof(inputs), inputs.Length, InputSize);
+        }
+        if (labels.Length != count)
+        {
+            global::StaticNet.ThrowHelper.WrongBatchLength(nameof(labels), labels.Length, count);
+        }
+        lossSum = 0.0;
+        if (count == 0 || count > TileWidth)
+        {
+            return false;
+        }
+        global::System.Span<double> targets = stackalloc double[3 * TileWidth];
+        targets.Slice(0, count * OutputSize).Clear();
+        for (int s = 0; s < count; s++)
+        {
+            int label = labels[s];
+            if ((uint)label >= OutputSize)
+            {
+                global::StaticNet.ThrowHelper.LabelOutOfRange(nameof(labels), label, OutputSize);
+            }
+            targets[s * OutputSize + label] = 1.0;
+        }
+        const int start = 0;
+        int tile = count;
+        ref double p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        double gradientScale = -learningRate / count;
+        lossSum = count == 1 ? Backpropagate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), ref p, gradientScale) : BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), tile, ref p, gradientScale);
+        return true;
+    }
+
+    /// <summary>
+    /// Backpropagation for one sample; adds the gradient times <paramref name="gradientScale"/> to <paramref name="g"/> and returns the loss.
+    /// With g the parameters themselves and gradientScale = -learningRate, this is a fused SGD step (skipped when the loss is not finite).
+    /// </summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private double Backpropagate(ref double x, ref double t, ref double g)
+    private double Backpropagate(ref double x, ref double t, ref double g, double gradientScale)
     {
         ref double p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
         global::System.Span<double> buffer = stackalloc double[86];
@@ -914,26 +800,32 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j) * scale - global::System.Runtime.CompilerServices.Unsafe.Add(ref t, j);
             }
         }
+        if (!double.IsFinite(loss) && global::System.Runtime.CompilerServices.Unsafe.AreSame(ref g, ref p))
+        {
+            return loss;
+        }
 
         // Backward, layer 1: weight and bias gradients, and the delta of layer 0.
         global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaB, 20).Clear();
         for (int j = 0; j < 3; j++)
         {
             double dj = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += dj;
+            double gj = dj * gradientScale;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += gj;
             ref double gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 20);
             ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
             global::System.Numerics.Vector<double> dv = new global::System.Numerics.Vector<double>(dj);
+            global::System.Numerics.Vector<double> gv = new global::System.Numerics.Vector<double>(gj);
             int i = 0;
             for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
             {
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
                 global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref deltaB, (nuint)i)), ref deltaB, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(gv, global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
             }
             for (; i < 20; i++)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(gj, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
             }
         }
         for (int i = 0; i < 20; i++)
@@ -945,328 +837,67 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         for (int j = 0; j < 20; j++)
         {
             double dj = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) += dj;
+            double gj = dj * gradientScale;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) += gj;
             ref double gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 30);
-            global::System.Numerics.Vector<double> dv = new global::System.Numerics.Vector<double>(dj);
+            global::System.Numerics.Vector<double> gv = new global::System.Numerics.Vector<double>(gj);
             int i = 0;
             for (; i <= 30 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
             {
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(gv, global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
             }
             for (; i < 30; i++)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(gj, global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
             }
         }
         return loss;
     }
 
-    /// <summary>Backpropagation for <paramref name="count"/> (at most 32) samples; adds their gradients to <paramref name="g"/> and returns the sum of their losses.</summary>
+    /// <summary>
+    /// Backpropagation for <paramref name="count"/> (at most TileWidth) samples; adds the sum of their gradients times
+    /// <paramref name="gradientScale"/> to <paramref name="g"/> and returns the sum of their losses. With g the parameters themselves and
+    /// gradientScale = -learningRate / count, this is a fused SGD step (skipped when the loss is not finite): each layer's delta
+    /// below is computed before its weights change.
+    /// </summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private double BackpropagateTile(ref double x, ref double t, int count, ref double g)
+    private double BackpropagateTile(ref double x, ref double t, int count, ref double g, double gradientScale)
     {
         ref double p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
-        global::System.Span<double> buffer = global::StaticNet.Scratch<double>.Get(2752, 0);
-        ref double start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
-        ref double z0 = ref start;
-        ref double a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 640);
-        ref double z1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 1280);
-        ref double a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 1376);
-        ref double deltaA = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 1472);
-        ref double deltaB = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 2112);
+        int lanes = global::System.Numerics.Vector<double>.Count;
+        int width = TileWidth;
+        global::System.Span<double> buffer = global::StaticNet.Scratch<double>.Get(142 * TileWidth, 0);
+        ref double xT = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
+        ref double z0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 30 * width);
+        ref double a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 50 * width);
+        ref double z1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 70 * width);
+        ref double zRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 73 * width);
+        ref double aRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 76 * width);
+        ref double deltaRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 79 * width);
+        ref double deltaA = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 82 * width);
+        ref double deltaB = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 102 * width);
+        ref double inputRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 122 * width);
+
+        // The tile's inputs, feature-major: one row per input, one lane per sample.
+        global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
 
         // Forward, layer 0: dense 30 -> 20, relu, keeping z and a of the tile
+        Layer0Tile(ref p, ref xT, ref z0);
+        for (int i = 0; i < 20 * width; i += lanes)
         {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 30);
-                ref double z0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, s * 20);
-                ref double a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 20);
-                ref double in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 1) * 30);
-                ref double z0Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, (s + 1) * 20);
-                ref double a0Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 20);
-                ref double in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 2) * 30);
-                ref double z0Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, (s + 2) * 20);
-                ref double a0Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 20);
-                ref double in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 3) * 30);
-                ref double z0Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, (s + 3) * 20);
-                ref double a0Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 20);
-                for (int j = 0; j < 20; j += 2)
-                {
-                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
-                    ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 30);
-                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc11 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc21 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero, acc31 = global::System.Numerics.Vector<double>.Zero;
-                    int i = 0;
-                    for (; i <= 30 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-                    {
-                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<double> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<double> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<double> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<double> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    double d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 30; i++)
-                    {
-                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        double sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        double sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        double sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        double sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Relu(sum00);
-                    double sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j + 1) = sum01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Relu(sum01);
-                    double sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row1, j) = sum10;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j) = global::StaticNet.Kernels.Relu(sum10);
-                    double sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row1, j + 1) = sum11;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j + 1) = global::StaticNet.Kernels.Relu(sum11);
-                    double sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row2, j) = sum20;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j) = global::StaticNet.Kernels.Relu(sum20);
-                    double sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row2, j + 1) = sum21;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j + 1) = global::StaticNet.Kernels.Relu(sum21);
-                    double sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row3, j) = sum30;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j) = global::StaticNet.Kernels.Relu(sum30);
-                    double sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row3, j + 1) = sum31;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j + 1) = global::StaticNet.Kernels.Relu(sum31);
-                }
-            }
-            for (; s < count; s++)
-            {
-                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 30);
-                ref double z0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, s * 20);
-                ref double a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 20);
-                for (int j = 0; j < 20; j += 2)
-                {
-                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
-                    ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 30);
-                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero;
-                    int i = 0;
-                    for (; i <= 30 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-                    {
-                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<double> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    double d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 30; i++)
-                    {
-                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        double sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Relu(sum00);
-                    double sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j + 1) = sum01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Relu(sum01);
-                }
-            }
+            global::System.Numerics.Vector<double> value = global::System.Numerics.Vector.LoadUnsafe(ref z0, (nuint)(i));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(value), ref a0, (nuint)i);
         }
 
-        // Forward, layer 1: dense 20 -> 3, softmax, keeping z and a of the tile
-        {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 20);
-                ref double z1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, s * 3);
-                ref double in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 20);
-                ref double z1Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, (s + 1) * 3);
-                ref double in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 20);
-                ref double z1Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, (s + 2) * 3);
-                ref double in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 20);
-                ref double z1Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, (s + 3) * 3);
-                for (int j = 0; j < 2; j += 2)
-                {
-                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
-                    ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20);
-                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc11 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc21 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero, acc31 = global::System.Numerics.Vector<double>.Zero;
-                    int i = 0;
-                    for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-                    {
-                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<double> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<double> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<double> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<double> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    double d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 20; i++)
-                    {
-                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        double sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        double sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        double sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        double sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j) = sum00;
-                    double sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j + 1) = sum01;
-                    double sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row1, j) = sum10;
-                    double sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row1, j + 1) = sum11;
-                    double sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row2, j) = sum20;
-                    double sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row2, j + 1) = sum21;
-                    double sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row3, j) = sum30;
-                    double sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row3, j + 1) = sum31;
-                }
-                {
-                    const int j = 2;
-                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
-                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero;
-                    int i = 0;
-                    for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-                    {
-                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<double> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<double> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<double> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                    }
-                    double d00 = global::System.Numerics.Vector.Sum(acc00), d10 = global::System.Numerics.Vector.Sum(acc10), d20 = global::System.Numerics.Vector.Sum(acc20), d30 = global::System.Numerics.Vector.Sum(acc30);
-                    for (; i < 20; i++)
-                    {
-                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        double sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        double sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        double sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                    }
-                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j) = sum00;
-                    double sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row1, j) = sum10;
-                    double sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row2, j) = sum20;
-                    double sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row3, j) = sum30;
-                }
-            }
-            for (; s < count; s++)
-            {
-                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 20);
-                ref double z1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, s * 3);
-                for (int j = 0; j < 2; j += 2)
-                {
-                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
-                    ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20);
-                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero;
-                    int i = 0;
-                    for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-                    {
-                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<double> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    double d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 20; i++)
-                    {
-                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        double sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j) = sum00;
-                    double sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j + 1) = sum01;
-                }
-                {
-                    const int j = 2;
-                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
-                    global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero;
-                    int i = 0;
-                    for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-                    {
-                        global::System.Numerics.Vector<double> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<double> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                    }
-                    double d00 = global::System.Numerics.Vector.Sum(acc00);
-                    for (; i < 20; i++)
-                    {
-                        double sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        double sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                    }
-                    double sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j) = sum00;
-                }
-            }
-        }
-        global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z1, count * 3).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a1, count * 3));
+        // Forward, layer 1: dense 20 -> 3, keeping z of the tile (softmax per sample below)
+        Layer1Tile(ref p, ref a0, ref z1);
+
+        // Loss per sample, on the output layer's rows; then its delta back to feature-major (idle lanes get 0).
+        global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z1, 3 * width), 3, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref zRows, count * 3));
+        global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref zRows, count * 3).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref aRows, count * 3));
         for (int s = 0; s < count; s++)
         {
-            ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 3);
+            ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aRows, s * 3);
             {
                 double max = row;
                 for (int j = 1; j < 3; j++)
@@ -1287,14 +918,13 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
                 }
             }
         }
-
         double loss = 0.0;
         for (int s = 0; s < count; s++)
         {
-            ref double zRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, s * 3);
-            ref double aRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 3);
+            ref double zRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref zRows, s * 3);
+            ref double aRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aRows, s * 3);
             ref double tRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref t, s * 3);
-            ref double deltaRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 3);
+            ref double deltaRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaRows, s * 3);
             double sampleLoss = 0.0;
             // Cross-entropy of softmax(z) against the target distribution t:
             // loss = sum_j t_j (logsumexp(z) - z_j), dloss/dz_j = softmax(z)_j * sum(t) - t_j.
@@ -1326,154 +956,228 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
             }
             loss += sampleLoss;
         }
-
-        // Backward, layer 1: gradients of the whole tile, and the delta of layer 0.
-        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaB, count * 20).Clear();
-        for (int j = 0; j < 3; j++)
+        if (!double.IsFinite(loss) && global::System.Runtime.CompilerServices.Unsafe.AreSame(ref g, ref p))
         {
-            ref double gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 20);
-            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
-            double biasGradient = 0.0;
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                double d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 3 + j);
-                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 20);
-                ref double below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 20);
-                double d1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 1) * 3 + j);
-                ref double in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 20);
-                ref double below1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 1) * 20);
-                double d2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 2) * 3 + j);
-                ref double in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 20);
-                ref double below2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 2) * 20);
-                double d3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 3) * 3 + j);
-                ref double in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 20);
-                ref double below3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 3) * 20);
-                biasGradient += d0 + d1 + d2 + d3;
-                global::System.Numerics.Vector<double> dv0 = new global::System.Numerics.Vector<double>(d0), dv1 = new global::System.Numerics.Vector<double>(d1), dv2 = new global::System.Numerics.Vector<double>(d2), dv3 = new global::System.Numerics.Vector<double>(d3);
-                int i = 0;
-                for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-                {
-                    global::System.Numerics.Vector<double> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv1, global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv2, global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv3, global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
-                    global::System.Numerics.Vector<double> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv1, wv, global::System.Numerics.Vector.LoadUnsafe(ref below1, (nuint)i)), ref below1, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv2, wv, global::System.Numerics.Vector.LoadUnsafe(ref below2, (nuint)i)), ref below2, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv3, wv, global::System.Numerics.Vector.LoadUnsafe(ref below3, (nuint)i)), ref below3, (nuint)i);
-                }
-                for (; i < 20; i++)
-                {
-                    double gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d1, global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d2, global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d3, global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                    double ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i) = global::StaticNet.Kernels.MultiplyAdd(d1, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i) = global::StaticNet.Kernels.MultiplyAdd(d2, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i) = global::StaticNet.Kernels.MultiplyAdd(d3, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i));
-                }
-            }
-            for (; s < count; s++)
-            {
-                double d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 3 + j);
-                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 20);
-                ref double below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 20);
-                biasGradient += d0;
-                global::System.Numerics.Vector<double> dv0 = new global::System.Numerics.Vector<double>(d0);
-                int i = 0;
-                for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-                {
-                    global::System.Numerics.Vector<double> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
-                    global::System.Numerics.Vector<double> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
-                }
-                for (; i < 20; i++)
-                {
-                    double gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                    double ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
-                }
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += biasGradient;
+            return loss;
         }
-        for (int i = 0; i < count * 20; i++)
+        global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref deltaRows, count * 3), 3, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaA, 3 * width));
+
+        // Backward, layer 1: the delta of layer 0 (before this layer's gradients, which may update the weights).
+        Layer1DeltaBelowTile(ref p, ref deltaA, ref deltaB);
+        for (int i = 0; i < 20 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) *= global::StaticNet.Kernels.ReluDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, i));
         }
+        global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a0, 20 * width), 20, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref inputRows, count * 20));
+        // Backward, layer 1: weight and bias gradients, summed over the tile's samples.
+        Layer1GradientTile(ref inputRows, ref deltaA, count, ref g, gradientScale);
 
-        // Backward, layer 0: gradients of the whole tile.
-        for (int j = 0; j < 20; j++)
+        // Backward, layer 0: weight and bias gradients, summed over the tile's samples.
+        Layer0GradientTile(ref x, ref deltaB, count, ref g, gradientScale);
+        return loss;
+    }
+
+    /// <summary>Layer 0: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major), times <paramref name="gradientScale"/>, to <paramref name="g"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0GradientTile(ref double input, ref double delta, int count, ref double g, double gradientScale)
+    {
+        int lanes = global::System.Numerics.Vector<double>.Count;
+        int width = TileWidth;
+        global::System.Numerics.Vector<double> scaleVector = new global::System.Numerics.Vector<double>(gradientScale);
+        for (int j = 0; j < 20; j += 4)
         {
             ref double gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 30);
-            double biasGradient = 0.0;
-            int s = 0;
-            for (; s <= count - 4; s += 4)
+            ref double d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 30 - 4 * lanes; i += 4 * lanes)
             {
-                double d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 20 + j);
-                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 30);
-                double d1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 1) * 20 + j);
-                ref double in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 1) * 30);
-                double d2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 2) * 20 + j);
-                ref double in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 2) * 30);
-                double d3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 3) * 20 + j);
-                ref double in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 3) * 30);
-                biasGradient += d0 + d1 + d2 + d3;
-                global::System.Numerics.Vector<double> dv0 = new global::System.Numerics.Vector<double>(d0), dv1 = new global::System.Numerics.Vector<double>(d1), dv2 = new global::System.Numerics.Vector<double>(d2), dv3 = new global::System.Numerics.Vector<double>(d3);
-                int i = 0;
-                for (; i <= 30 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
+                global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero, acc02 = global::System.Numerics.Vector<double>.Zero, acc03 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc11 = global::System.Numerics.Vector<double>.Zero, acc12 = global::System.Numerics.Vector<double>.Zero, acc13 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc21 = global::System.Numerics.Vector<double>.Zero, acc22 = global::System.Numerics.Vector<double>.Zero, acc23 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero, acc31 = global::System.Numerics.Vector<double>.Zero, acc32 = global::System.Numerics.Vector<double>.Zero, acc33 = global::System.Numerics.Vector<double>.Zero;
+                for (int s = 0; s < count; s++)
                 {
-                    global::System.Numerics.Vector<double> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv1, global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv2, global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv3, global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                    ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 30 + i);
+                    global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<double> dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
+                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc33);
                 }
-                for (; i < 30; i++)
-                {
-                    double gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d1, global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d2, global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d3, global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i))), ref gw, (nuint)(30 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc11, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i + lanes))), ref gw, (nuint)(30 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc12, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i + 2 * lanes))), ref gw, (nuint)(30 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc13, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i + 3 * lanes))), ref gw, (nuint)(30 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(60 + i))), ref gw, (nuint)(60 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc21, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(60 + i + lanes))), ref gw, (nuint)(60 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc22, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(60 + i + 2 * lanes))), ref gw, (nuint)(60 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc23, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(60 + i + 3 * lanes))), ref gw, (nuint)(60 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc30, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(90 + i))), ref gw, (nuint)(90 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc31, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(90 + i + lanes))), ref gw, (nuint)(90 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc32, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(90 + i + 2 * lanes))), ref gw, (nuint)(90 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc33, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(90 + i + 3 * lanes))), ref gw, (nuint)(90 + i + 3 * lanes));
             }
-            for (; s < count; s++)
+            for (; i <= 30 - lanes; i += lanes)
             {
-                double d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 20 + j);
-                ref double in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 30);
-                biasGradient += d0;
-                global::System.Numerics.Vector<double> dv0 = new global::System.Numerics.Vector<double>(d0);
-                int i = 0;
-                for (; i <= 30 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
+                global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero;
+                for (int s = 0; s < count; s++)
                 {
-                    global::System.Numerics.Vector<double> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                    ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 30 + i);
+                    global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<double> dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
+                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30);
                 }
-                for (; i < 30; i++)
-                {
-                    double gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i))), ref gw, (nuint)(30 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(60 + i))), ref gw, (nuint)(60 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc30, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(90 + i))), ref gw, (nuint)(90 + i));
             }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) += biasGradient;
+            for (; i < 30; i++)
+            {
+                double sum0 = 0.0, sum1 = 0.0, sum2 = 0.0, sum3 = 0.0;
+                for (int s = 0; s < count; s++)
+                {
+                    double xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 30 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
+                    sum3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s), xs, sum3);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 30 + i) = global::StaticNet.Kernels.MultiplyAdd(sum1, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 30 + i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 60 + i) = global::StaticNet.Kernels.MultiplyAdd(sum2, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 60 + i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 90 + i) = global::StaticNet.Kernels.MultiplyAdd(sum3, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 90 + i));
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j));
+            ref double dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 1));
+            ref double dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 2) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 2));
+            ref double dRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 3) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow3) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 3));
         }
-        return loss;
+    }
+
+    /// <summary>Layer 1 for a feature-major tile: the delta of the layer below (before f'), deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :].</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1DeltaBelowTile(ref double p, ref double delta, ref double deltaBelow)
+    {
+        int lanes = global::System.Numerics.Vector<double>.Count;
+        int width = TileWidth;
+        for (int i = 0; i < 20; i += 4)
+        {
+            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + i);
+            global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero, acc02 = global::System.Numerics.Vector<double>.Zero, acc03 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc11 = global::System.Numerics.Vector<double>.Zero, acc12 = global::System.Numerics.Vector<double>.Zero, acc13 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc21 = global::System.Numerics.Vector<double>.Zero, acc22 = global::System.Numerics.Vector<double>.Zero, acc23 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero, acc31 = global::System.Numerics.Vector<double>.Zero, acc32 = global::System.Numerics.Vector<double>.Zero, acc33 = global::System.Numerics.Vector<double>.Zero;
+            for (int j = 0; j < 3; j++)
+            {
+                ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+                global::System.Numerics.Vector<double> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), d2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), d3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                ref double weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 20);
+                global::System.Numerics.Vector<double> weight = new global::System.Numerics.Vector<double>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc03);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc13);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc23);
+                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc33);
+            }
+            ref double block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc32, ref block, (nuint)(3 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc33, ref block, (nuint)(3 * width + 3 * lanes));
+        }
+    }
+
+    /// <summary>Layer 1: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major), times <paramref name="gradientScale"/>, to <paramref name="g"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1GradientTile(ref double input, ref double delta, int count, ref double g, double gradientScale)
+    {
+        int lanes = global::System.Numerics.Vector<double>.Count;
+        int width = TileWidth;
+        global::System.Numerics.Vector<double> scaleVector = new global::System.Numerics.Vector<double>(gradientScale);
+        {
+            const int j = 0;
+            ref double gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 20);
+            ref double d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 20 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero, acc02 = global::System.Numerics.Vector<double>.Zero, acc03 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc11 = global::System.Numerics.Vector<double>.Zero, acc12 = global::System.Numerics.Vector<double>.Zero, acc13 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc21 = global::System.Numerics.Vector<double>.Zero, acc22 = global::System.Numerics.Vector<double>.Zero, acc23 = global::System.Numerics.Vector<double>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 20 + i);
+                    global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<double> dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i))), ref gw, (nuint)(20 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc11, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + lanes))), ref gw, (nuint)(20 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc12, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + 2 * lanes))), ref gw, (nuint)(20 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc13, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + 3 * lanes))), ref gw, (nuint)(20 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i))), ref gw, (nuint)(40 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc21, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + lanes))), ref gw, (nuint)(40 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc22, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + 2 * lanes))), ref gw, (nuint)(40 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc23, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + 3 * lanes))), ref gw, (nuint)(40 + i + 3 * lanes));
+            }
+            for (; i <= 20 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 20 + i);
+                    global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<double> dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i))), ref gw, (nuint)(20 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i))), ref gw, (nuint)(40 + i));
+            }
+            for (; i < 20; i++)
+            {
+                double sum0 = 0.0, sum1 = 0.0, sum2 = 0.0;
+                for (int s = 0; s < count; s++)
+                {
+                    double xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 20 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 20 + i) = global::StaticNet.Kernels.MultiplyAdd(sum1, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 20 + i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 40 + i) = global::StaticNet.Kernels.MultiplyAdd(sum2, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 40 + i));
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j));
+            ref double dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 1));
+            ref double dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 2) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 2));
+        }
     }
 
     global::StaticNet.NetworkDescription global::StaticNet.INetwork<double>.Description => Description;

@@ -109,7 +109,7 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
     }
 
     /// <summary>Computes the outputs of many samples stored row-major: <paramref name="inputs"/> is [count x InputSize], <paramref name="outputs"/> [count x OutputSize].</summary>
-    /// <remarks>Runs tiles of samples through each layer together, reusing every loaded weight for several samples.</remarks>
+    /// <remarks>Runs tiles of samples through each layer together, every loaded weight multiplied into a vector of samples.</remarks>
     public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
     {
         int count = inputs.Length / InputSize;
@@ -121,7 +121,7 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
         {
             global::StaticNet.ThrowHelper.WrongBatchLength(nameof(outputs), outputs.Length, count * OutputSize);
         }
-        if (count < 4)
+        if (count < global::System.Numerics.Vector<float>.Count)
         {
             for (int row = 0; row < count; row++)
             {
@@ -129,9 +129,9 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
             }
             return;
         }
-        for (int start = 0; start < count; start += 32)
+        for (int start = 0; start < count; start += TileWidth)
         {
-            int tile = global::System.Math.Min(32, count - start);
+            int tile = global::System.Math.Min(TileWidth, count - start);
             ForwardTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), start * OutputSize), tile);
         }
     }
@@ -269,337 +269,155 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
         global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 1) = global::StaticNet.Kernels.Sigmoid(((global::System.Runtime.CompilerServices.Unsafe.Add(ref weights2, 4) * h1_0) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights2, 5) * h1_1)) + ((global::System.Runtime.CompilerServices.Unsafe.Add(ref weights2, 6) * h1_2) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights2, 7) * h1_3)));
     }
 
-    /// <summary>The forward pass for <paramref name="count"/> (at most 32) samples stored row-major.</summary>
+    /// <summary>Samples per tile of the batch kernels: 4 vectors of lanes.</summary>
+    private static int TileWidth => 4 * global::System.Numerics.Vector<float>.Count;
+
+    /// <summary>The forward pass for <paramref name="count"/> (at most TileWidth) samples stored row-major.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void ForwardTile(ref float x, ref float y, int count)
     {
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
-        global::System.Span<float> buffer = stackalloc float[448];
-        ref float a0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
-        ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer), 320);
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        global::System.Span<float> buffer = stackalloc float[56 * TileWidth];
+        ref float xT = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
+        ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 40 * width);
+        ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 50 * width);
+        ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 54 * width);
 
-        // Layer 0: dense 40 -> 10, relu, for the whole tile
+        // The tile's inputs, feature-major: one row per input, one lane per sample.
+        global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
+
+        // Layer 0: dense 40 -> 10, relu
+        Layer0Tile(ref p, ref xT, ref a0);
+        for (int i = 0; i < 10 * width; i += lanes)
         {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 40);
-                ref float a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 10);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 1) * 40);
-                ref float a0Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 10);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 2) * 40);
-                ref float a0Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 10);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 3) * 40);
-                ref float a0Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 10);
-                for (int j = 0; j < 10; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 40);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 40);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 40; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    float sum00 = d00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Relu(sum00);
-                    float sum01 = d01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Relu(sum01);
-                    float sum10 = d10;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j) = global::StaticNet.Kernels.Relu(sum10);
-                    float sum11 = d11;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j + 1) = global::StaticNet.Kernels.Relu(sum11);
-                    float sum20 = d20;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j) = global::StaticNet.Kernels.Relu(sum20);
-                    float sum21 = d21;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j + 1) = global::StaticNet.Kernels.Relu(sum21);
-                    float sum30 = d30;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j) = global::StaticNet.Kernels.Relu(sum30);
-                    float sum31 = d31;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j + 1) = global::StaticNet.Kernels.Relu(sum31);
-                }
-            }
-            for (; s < count; s++)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 40);
-                ref float a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 10);
-                for (int j = 0; j < 10; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 40);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 40);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 40; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    float sum00 = d00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Relu(sum00);
-                    float sum01 = d01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Relu(sum01);
-                }
-            }
+            global::System.Numerics.Vector<float> value = global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)(i));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(value), ref a0, (nuint)i);
         }
 
-        // Layer 1: dense 10 -> 4, tanh, for the whole tile
-        {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 10);
-                ref float a1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 4);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 10);
-                ref float a1Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 1) * 4);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 10);
-                ref float a1Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 2) * 4);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 10);
-                ref float a1Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 3) * 4);
-                for (int j = 0; j < 4; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 10);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 10);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 10; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j) = sum00;
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j + 1) = sum01;
-                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row1, j) = sum10;
-                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row1, j + 1) = sum11;
-                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row2, j) = sum20;
-                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row2, j + 1) = sum21;
-                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row3, j) = sum30;
-                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row3, j + 1) = sum31;
-                }
-            }
-            for (; s < count; s++)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 10);
-                ref float a1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 4);
-                for (int j = 0; j < 4; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 10);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 10);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 10; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j) = sum00;
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a1Row0, j + 1) = sum01;
-                }
-            }
-        }
-        global::StaticNet.Kernels.Tanh(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a1, count * 4), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a1, count * 4));
+        // Layer 1: dense 10 -> 4, tanh
+        Layer1Tile(ref p, ref a0, ref a1);
+        global::StaticNet.Kernels.Tanh(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a1, 4 * width), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a1, 4 * width));
 
-        // Layer 2: dense 4 -> 2, sigmoid, for the whole tile
+        // Layer 2: dense 4 -> 2, sigmoid (applied per sample below)
+        Layer2Tile(ref p, ref a1, ref a2);
+
+        // Outputs back to one row per sample, then the sigmoid of each row.
+        global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a2, OutputSize * width), OutputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, count * OutputSize));
+        global::StaticNet.Kernels.Sigmoid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref y, count * OutputSize), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, count * OutputSize));
+    }
+
+    /// <summary>Layer 0 for a feature-major tile: z^T[j, :] = W[j, :] in^T, 40 -> 10.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0Tile(ref float p, ref float input, ref float output)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        for (int j = 0; j < 8; j += 4)
         {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 40);
+            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = acc00, acc02 = acc00, acc03 = acc00;
+            global::System.Numerics.Vector<float> acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = acc10, acc12 = acc10, acc13 = acc10;
+            global::System.Numerics.Vector<float> acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = acc20, acc22 = acc20, acc23 = acc20;
+            global::System.Numerics.Vector<float> acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = acc30, acc32 = acc30, acc33 = acc30;
+            for (int i = 0; i < 40; i++)
             {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 4);
-                ref float yRow0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 1) * 4);
-                ref float yRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (s + 1) * 2);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 2) * 4);
-                ref float yRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (s + 2) * 2);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 3) * 4);
-                ref float yRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (s + 3) * 2);
-                for (int j = 0; j < 2; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 4);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 4; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    float sum00 = d00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = sum00;
-                    float sum01 = d01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j + 1) = sum01;
-                    float sum10 = d10;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow1, j) = sum10;
-                    float sum11 = d11;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow1, j + 1) = sum11;
-                    float sum20 = d20;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow2, j) = sum20;
-                    float sum21 = d21;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow2, j + 1) = sum21;
-                    float sum30 = d30;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow3, j) = sum30;
-                    float sum31 = d31;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow3, j + 1) = sum31;
-                }
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 40 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 80 + i));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc23);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 120 + i));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc33);
             }
-            for (; s < count; s++)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 4);
-                ref float yRow0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2);
-                for (int j = 0; j < 2; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 4);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 4; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    float sum00 = d00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = sum00;
-                    float sum01 = d01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j + 1) = sum01;
-                }
-            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc32, ref block, (nuint)(3 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc33, ref block, (nuint)(3 * width + 3 * lanes));
         }
-        global::StaticNet.Kernels.Sigmoid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref y, count * 2), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, count * 2));
+        {
+            const int j = 8;
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 40);
+            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = acc00, acc02 = acc00, acc03 = acc00;
+            global::System.Numerics.Vector<float> acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = acc10, acc12 = acc10, acc13 = acc10;
+            for (int i = 0; i < 40; i++)
+            {
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 40 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+        }
+    }
+
+    /// <summary>Layer 1 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 10 -> 4.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1Tile(ref float p, ref float input, ref float output)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        for (int j = 0; j < 4; j += 4)
+        {
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 10);
+            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
+            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1)), acc11 = acc10, acc12 = acc10, acc13 = acc10;
+            global::System.Numerics.Vector<float> acc20 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 2)), acc21 = acc20, acc22 = acc20, acc23 = acc20;
+            global::System.Numerics.Vector<float> acc30 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 3)), acc31 = acc30, acc32 = acc30, acc33 = acc30;
+            for (int i = 0; i < 10; i++)
+            {
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 10 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 20 + i));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc23);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 30 + i));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc33);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc32, ref block, (nuint)(3 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc33, ref block, (nuint)(3 * width + 3 * lanes));
+        }
+    }
+
+    /// <summary>Layer 2 for a feature-major tile: z^T[j, :] = W[j, :] in^T, 4 -> 2.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2Tile(ref float p, ref float input, ref float output)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        {
+            const int j = 0;
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 4);
+            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = acc00, acc02 = acc00, acc03 = acc00;
+            global::System.Numerics.Vector<float> acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = acc10, acc12 = acc10, acc13 = acc10;
+            for (int i = 0; i < 4; i++)
+            {
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+        }
     }
 
     /// <summary>Adds (+=) the gradient of this sample's mse loss against <paramref name="target"/> to <paramref name="gradient"/> and returns the loss.</summary>
@@ -618,7 +436,7 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
         {
             global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
         }
-        return Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+        return Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient), 1f);
     }
 
     /// <summary>Adds the gradient of this sample's loss against class <paramref name="label"/> (a one-hot target) and returns the loss.</summary>
@@ -639,7 +457,7 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
         global::System.Span<float> target = stackalloc float[OutputSize];
         target.Clear();
         target[label] = 1f;
-        return Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+        return Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient), 1f);
     }
 
     /// <summary>
@@ -663,7 +481,7 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
             global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
         }
         float loss = 0f;
-        if (count < 4)
+        if (count < global::System.Numerics.Vector<float>.Count)
         {
             float total = 0f;
             for (int row = 0; row < count; row++)
@@ -672,10 +490,10 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
             }
             return total;
         }
-        for (int start = 0; start < count; start += 32)
+        for (int start = 0; start < count; start += TileWidth)
         {
-            int tile = global::System.Math.Min(32, count - start);
-            loss += BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), start * OutputSize), tile, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+            int tile = global::System.Math.Min(TileWidth, count - start);
+            loss += BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), start * OutputSize), tile, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient), 1f);
         }
         return loss;
     }
@@ -696,7 +514,7 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
         {
             global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
         }
-        if (count < 4)
+        if (count < global::System.Numerics.Vector<float>.Count)
         {
             float total = 0f;
             for (int row = 0; row < count; row++)
@@ -705,11 +523,11 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
             }
             return total;
         }
-        global::System.Span<float> targets = stackalloc float[64];
+        global::System.Span<float> targets = stackalloc float[2 * TileWidth];
         float loss = 0f;
-        for (int start = 0; start < count; start += 32)
+        for (int start = 0; start < count; start += TileWidth)
         {
-            int tile = global::System.Math.Min(32, count - start);
+            int tile = global::System.Math.Min(TileWidth, count - start);
             targets.Clear();
             for (int s = 0; s < tile; s++)
             {
@@ -720,14 +538,86 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
                 }
                 targets[s * OutputSize + label] = 1f;
             }
-            loss += BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), tile, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+            loss += BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), tile, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient), 1f);
         }
         return loss;
     }
 
-    /// <summary>Backpropagation for one sample; adds the gradient to <paramref name="g"/> and returns the loss.</summary>
+    /// <summary>
+    /// One step of plain SGD on a mini-batch, fused with backpropagation: the parameters move by
+    /// -<paramref name="learningRate"/> times the mean gradient, with no gradient buffer. Returns false, doing nothing, for a batch
+    /// larger than one tile (TileWidth samples); a non-finite loss leaves the parameters unchanged.
+    /// </summary>
+    public bool TrySgdStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate, out float lossSum)
+    {
+        int count = inputs.Length / InputSize;
+        if (count * InputSize != inputs.Length)
+        {
+            global::StaticNet.ThrowHelper.NotMultipleOfRow(nameof(inputs), inputs.Length, InputSize);
+        }
+        if (targets.Length != count * OutputSize)
+        {
+            global::StaticNet.ThrowHelper.WrongBatchLength(nameof(targets), targets.Length, count * OutputSize);
+        }
+        lossSum = 0f;
+        if (count == 0 || count > TileWidth)
+        {
+            return false;
+        }
+        const int start = 0;
+        int tile = count;
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        float gradientScale = -learningRate / count;
+        lossSum = count == 1 ? Backpropagate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), ref p, gradientScale) : BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), tile, ref p, gradientScale);
+        return true;
+    }
+
+    /// <summary>
+    /// One step of plain SGD on a mini-batch against class labels, fused with backpropagation: the parameters move by
+    /// -<paramref name="learningRate"/> times the mean gradient, with no gradient buffer. Returns false, doing nothing, for a batch
+    /// larger than one tile (TileWidth samples); a non-finite loss leaves the parameters unchanged.
+    /// </summary>
+    public bool TrySgdStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, float learningRate, out float lossSum)
+    {
+        int count = inputs.Length / InputSize;
+        if (count * InputSize != inputs.Length)
+        {
+            global::StaticNet.ThrowHelper.NotMultipleOfRow(nameof(inputs), inputs.Length, InputSize);
+        }
+        if (labels.Length != count)
+        {
+            global::StaticNet.ThrowHelper.WrongBatchLength(nameof(labels), labels.Length, count);
+        }
+        lossSum = 0f;
+        if (count == 0 || count > TileWidth)
+        {
+            return false;
+        }
+        global::System.Span<float> targets = stackalloc float[2 * TileWidth];
+        targets.Slice(0, count * OutputSize).Clear();
+        for (int s = 0; s < count; s++)
+        {
+            int label = labels[s];
+            if ((uint)label >= OutputSize)
+            {
+                global::StaticNet.ThrowHelper.LabelOutOfRange(nameof(labels), label, OutputSize);
+            }
+            targets[s * OutputSize + label] = 1f;
+        }
+        const int start = 0;
+        int tile = count;
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        float gradientScale = -learningRate / count;
+        lossSum = count == 1 ? Backpropagate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), ref p, gradientScale) : BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), tile, ref p, gradientScale);
+        return true;
+    }
+
+    /// <summary>
+    /// Backpropagation for one sample; adds the gradient times <paramref name="gradientScale"/> to <paramref name="g"/> and returns the loss.
+    /// With g the parameters themselves and gradientScale = -learningRate, this is a fused SGD step (skipped when the loss is not finite).
+    /// </summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private float Backpropagate(ref float x, ref float t, ref float g)
+    private float Backpropagate(ref float x, ref float t, ref float g, float gradientScale)
     {
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
         global::System.Span<float> buffer = stackalloc float[52];
@@ -904,25 +794,31 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j) = 1f * difference * global::StaticNet.Kernels.SigmoidDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, j));
         }
         loss /= 2f;
+        if (!float.IsFinite(loss) && global::System.Runtime.CompilerServices.Unsafe.AreSame(ref g, ref p))
+        {
+            return loss;
+        }
 
         // Backward, layer 2: weight gradients, and the delta of layer 1.
         global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaB, 4).Clear();
         for (int j = 0; j < 2; j++)
         {
             float dj = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j);
+            float gj = dj * gradientScale;
             ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Weights + j * 4);
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 4);
             global::System.Numerics.Vector<float> dv = new global::System.Numerics.Vector<float>(dj);
+            global::System.Numerics.Vector<float> gv = new global::System.Numerics.Vector<float>(gj);
             int i = 0;
             for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref a1, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
                 global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref deltaB, (nuint)i)), ref deltaB, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(gv, global::System.Numerics.Vector.LoadUnsafe(ref a1, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
             }
             for (; i < 4; i++)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(gj, global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
             }
         }
         for (int i = 0; i < 4; i++)
@@ -935,20 +831,22 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
         for (int j = 0; j < 4; j++)
         {
             float dj = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += dj;
+            float gj = dj * gradientScale;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += gj;
             ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 10);
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 10);
             global::System.Numerics.Vector<float> dv = new global::System.Numerics.Vector<float>(dj);
+            global::System.Numerics.Vector<float> gv = new global::System.Numerics.Vector<float>(gj);
             int i = 0;
             for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
                 global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref deltaA, (nuint)i)), ref deltaA, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(gv, global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
             }
             for (; i < 10; i++)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(gj, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
             }
         }
         for (int i = 0; i < 10; i++)
@@ -960,382 +858,76 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
         for (int j = 0; j < 10; j++)
         {
             float dj = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j);
+            float gj = dj * gradientScale;
             ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 40);
-            global::System.Numerics.Vector<float> dv = new global::System.Numerics.Vector<float>(dj);
+            global::System.Numerics.Vector<float> gv = new global::System.Numerics.Vector<float>(gj);
             int i = 0;
             for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(gv, global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
             }
             for (; i < 40; i++)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(gj, global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
             }
         }
         return loss;
     }
 
-    /// <summary>Backpropagation for <paramref name="count"/> (at most 32) samples; adds their gradients to <paramref name="g"/> and returns the sum of their losses.</summary>
+    /// <summary>
+    /// Backpropagation for <paramref name="count"/> (at most TileWidth) samples; adds the sum of their gradients times
+    /// <paramref name="gradientScale"/> to <paramref name="g"/> and returns the sum of their losses. With g the parameters themselves and
+    /// gradientScale = -learningRate / count, this is a fused SGD step (skipped when the loss is not finite): each layer's delta
+    /// below is computed before its weights change.
+    /// </summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private float BackpropagateTile(ref float x, ref float t, int count, ref float g)
+    private float BackpropagateTile(ref float x, ref float t, int count, ref float g, float gradientScale)
     {
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
-        global::System.Span<float> buffer = stackalloc float[1664];
-        ref float start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
-        ref float z0 = ref start;
-        ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 320);
-        ref float z1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 640);
-        ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 768);
-        ref float z2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 896);
-        ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 960);
-        ref float deltaA = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 1024);
-        ref float deltaB = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 1344);
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        global::System.Span<float> buffer = global::StaticNet.Scratch<float>.Get(106 * TileWidth, 0);
+        ref float xT = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
+        ref float z0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 40 * width);
+        ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 50 * width);
+        ref float z1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 60 * width);
+        ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 64 * width);
+        ref float z2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 68 * width);
+        ref float zRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 70 * width);
+        ref float aRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 72 * width);
+        ref float deltaRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 74 * width);
+        ref float deltaA = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 76 * width);
+        ref float deltaB = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 86 * width);
+        ref float inputRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 96 * width);
+
+        // The tile's inputs, feature-major: one row per input, one lane per sample.
+        global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
 
         // Forward, layer 0: dense 40 -> 10, relu, keeping z and a of the tile
+        Layer0Tile(ref p, ref xT, ref z0);
+        for (int i = 0; i < 10 * width; i += lanes)
         {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 40);
-                ref float z0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, s * 10);
-                ref float a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 10);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 1) * 40);
-                ref float z0Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, (s + 1) * 10);
-                ref float a0Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 10);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 2) * 40);
-                ref float z0Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, (s + 2) * 10);
-                ref float a0Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 10);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 3) * 40);
-                ref float z0Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, (s + 3) * 10);
-                ref float a0Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 10);
-                for (int j = 0; j < 10; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 40);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 40);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 40; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    float sum00 = d00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Relu(sum00);
-                    float sum01 = d01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j + 1) = sum01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Relu(sum01);
-                    float sum10 = d10;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row1, j) = sum10;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j) = global::StaticNet.Kernels.Relu(sum10);
-                    float sum11 = d11;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row1, j + 1) = sum11;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j + 1) = global::StaticNet.Kernels.Relu(sum11);
-                    float sum20 = d20;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row2, j) = sum20;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j) = global::StaticNet.Kernels.Relu(sum20);
-                    float sum21 = d21;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row2, j + 1) = sum21;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j + 1) = global::StaticNet.Kernels.Relu(sum21);
-                    float sum30 = d30;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row3, j) = sum30;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j) = global::StaticNet.Kernels.Relu(sum30);
-                    float sum31 = d31;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row3, j + 1) = sum31;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j + 1) = global::StaticNet.Kernels.Relu(sum31);
-                }
-            }
-            for (; s < count; s++)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 40);
-                ref float z0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, s * 10);
-                ref float a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 10);
-                for (int j = 0; j < 10; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 40);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 40);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 40; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    float sum00 = d00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Relu(sum00);
-                    float sum01 = d01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j + 1) = sum01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Relu(sum01);
-                }
-            }
+            global::System.Numerics.Vector<float> value = global::System.Numerics.Vector.LoadUnsafe(ref z0, (nuint)(i));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(value), ref a0, (nuint)i);
         }
 
         // Forward, layer 1: dense 10 -> 4, tanh, keeping z and a of the tile
-        {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 10);
-                ref float z1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, s * 4);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 10);
-                ref float z1Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, (s + 1) * 4);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 10);
-                ref float z1Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, (s + 2) * 4);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 10);
-                ref float z1Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, (s + 3) * 4);
-                for (int j = 0; j < 4; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 10);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 10);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 10; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j) = sum00;
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j + 1) = sum01;
-                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row1, j) = sum10;
-                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row1, j + 1) = sum11;
-                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row2, j) = sum20;
-                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row2, j + 1) = sum21;
-                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row3, j) = sum30;
-                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row3, j + 1) = sum31;
-                }
-            }
-            for (; s < count; s++)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 10);
-                ref float z1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, s * 4);
-                for (int j = 0; j < 4; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 10);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 10);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 10; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j) = sum00;
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j + 1) = sum01;
-                }
-            }
-        }
-        global::StaticNet.Kernels.Tanh(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z1, count * 4), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a1, count * 4));
+        Layer1Tile(ref p, ref a0, ref z1);
+        global::StaticNet.Kernels.Tanh(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z1, 4 * width), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a1, 4 * width));
 
-        // Forward, layer 2: dense 4 -> 2, sigmoid, keeping z and a of the tile
-        {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 4);
-                ref float z2Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, s * 2);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 1) * 4);
-                ref float z2Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, (s + 1) * 2);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 2) * 4);
-                ref float z2Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, (s + 2) * 2);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 3) * 4);
-                ref float z2Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, (s + 3) * 2);
-                for (int j = 0; j < 2; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 4);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 4; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    float sum00 = d00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row0, j) = sum00;
-                    float sum01 = d01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row0, j + 1) = sum01;
-                    float sum10 = d10;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row1, j) = sum10;
-                    float sum11 = d11;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row1, j + 1) = sum11;
-                    float sum20 = d20;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row2, j) = sum20;
-                    float sum21 = d21;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row2, j + 1) = sum21;
-                    float sum30 = d30;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row3, j) = sum30;
-                    float sum31 = d31;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row3, j + 1) = sum31;
-                }
-            }
-            for (; s < count; s++)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 4);
-                ref float z2Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, s * 2);
-                for (int j = 0; j < 2; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 4);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 4; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    float sum00 = d00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row0, j) = sum00;
-                    float sum01 = d01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z2Row0, j + 1) = sum01;
-                }
-            }
-        }
-        global::StaticNet.Kernels.Sigmoid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z2, count * 2), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a2, count * 2));
+        // Forward, layer 2: dense 4 -> 2, keeping z of the tile (sigmoid per sample below)
+        Layer2Tile(ref p, ref a1, ref z2);
 
+        // Loss per sample, on the output layer's rows; then its delta back to feature-major (idle lanes get 0).
+        global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z2, 2 * width), 2, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref zRows, count * 2));
+        global::StaticNet.Kernels.Sigmoid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref zRows, count * 2), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref aRows, count * 2));
         float loss = 0f;
         for (int s = 0; s < count; s++)
         {
-            ref float zRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, s * 2);
-            ref float aRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, s * 2);
+            ref float zRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref zRows, s * 2);
+            ref float aRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aRows, s * 2);
             ref float tRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref t, s * 2);
-            ref float deltaRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 2);
+            ref float deltaRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaRows, s * 2);
             float sampleLoss = 0f;
             // Mean squared error over the outputs: dloss/da = 2 (a - t) / n, times da/dz.
             for (int j = 0; j < 2; j++)
@@ -1347,232 +939,411 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
             sampleLoss /= 2f;
             loss += sampleLoss;
         }
-
-        // Backward, layer 2: gradients of the whole tile, and the delta of layer 1.
-        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaB, count * 4).Clear();
-        for (int j = 0; j < 2; j++)
+        if (!float.IsFinite(loss) && global::System.Runtime.CompilerServices.Unsafe.AreSame(ref g, ref p))
         {
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Weights + j * 4);
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 4);
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 2 + j);
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 4);
-                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 4);
-                float d1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 1) * 2 + j);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 1) * 4);
-                ref float below1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 1) * 4);
-                float d2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 2) * 2 + j);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 2) * 4);
-                ref float below2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 2) * 4);
-                float d3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 3) * 2 + j);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, (s + 3) * 4);
-                ref float below3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 3) * 4);
-                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0), dv1 = new global::System.Numerics.Vector<float>(d1), dv2 = new global::System.Numerics.Vector<float>(d2), dv3 = new global::System.Numerics.Vector<float>(d3);
-                int i = 0;
-                for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv1, global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv2, global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv3, global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
-                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv1, wv, global::System.Numerics.Vector.LoadUnsafe(ref below1, (nuint)i)), ref below1, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv2, wv, global::System.Numerics.Vector.LoadUnsafe(ref below2, (nuint)i)), ref below2, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv3, wv, global::System.Numerics.Vector.LoadUnsafe(ref below3, (nuint)i)), ref below3, (nuint)i);
-                }
-                for (; i < 4; i++)
-                {
-                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d1, global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d2, global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d3, global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i) = global::StaticNet.Kernels.MultiplyAdd(d1, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i) = global::StaticNet.Kernels.MultiplyAdd(d2, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i) = global::StaticNet.Kernels.MultiplyAdd(d3, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i));
-                }
-            }
-            for (; s < count; s++)
-            {
-                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 2 + j);
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 4);
-                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 4);
-                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
-                int i = 0;
-                for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
-                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
-                }
-                for (; i < 4; i++)
-                {
-                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
-                }
-            }
+            return loss;
         }
-        for (int i = 0; i < count * 4; i++)
+        global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref deltaRows, count * 2), 2, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaA, 2 * width));
+
+        // Backward, layer 2: the delta of layer 1 (before this layer's gradients, which may update the weights).
+        Layer2DeltaBelowTile(ref p, ref deltaA, ref deltaB);
+        for (int i = 0; i < 4 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) *= global::StaticNet.Kernels.TanhDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, i));
         }
+        global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a1, 4 * width), 4, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref inputRows, count * 4));
+        // Backward, layer 2: weight gradients, summed over the tile's samples.
+        Layer2GradientTile(ref inputRows, ref deltaA, count, ref g, gradientScale);
 
-        // Backward, layer 1: gradients of the whole tile, and the delta of layer 0.
-        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaA, count * 10).Clear();
-        for (int j = 0; j < 4; j++)
-        {
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 10);
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 10);
-            float biasGradient = 0f;
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 4 + j);
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 10);
-                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 10);
-                float d1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 1) * 4 + j);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 10);
-                ref float below1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 1) * 10);
-                float d2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 2) * 4 + j);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 10);
-                ref float below2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 2) * 10);
-                float d3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 3) * 4 + j);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 10);
-                ref float below3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 3) * 10);
-                biasGradient += d0 + d1 + d2 + d3;
-                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0), dv1 = new global::System.Numerics.Vector<float>(d1), dv2 = new global::System.Numerics.Vector<float>(d2), dv3 = new global::System.Numerics.Vector<float>(d3);
-                int i = 0;
-                for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv1, global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv2, global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv3, global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
-                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv1, wv, global::System.Numerics.Vector.LoadUnsafe(ref below1, (nuint)i)), ref below1, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv2, wv, global::System.Numerics.Vector.LoadUnsafe(ref below2, (nuint)i)), ref below2, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv3, wv, global::System.Numerics.Vector.LoadUnsafe(ref below3, (nuint)i)), ref below3, (nuint)i);
-                }
-                for (; i < 10; i++)
-                {
-                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d1, global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d2, global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d3, global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i) = global::StaticNet.Kernels.MultiplyAdd(d1, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i) = global::StaticNet.Kernels.MultiplyAdd(d2, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i) = global::StaticNet.Kernels.MultiplyAdd(d3, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i));
-                }
-            }
-            for (; s < count; s++)
-            {
-                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 4 + j);
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 10);
-                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 10);
-                biasGradient += d0;
-                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
-                int i = 0;
-                for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
-                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
-                }
-                for (; i < 10; i++)
-                {
-                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
-                }
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += biasGradient;
-        }
-        for (int i = 0; i < count * 10; i++)
+        // Backward, layer 1: the delta of layer 0 (before this layer's gradients, which may update the weights).
+        Layer1DeltaBelowTile(ref p, ref deltaB, ref deltaA);
+        for (int i = 0; i < 10 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, i) *= global::StaticNet.Kernels.ReluDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, i));
         }
+        global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a0, 10 * width), 10, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref inputRows, count * 10));
+        // Backward, layer 1: weight and bias gradients, summed over the tile's samples.
+        Layer1GradientTile(ref inputRows, ref deltaB, count, ref g, gradientScale);
 
-        // Backward, layer 0: gradients of the whole tile.
-        for (int j = 0; j < 10; j++)
+        // Backward, layer 0: weight gradients, summed over the tile's samples.
+        Layer0GradientTile(ref x, ref deltaA, count, ref g, gradientScale);
+        return loss;
+    }
+
+    /// <summary>Layer 0: adds the weight gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major), times <paramref name="gradientScale"/>, to <paramref name="g"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0GradientTile(ref float input, ref float delta, int count, ref float g, float gradientScale)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        global::System.Numerics.Vector<float> scaleVector = new global::System.Numerics.Vector<float>(gradientScale);
+        for (int j = 0; j < 8; j += 4)
         {
             ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 40);
-            int s = 0;
-            for (; s <= count - 4; s += 4)
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 40 - 4 * lanes; i += 4 * lanes)
             {
-                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 10 + j);
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 40);
-                float d1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 1) * 10 + j);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 1) * 40);
-                float d2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 2) * 10 + j);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 2) * 40);
-                float d3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 3) * 10 + j);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 3) * 40);
-                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0), dv1 = new global::System.Numerics.Vector<float>(d1), dv2 = new global::System.Numerics.Vector<float>(d2), dv3 = new global::System.Numerics.Vector<float>(d3);
-                int i = 0;
-                for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
                 {
-                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv1, global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv2, global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv3, global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 40 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc33);
                 }
-                for (; i < 40; i++)
-                {
-                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d1, global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d2, global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d3, global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i))), ref gw, (nuint)(40 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc11, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + lanes))), ref gw, (nuint)(40 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc12, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + 2 * lanes))), ref gw, (nuint)(40 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc13, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + 3 * lanes))), ref gw, (nuint)(40 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(80 + i))), ref gw, (nuint)(80 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc21, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(80 + i + lanes))), ref gw, (nuint)(80 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc22, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(80 + i + 2 * lanes))), ref gw, (nuint)(80 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc23, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(80 + i + 3 * lanes))), ref gw, (nuint)(80 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc30, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(120 + i))), ref gw, (nuint)(120 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc31, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(120 + i + lanes))), ref gw, (nuint)(120 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc32, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(120 + i + 2 * lanes))), ref gw, (nuint)(120 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc33, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(120 + i + 3 * lanes))), ref gw, (nuint)(120 + i + 3 * lanes));
             }
-            for (; s < count; s++)
+            for (; i <= 40 - lanes; i += lanes)
             {
-                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 10 + j);
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 40);
-                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
-                int i = 0;
-                for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
                 {
-                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 40 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30);
                 }
-                for (; i < 40; i++)
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i))), ref gw, (nuint)(40 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(80 + i))), ref gw, (nuint)(80 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc30, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(120 + i))), ref gw, (nuint)(120 + i));
+            }
+            for (; i < 40; i++)
+            {
+                float sum0 = 0f, sum1 = 0f, sum2 = 0f, sum3 = 0f;
+                for (int s = 0; s < count; s++)
                 {
-                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 40 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
+                    sum3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s), xs, sum3);
                 }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 40 + i) = global::StaticNet.Kernels.MultiplyAdd(sum1, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 40 + i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 80 + i) = global::StaticNet.Kernels.MultiplyAdd(sum2, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 80 + i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 120 + i) = global::StaticNet.Kernels.MultiplyAdd(sum3, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 120 + i));
             }
         }
-        return loss;
+        {
+            const int j = 8;
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 40);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 40 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 40 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i))), ref gw, (nuint)(40 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc11, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + lanes))), ref gw, (nuint)(40 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc12, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + 2 * lanes))), ref gw, (nuint)(40 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc13, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + 3 * lanes))), ref gw, (nuint)(40 + i + 3 * lanes));
+            }
+            for (; i <= 40 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 40 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i))), ref gw, (nuint)(40 + i));
+            }
+            for (; i < 40; i++)
+            {
+                float sum0 = 0f, sum1 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 40 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 40 + i) = global::StaticNet.Kernels.MultiplyAdd(sum1, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 40 + i));
+            }
+        }
+    }
+
+    /// <summary>Layer 1 for a feature-major tile: the delta of the layer below (before f'), deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :].</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1DeltaBelowTile(ref float p, ref float delta, ref float deltaBelow)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        for (int i = 0; i < 8; i += 4)
+        {
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + i);
+            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
+            for (int j = 0; j < 4; j++)
+            {
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), d2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), d3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 10);
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc13);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc23);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc33);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc32, ref block, (nuint)(3 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc33, ref block, (nuint)(3 * width + 3 * lanes));
+        }
+        {
+            const int i = 8;
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + i);
+            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero;
+            for (int j = 0; j < 4; j++)
+            {
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), d2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), d3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 10);
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc13);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+        }
+    }
+
+    /// <summary>Layer 1: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major), times <paramref name="gradientScale"/>, to <paramref name="g"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1GradientTile(ref float input, ref float delta, int count, ref float g, float gradientScale)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        global::System.Numerics.Vector<float> scaleVector = new global::System.Numerics.Vector<float>(gradientScale);
+        for (int j = 0; j < 4; j += 4)
+        {
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 10);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 10 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 10 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc33);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(10 + i))), ref gw, (nuint)(10 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc11, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(10 + i + lanes))), ref gw, (nuint)(10 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc12, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(10 + i + 2 * lanes))), ref gw, (nuint)(10 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc13, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(10 + i + 3 * lanes))), ref gw, (nuint)(10 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i))), ref gw, (nuint)(20 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc21, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + lanes))), ref gw, (nuint)(20 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc22, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + 2 * lanes))), ref gw, (nuint)(20 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc23, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + 3 * lanes))), ref gw, (nuint)(20 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc30, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i))), ref gw, (nuint)(30 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc31, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i + lanes))), ref gw, (nuint)(30 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc32, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i + 2 * lanes))), ref gw, (nuint)(30 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc33, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i + 3 * lanes))), ref gw, (nuint)(30 + i + 3 * lanes));
+            }
+            for (; i <= 10 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 10 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(10 + i))), ref gw, (nuint)(10 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i))), ref gw, (nuint)(20 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc30, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i))), ref gw, (nuint)(30 + i));
+            }
+            for (; i < 10; i++)
+            {
+                float sum0 = 0f, sum1 = 0f, sum2 = 0f, sum3 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 10 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
+                    sum3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s), xs, sum3);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 10 + i) = global::StaticNet.Kernels.MultiplyAdd(sum1, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 10 + i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 20 + i) = global::StaticNet.Kernels.MultiplyAdd(sum2, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 20 + i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 30 + i) = global::StaticNet.Kernels.MultiplyAdd(sum3, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 30 + i));
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j));
+            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 1));
+            ref float dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 2) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 2));
+            ref float dRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 3) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow3) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 3));
+        }
+    }
+
+    /// <summary>Layer 2 for a feature-major tile: the delta of the layer below (before f'), deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :].</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2DeltaBelowTile(ref float p, ref float delta, ref float deltaBelow)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        for (int i = 0; i < 4; i += 4)
+        {
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + i);
+            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
+            for (int j = 0; j < 2; j++)
+            {
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), d2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), d3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 4);
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc13);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc23);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc33);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc32, ref block, (nuint)(3 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc33, ref block, (nuint)(3 * width + 3 * lanes));
+        }
+    }
+
+    /// <summary>Layer 2: adds the weight gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major), times <paramref name="gradientScale"/>, to <paramref name="g"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2GradientTile(ref float input, ref float delta, int count, ref float g, float gradientScale)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        global::System.Numerics.Vector<float> scaleVector = new global::System.Numerics.Vector<float>(gradientScale);
+        {
+            const int j = 0;
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Weights + j * 4);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 4 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 4 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(4 + i))), ref gw, (nuint)(4 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc11, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(4 + i + lanes))), ref gw, (nuint)(4 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc12, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(4 + i + 2 * lanes))), ref gw, (nuint)(4 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc13, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(4 + i + 3 * lanes))), ref gw, (nuint)(4 + i + 3 * lanes));
+            }
+            for (; i <= 4 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 4 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(4 + i))), ref gw, (nuint)(4 + i));
+            }
+            for (; i < 4; i++)
+            {
+                float sum0 = 0f, sum1 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 4 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 4 + i) = global::StaticNet.Kernels.MultiplyAdd(sum1, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 4 + i));
+            }
+        }
     }
 
     global::StaticNet.NetworkDescription global::StaticNet.INetwork<float>.Description => Description;

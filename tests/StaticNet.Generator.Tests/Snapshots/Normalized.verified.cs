@@ -121,7 +121,7 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
     }
 
     /// <summary>Computes the outputs of many samples stored row-major: <paramref name="inputs"/> is [count x InputSize], <paramref name="outputs"/> [count x OutputSize].</summary>
-    /// <remarks>Runs tiles of samples through each layer together, reusing every loaded weight for several samples.</remarks>
+    /// <remarks>Runs tiles of samples through each layer together, every loaded weight multiplied into a vector of samples.</remarks>
     public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
     {
         int count = inputs.Length / InputSize;
@@ -133,7 +133,7 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
         {
             global::StaticNet.ThrowHelper.WrongBatchLength(nameof(outputs), outputs.Length, count * OutputSize);
         }
-        if (count < 4)
+        if (count < global::System.Numerics.Vector<float>.Count)
         {
             for (int row = 0; row < count; row++)
             {
@@ -141,10 +141,10 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
             }
             return;
         }
-        global::System.Span<float> normalized = stackalloc float[96];
-        for (int start = 0; start < count; start += 32)
+        global::System.Span<float> normalized = stackalloc float[3 * TileWidth];
+        for (int start = 0; start < count; start += TileWidth)
         {
-            int tile = global::System.Math.Min(32, count - start);
+            int tile = global::System.Math.Min(TileWidth, count - start);
             for (int s = 0; s < tile; s++)
             {
                 global::StaticNet.InputNormalization.Apply<float>(inputs.Slice((start + s) * InputSize, InputSize), _normalization, normalized.Slice(s * InputSize, InputSize));
@@ -367,249 +367,115 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
         global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 1) = e1 * scale;
     }
 
-    /// <summary>The forward pass for <paramref name="count"/> (at most 32) samples stored row-major.</summary>
+    /// <summary>Samples per tile of the batch kernels: 4 vectors of lanes.</summary>
+    private static int TileWidth => 4 * global::System.Numerics.Vector<float>.Count;
+
+    /// <summary>The forward pass for <paramref name="count"/> (at most TileWidth) samples stored row-major.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void ForwardTile(ref float x, ref float y, int count)
     {
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
-        global::System.Span<float> buffer = stackalloc float[2880];
-        ref float a0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        global::System.Span<float> buffer = global::StaticNet.Scratch<float>.Get(95 * TileWidth, 0);
+        ref float xT = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
+        ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 3 * width);
+        ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 93 * width);
 
-        // Layer 0: dense 3 -> 90, relu, for the whole tile
+        // The tile's inputs, feature-major: one row per input, one lane per sample.
+        global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
+
+        // Layer 0: dense 3 -> 90, relu
+        Layer0Tile(ref p, ref xT, ref a0);
+        for (int i = 0; i < 90 * width; i += lanes)
         {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 3);
-                ref float a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 90);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 1) * 3);
-                ref float a0Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 90);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 2) * 3);
-                ref float a0Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 90);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 3) * 3);
-                ref float a0Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 90);
-                for (int j = 0; j < 90; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 3);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 3; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Relu(sum00);
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Relu(sum01);
-                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j) = global::StaticNet.Kernels.Relu(sum10);
-                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j + 1) = global::StaticNet.Kernels.Relu(sum11);
-                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j) = global::StaticNet.Kernels.Relu(sum20);
-                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j + 1) = global::StaticNet.Kernels.Relu(sum21);
-                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j) = global::StaticNet.Kernels.Relu(sum30);
-                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j + 1) = global::StaticNet.Kernels.Relu(sum31);
-                }
-            }
-            for (; s < count; s++)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 3);
-                ref float a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 90);
-                for (int j = 0; j < 90; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 3);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 3; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Relu(sum00);
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Relu(sum01);
-                }
-            }
+            global::System.Numerics.Vector<float> value = global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)(i));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(value), ref a0, (nuint)i);
         }
 
-        // Layer 1: dense 90 -> 2, softmax, for the whole tile
+        // Layer 1: dense 90 -> 2, softmax (applied per sample below)
+        Layer1Tile(ref p, ref a0, ref a1);
+
+        // Softmax of all lanes at once, then the outputs back to one row per sample.
+        global::StaticNet.Kernels.Softmax(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a1, OutputSize * width), OutputSize);
+        global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a1, OutputSize * width), OutputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, count * OutputSize));
+    }
+
+    /// <summary>Layer 0 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 3 -> 90.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0Tile(ref float p, ref float input, ref float output)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        for (int j = 0; j < 88; j += 4)
         {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 3);
+            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
+            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1)), acc11 = acc10, acc12 = acc10, acc13 = acc10;
+            global::System.Numerics.Vector<float> acc20 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 2)), acc21 = acc20, acc22 = acc20, acc23 = acc20;
+            global::System.Numerics.Vector<float> acc30 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3)), acc31 = acc30, acc32 = acc30, acc33 = acc30;
+            for (int i = 0; i < 3; i++)
             {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 90);
-                ref float yRow0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 90);
-                ref float yRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (s + 1) * 2);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 90);
-                ref float yRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (s + 2) * 2);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 90);
-                ref float yRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (s + 3) * 2);
-                for (int j = 0; j < 2; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 90);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 90);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 90 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 90; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = sum00;
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j + 1) = sum01;
-                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow1, j) = sum10;
-                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow1, j + 1) = sum11;
-                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow2, j) = sum20;
-                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow2, j + 1) = sum21;
-                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow3, j) = sum30;
-                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow3, j + 1) = sum31;
-                }
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 6 + i));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc23);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 9 + i));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc33);
             }
-            for (; s < count; s++)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 90);
-                ref float yRow0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2);
-                for (int j = 0; j < 2; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 90);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 90);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 90 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 90; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j) = sum00;
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yRow0, j + 1) = sum01;
-                }
-            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc32, ref block, (nuint)(3 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc33, ref block, (nuint)(3 * width + 3 * lanes));
         }
-        for (int s = 0; s < count; s++)
         {
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2);
+            const int j = 88;
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 3);
+            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
+            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1)), acc11 = acc10, acc12 = acc10, acc13 = acc10;
+            for (int i = 0; i < 3; i++)
             {
-                float max = row;
-                for (int j = 1; j < 2; j++)
-                {
-                    max = global::System.MathF.Max(max, global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j));
-                }
-                float total = 0f;
-                for (int j = 0; j < 2; j++)
-                {
-                    float e = global::System.MathF.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) - max);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) = e;
-                    total += e;
-                }
-                float scale = 1f / total;
-                for (int j = 0; j < 2; j++)
-                {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) *= scale;
-                }
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
             }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+        }
+    }
+
+    /// <summary>Layer 1 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 90 -> 2.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1Tile(ref float p, ref float input, ref float output)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        {
+            const int j = 0;
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 90);
+            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
+            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1)), acc11 = acc10, acc12 = acc10, acc13 = acc10;
+            for (int i = 0; i < 90; i++)
+            {
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 90 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
         }
     }
 
@@ -631,7 +497,7 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
         }
         global::System.Span<float> normalized = stackalloc float[InputSize];
         global::StaticNet.InputNormalization.Apply<float>(input, _normalization, normalized);
-        return Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(normalized), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+        return Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(normalized), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient), 1f);
     }
 
     /// <summary>Adds the gradient of this sample's loss against class <paramref name="label"/> (a one-hot target) and returns the loss.</summary>
@@ -654,7 +520,7 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
         target[label] = 1f;
         global::System.Span<float> normalized = stackalloc float[InputSize];
         global::StaticNet.InputNormalization.Apply<float>(input, _normalization, normalized);
-        return Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(normalized), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+        return Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(normalized), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient), 1f);
     }
 
     /// <summary>
@@ -677,9 +543,9 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
         {
             global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
         }
-        global::System.Span<float> normalized = stackalloc float[96];
+        global::System.Span<float> normalized = stackalloc float[3 * TileWidth];
         float loss = 0f;
-        if (count < 4)
+        if (count < global::System.Numerics.Vector<float>.Count)
         {
             float total = 0f;
             for (int row = 0; row < count; row++)
@@ -688,14 +554,14 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
             }
             return total;
         }
-        for (int start = 0; start < count; start += 32)
+        for (int start = 0; start < count; start += TileWidth)
         {
-            int tile = global::System.Math.Min(32, count - start);
+            int tile = global::System.Math.Min(TileWidth, count - start);
             for (int s = 0; s < tile; s++)
             {
                 global::StaticNet.InputNormalization.Apply<float>(inputs.Slice((start + s) * InputSize, InputSize), _normalization, normalized.Slice(s * InputSize, InputSize));
             }
-            loss += BackpropagateTile(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(normalized), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), start * OutputSize), tile, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+            loss += BackpropagateTile(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(normalized), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), start * OutputSize), tile, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient), 1f);
         }
         return loss;
     }
@@ -716,8 +582,8 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
         {
             global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
         }
-        global::System.Span<float> normalized = stackalloc float[96];
-        if (count < 4)
+        global::System.Span<float> normalized = stackalloc float[3 * TileWidth];
+        if (count < global::System.Numerics.Vector<float>.Count)
         {
             float total = 0f;
             for (int row = 0; row < count; row++)
@@ -726,11 +592,11 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
             }
             return total;
         }
-        global::System.Span<float> targets = stackalloc float[64];
+        global::System.Span<float> targets = stackalloc float[2 * TileWidth];
         float loss = 0f;
-        for (int start = 0; start < count; start += 32)
+        for (int start = 0; start < count; start += TileWidth)
         {
-            int tile = global::System.Math.Min(32, count - start);
+            int tile = global::System.Math.Min(TileWidth, count - start);
             targets.Clear();
             for (int s = 0; s < tile; s++)
             {
@@ -745,14 +611,96 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
             {
                 global::StaticNet.InputNormalization.Apply<float>(inputs.Slice((start + s) * InputSize, InputSize), _normalization, normalized.Slice(s * InputSize, InputSize));
             }
-            loss += BackpropagateTile(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(normalized), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), tile, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+            loss += BackpropagateTile(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(normalized), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), tile, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient), 1f);
         }
         return loss;
     }
 
-    /// <summary>Backpropagation for one sample; adds the gradient to <paramref name="g"/> and returns the loss.</summary>
+    /// <summary>
+    /// One step of plain SGD on a mini-batch, fused with backpropagation: the parameters move by
+    /// -<paramref name="learningRate"/> times the mean gradient, with no gradient buffer. Returns false, doing nothing, for a batch
+    /// larger than one tile (TileWidth samples); a non-finite loss leaves the parameters unchanged.
+    /// </summary>
+    public bool TrySgdStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate, out float lossSum)
+    {
+        int count = inputs.Length / InputSize;
+        if (count * InputSize != inputs.Length)
+        {
+            global::StaticNet.ThrowHelper.NotMultipleOfRow(nameof(inputs), inputs.Length, InputSize);
+        }
+        if (targets.Length != count * OutputSize)
+        {
+            global::StaticNet.ThrowHelper.WrongBatchLength(nameof(targets), targets.Length, count * OutputSize);
+        }
+        lossSum = 0f;
+        if (count == 0 || count > TileWidth)
+        {
+            return false;
+        }
+        global::System.Span<float> normalized = stackalloc float[3 * TileWidth];
+        const int start = 0;
+        int tile = count;
+        for (int s = 0; s < tile; s++)
+        {
+            global::StaticNet.InputNormalization.Apply<float>(inputs.Slice((start + s) * InputSize, InputSize), _normalization, normalized.Slice(s * InputSize, InputSize));
+        }
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        float gradientScale = -learningRate / count;
+        lossSum = count == 1 ? Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(normalized), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), ref p, gradientScale) : BackpropagateTile(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(normalized), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), tile, ref p, gradientScale);
+        return true;
+    }
+
+    /// <summary>
+    /// One step of plain SGD on a mini-batch against class labels, fused with backpropagation: the parameters move by
+    /// -<paramref name="learningRate"/> times the mean gradient, with no gradient buffer. Returns false, doing nothing, for a batch
+    /// larger than one tile (TileWidth samples); a non-finite loss leaves the parameters unchanged.
+    /// </summary>
+    public bool TrySgdStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, float learningRate, out float lossSum)
+    {
+        int count = inputs.Length / InputSize;
+        if (count * InputSize != inputs.Length)
+        {
+            global::StaticNet.ThrowHelper.NotMultipleOfRow(nameof(inputs), inputs.Length, InputSize);
+        }
+        if (labels.Length != count)
+        {
+            global::StaticNet.ThrowHelper.WrongBatchLength(nameof(labels), labels.Length, count);
+        }
+        lossSum = 0f;
+        if (count == 0 || count > TileWidth)
+        {
+            return false;
+        }
+        global::System.Span<float> targets = stackalloc float[2 * TileWidth];
+        targets.Slice(0, count * OutputSize).Clear();
+        for (int s = 0; s < count; s++)
+        {
+            int label = labels[s];
+            if ((uint)label >= OutputSize)
+            {
+                global::StaticNet.ThrowHelper.LabelOutOfRange(nameof(labels), label, OutputSize);
+            }
+            targets[s * OutputSize + label] = 1f;
+        }
+        global::System.Span<float> normalized = stackalloc float[3 * TileWidth];
+        const int start = 0;
+        int tile = count;
+        for (int s = 0; s < tile; s++)
+        {
+            global::StaticNet.InputNormalization.Apply<float>(inputs.Slice((start + s) * InputSize, InputSize), _normalization, normalized.Slice(s * InputSize, InputSize));
+        }
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        float gradientScale = -learningRate / count;
+        lossSum = count == 1 ? Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(normalized), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), ref p, gradientScale) : BackpropagateTile(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(normalized), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), tile, ref p, gradientScale);
+        return true;
+    }
+
+    /// <summary>
+    /// Backpropagation for one sample; adds the gradient times <paramref name="gradientScale"/> to <paramref name="g"/> and returns the loss.
+    /// With g the parameters themselves and gradientScale = -learningRate, this is a fused SGD step (skipped when the loss is not finite).
+    /// </summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private float Backpropagate(ref float x, ref float t, ref float g)
+    private float Backpropagate(ref float x, ref float t, ref float g, float gradientScale)
     {
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
         global::System.Span<float> buffer = stackalloc float[364];
@@ -929,26 +877,32 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j) * scale - global::System.Runtime.CompilerServices.Unsafe.Add(ref t, j);
             }
         }
+        if (!float.IsFinite(loss) && global::System.Runtime.CompilerServices.Unsafe.AreSame(ref g, ref p))
+        {
+            return loss;
+        }
 
         // Backward, layer 1: weight and bias gradients, and the delta of layer 0.
         global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaB, 90).Clear();
         for (int j = 0; j < 2; j++)
         {
             float dj = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += dj;
+            float gj = dj * gradientScale;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += gj;
             ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 90);
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 90);
             global::System.Numerics.Vector<float> dv = new global::System.Numerics.Vector<float>(dj);
+            global::System.Numerics.Vector<float> gv = new global::System.Numerics.Vector<float>(gj);
             int i = 0;
             for (; i <= 90 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
                 global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref deltaB, (nuint)i)), ref deltaB, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(gv, global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
             }
             for (; i < 90; i++)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(gj, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
             }
         }
         for (int i = 0; i < 90; i++)
@@ -960,475 +914,345 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
         for (int j = 0; j < 90; j++)
         {
             float dj = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) += dj;
+            float gj = dj * gradientScale;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) += gj;
             ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 3);
-            global::System.Numerics.Vector<float> dv = new global::System.Numerics.Vector<float>(dj);
+            global::System.Numerics.Vector<float> gv = new global::System.Numerics.Vector<float>(gj);
             int i = 0;
             for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(gv, global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
             }
             for (; i < 3; i++)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(gj, global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
             }
         }
         return loss;
     }
 
-    /// <summary>Backpropagation for <paramref name="count"/> (at most 32) samples; adds their gradients to <paramref name="g"/> and returns the sum of their losses.</summary>
+    /// <summary>
+    /// Backpropagation for <paramref name="count"/> (at most TileWidth) samples; adds the sum of their gradients times
+    /// <paramref name="gradientScale"/> to <paramref name="g"/> and returns the sum of their losses. With g the parameters themselves and
+    /// gradientScale = -learningRate / count, this is a fused SGD step (skipped when the loss is not finite): each layer's delta
+    /// below is computed before its weights change.
+    /// </summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private float BackpropagateTile(ref float x, ref float t, int count, ref float g)
+    private float BackpropagateTile(ref float x, ref float t, int count, ref float g, float gradientScale)
     {
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
-        global::System.Span<float> buffer = global::StaticNet.Scratch<float>.Get(11648, 0);
-        ref float start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
-        ref float z0 = ref start;
-        ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 2880);
-        ref float z1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 5760);
-        ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 5824);
-        ref float deltaA = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 5888);
-        ref float deltaB = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 8768);
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        global::System.Span<float> buffer = global::StaticNet.Scratch<float>.Get(457 * TileWidth, 0);
+        ref float xT = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
+        ref float z0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 3 * width);
+        ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 93 * width);
+        ref float z1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 183 * width);
+        ref float targetsT = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 185 * width);
+        ref float deltaA = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 187 * width);
+        ref float deltaB = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 277 * width);
+        ref float inputRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 367 * width);
+
+        // The tile's inputs, feature-major: one row per input, one lane per sample.
+        global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
 
         // Forward, layer 0: dense 3 -> 90, relu, keeping z and a of the tile
+        Layer0Tile(ref p, ref xT, ref z0);
+        for (int i = 0; i < 90 * width; i += lanes)
         {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 3);
-                ref float z0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, s * 90);
-                ref float a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 90);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 1) * 3);
-                ref float z0Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, (s + 1) * 90);
-                ref float a0Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 90);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 2) * 3);
-                ref float z0Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, (s + 2) * 90);
-                ref float a0Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 90);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 3) * 3);
-                ref float z0Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, (s + 3) * 90);
-                ref float a0Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 90);
-                for (int j = 0; j < 90; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 3);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 3; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Relu(sum00);
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j + 1) = sum01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Relu(sum01);
-                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row1, j) = sum10;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j) = global::StaticNet.Kernels.Relu(sum10);
-                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row1, j + 1) = sum11;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row1, j + 1) = global::StaticNet.Kernels.Relu(sum11);
-                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row2, j) = sum20;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j) = global::StaticNet.Kernels.Relu(sum20);
-                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row2, j + 1) = sum21;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row2, j + 1) = global::StaticNet.Kernels.Relu(sum21);
-                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row3, j) = sum30;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j) = global::StaticNet.Kernels.Relu(sum30);
-                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row3, j + 1) = sum31;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row3, j + 1) = global::StaticNet.Kernels.Relu(sum31);
-                }
-            }
-            for (; s < count; s++)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 3);
-                ref float z0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, s * 90);
-                ref float a0Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 90);
-                for (int j = 0; j < 90; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 3);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 3; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j) = sum00;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j) = global::StaticNet.Kernels.Relu(sum00);
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z0Row0, j + 1) = sum01;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref a0Row0, j + 1) = global::StaticNet.Kernels.Relu(sum01);
-                }
-            }
+            global::System.Numerics.Vector<float> value = global::System.Numerics.Vector.LoadUnsafe(ref z0, (nuint)(i));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(value), ref a0, (nuint)i);
         }
 
-        // Forward, layer 1: dense 90 -> 2, softmax, keeping z and a of the tile
+        // Forward, layer 1: dense 90 -> 2, keeping z of the tile (softmax per sample below)
+        Layer1Tile(ref p, ref a0, ref z1);
+
+        // Cross-entropy of softmax(z) for all lanes at once, on the targets made feature-major (idle lanes get 0, so does their delta).
+        global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref t, count * 2), 2, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref targetsT, 2 * width));
+        float loss = global::StaticNet.Kernels.SoftmaxCrossEntropy(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z1, 2 * width), global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref targetsT, 2 * width), 2, count, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaA, 2 * width));
+        if (!float.IsFinite(loss) && global::System.Runtime.CompilerServices.Unsafe.AreSame(ref g, ref p))
         {
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 90);
-                ref float z1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, s * 2);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 90);
-                ref float z1Row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, (s + 1) * 2);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 90);
-                ref float z1Row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, (s + 2) * 2);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 90);
-                ref float z1Row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, (s + 3) * 2);
-                for (int j = 0; j < 2; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 90);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 90);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 90 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        global::System.Numerics.Vector<float> vx1 = global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx2 = global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i);
-                        global::System.Numerics.Vector<float> vx3 = global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                        acc10 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx1, acc10);
-                        acc11 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx1, acc11);
-                        acc20 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx2, acc20);
-                        acc21 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx2, acc21);
-                        acc30 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx3, acc30);
-                        acc31 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx3, acc31);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01), d10 = global::System.Numerics.Vector.Sum(acc10), d11 = global::System.Numerics.Vector.Sum(acc11), d20 = global::System.Numerics.Vector.Sum(acc20), d21 = global::System.Numerics.Vector.Sum(acc21), d30 = global::System.Numerics.Vector.Sum(acc30), d31 = global::System.Numerics.Vector.Sum(acc31);
-                    for (; i < 90; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        float sx1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i);
-                        float sx2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i);
-                        float sx3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                        d10 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx1, d10);
-                        d11 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx1, d11);
-                        d20 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx2, d20);
-                        d21 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx2, d21);
-                        d30 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx3, d30);
-                        d31 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx3, d31);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j) = sum00;
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j + 1) = sum01;
-                    float sum10 = d10 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row1, j) = sum10;
-                    float sum11 = d11 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row1, j + 1) = sum11;
-                    float sum20 = d20 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row2, j) = sum20;
-                    float sum21 = d21 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row2, j + 1) = sum21;
-                    float sum30 = d30 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row3, j) = sum30;
-                    float sum31 = d31 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row3, j + 1) = sum31;
-                }
-            }
-            for (; s < count; s++)
-            {
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 90);
-                ref float z1Row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, s * 2);
-                for (int j = 0; j < 2; j += 2)
-                {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 90);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 90);
-                    global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 90 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> vw0 = global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i);
-                        global::System.Numerics.Vector<float> vw1 = global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i);
-                        global::System.Numerics.Vector<float> vx0 = global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i);
-                        acc00 = global::StaticNet.Kernels.MultiplyAdd(vw0, vx0, acc00);
-                        acc01 = global::StaticNet.Kernels.MultiplyAdd(vw1, vx0, acc01);
-                    }
-                    float d00 = global::System.Numerics.Vector.Sum(acc00), d01 = global::System.Numerics.Vector.Sum(acc01);
-                    for (; i < 90; i++)
-                    {
-                        float sw0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i);
-                        float sw1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i);
-                        float sx0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i);
-                        d00 = global::StaticNet.Kernels.MultiplyAdd(sw0, sx0, d00);
-                        d01 = global::StaticNet.Kernels.MultiplyAdd(sw1, sx0, d01);
-                    }
-                    float sum00 = d00 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j) = sum00;
-                    float sum01 = d01 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z1Row0, j + 1) = sum01;
-                }
-            }
-        }
-        global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z1, count * 2).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a1, count * 2));
-        for (int s = 0; s < count; s++)
-        {
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 2);
-            {
-                float max = row;
-                for (int j = 1; j < 2; j++)
-                {
-                    max = global::System.MathF.Max(max, global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j));
-                }
-                float total = 0f;
-                for (int j = 0; j < 2; j++)
-                {
-                    float e = global::System.MathF.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) - max);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) = e;
-                    total += e;
-                }
-                float scale = 1f / total;
-                for (int j = 0; j < 2; j++)
-                {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) *= scale;
-                }
-            }
+            return loss;
         }
 
-        float loss = 0f;
-        for (int s = 0; s < count; s++)
-        {
-            ref float zRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, s * 2);
-            ref float aRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, s * 2);
-            ref float tRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref t, s * 2);
-            ref float deltaRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 2);
-            float sampleLoss = 0f;
-            // Cross-entropy of softmax(z) against the target distribution t:
-            // loss = sum_j t_j (logsumexp(z) - z_j), dloss/dz_j = softmax(z)_j * sum(t) - t_j.
-            {
-                float max = zRow;
-                for (int j = 1; j < 2; j++)
-                {
-                    max = global::System.MathF.Max(max, global::System.Runtime.CompilerServices.Unsafe.Add(ref zRow, j));
-                }
-                float total = 0f;
-                for (int j = 0; j < 2; j++)
-                {
-                    float e = global::System.MathF.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref zRow, j) - max);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaRow, j) = e;
-                    total += e;
-                }
-                float logSumExp = max + global::System.MathF.Log(total);
-                float targetSum = 0f;
-                for (int j = 0; j < 2; j++)
-                {
-                    sampleLoss += global::System.Runtime.CompilerServices.Unsafe.Add(ref tRow, j) * (logSumExp - global::System.Runtime.CompilerServices.Unsafe.Add(ref zRow, j));
-                    targetSum += global::System.Runtime.CompilerServices.Unsafe.Add(ref tRow, j);
-                }
-                float scale = targetSum / total;
-                for (int j = 0; j < 2; j++)
-                {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaRow, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaRow, j) * scale - global::System.Runtime.CompilerServices.Unsafe.Add(ref tRow, j);
-                }
-            }
-            loss += sampleLoss;
-        }
-
-        // Backward, layer 1: gradients of the whole tile, and the delta of layer 0.
-        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaB, count * 90).Clear();
-        for (int j = 0; j < 2; j++)
-        {
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 90);
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 90);
-            float biasGradient = 0f;
-            int s = 0;
-            for (; s <= count - 4; s += 4)
-            {
-                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 2 + j);
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 90);
-                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 90);
-                float d1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 1) * 2 + j);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 1) * 90);
-                ref float below1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 1) * 90);
-                float d2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 2) * 2 + j);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 2) * 90);
-                ref float below2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 2) * 90);
-                float d3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, (s + 3) * 2 + j);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, (s + 3) * 90);
-                ref float below3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 3) * 90);
-                biasGradient += d0 + d1 + d2 + d3;
-                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0), dv1 = new global::System.Numerics.Vector<float>(d1), dv2 = new global::System.Numerics.Vector<float>(d2), dv3 = new global::System.Numerics.Vector<float>(d3);
-                int i = 0;
-                for (; i <= 90 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv1, global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv2, global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv3, global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
-                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv1, wv, global::System.Numerics.Vector.LoadUnsafe(ref below1, (nuint)i)), ref below1, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv2, wv, global::System.Numerics.Vector.LoadUnsafe(ref below2, (nuint)i)), ref below2, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv3, wv, global::System.Numerics.Vector.LoadUnsafe(ref below3, (nuint)i)), ref below3, (nuint)i);
-                }
-                for (; i < 90; i++)
-                {
-                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d1, global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d2, global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d3, global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i) = global::StaticNet.Kernels.MultiplyAdd(d1, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below1, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i) = global::StaticNet.Kernels.MultiplyAdd(d2, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below2, i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i) = global::StaticNet.Kernels.MultiplyAdd(d3, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below3, i));
-                }
-            }
-            for (; s < count; s++)
-            {
-                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, s * 2 + j);
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, s * 90);
-                ref float below0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 90);
-                biasGradient += d0;
-                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
-                int i = 0;
-                for (; i <= 90 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
-                    global::System.Numerics.Vector<float> wv = global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i);
-                    global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv0, wv, global::System.Numerics.Vector.LoadUnsafe(ref below0, (nuint)i)), ref below0, (nuint)i);
-                }
-                for (; i < 90; i++)
-                {
-                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                    float ws = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i) = global::StaticNet.Kernels.MultiplyAdd(d0, ws, global::System.Runtime.CompilerServices.Unsafe.Add(ref below0, i));
-                }
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += biasGradient;
-        }
-        for (int i = 0; i < count * 90; i++)
+        // Backward, layer 1: the delta of layer 0 (before this layer's gradients, which may update the weights).
+        Layer1DeltaBelowTile(ref p, ref deltaA, ref deltaB);
+        for (int i = 0; i < 90 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) *= global::StaticNet.Kernels.ReluDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, i));
         }
+        global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a0, 90 * width), 90, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref inputRows, count * 90));
+        // Backward, layer 1: weight and bias gradients, summed over the tile's samples.
+        Layer1GradientTile(ref inputRows, ref deltaA, count, ref g, gradientScale);
 
-        // Backward, layer 0: gradients of the whole tile.
-        for (int j = 0; j < 90; j++)
+        // Backward, layer 0: weight and bias gradients, summed over the tile's samples.
+        Layer0GradientTile(ref x, ref deltaB, count, ref g, gradientScale);
+        return loss;
+    }
+
+    /// <summary>Layer 0: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major), times <paramref name="gradientScale"/>, to <paramref name="g"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0GradientTile(ref float input, ref float delta, int count, ref float g, float gradientScale)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        global::System.Numerics.Vector<float> scaleVector = new global::System.Numerics.Vector<float>(gradientScale);
+        for (int j = 0; j < 88; j += 4)
         {
             ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 3);
-            float biasGradient = 0f;
-            int s = 0;
-            for (; s <= count - 4; s += 4)
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 3 - 4 * lanes; i += 4 * lanes)
             {
-                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 90 + j);
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 3);
-                float d1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 1) * 90 + j);
-                ref float in1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 1) * 3);
-                float d2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 2) * 90 + j);
-                ref float in2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 2) * 3);
-                float d3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, (s + 3) * 90 + j);
-                ref float in3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (s + 3) * 3);
-                biasGradient += d0 + d1 + d2 + d3;
-                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0), dv1 = new global::System.Numerics.Vector<float>(d1), dv2 = new global::System.Numerics.Vector<float>(d2), dv3 = new global::System.Numerics.Vector<float>(d3);
-                int i = 0;
-                for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
                 {
-                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv1, global::System.Numerics.Vector.LoadUnsafe(ref in1, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv2, global::System.Numerics.Vector.LoadUnsafe(ref in2, (nuint)i), gv);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv3, global::System.Numerics.Vector.LoadUnsafe(ref in3, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 3 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc33);
                 }
-                for (; i < 3; i++)
-                {
-                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d1, global::System.Runtime.CompilerServices.Unsafe.Add(ref in1, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d2, global::System.Runtime.CompilerServices.Unsafe.Add(ref in2, i), gs);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d3, global::System.Runtime.CompilerServices.Unsafe.Add(ref in3, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(3 + i))), ref gw, (nuint)(3 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc11, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(3 + i + lanes))), ref gw, (nuint)(3 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc12, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(3 + i + 2 * lanes))), ref gw, (nuint)(3 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc13, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(3 + i + 3 * lanes))), ref gw, (nuint)(3 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(6 + i))), ref gw, (nuint)(6 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc21, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(6 + i + lanes))), ref gw, (nuint)(6 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc22, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(6 + i + 2 * lanes))), ref gw, (nuint)(6 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc23, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(6 + i + 3 * lanes))), ref gw, (nuint)(6 + i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc30, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i))), ref gw, (nuint)(9 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc31, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i + lanes))), ref gw, (nuint)(9 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc32, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i + 2 * lanes))), ref gw, (nuint)(9 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc33, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i + 3 * lanes))), ref gw, (nuint)(9 + i + 3 * lanes));
             }
-            for (; s < count; s++)
+            for (; i <= 3 - lanes; i += lanes)
             {
-                float d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, s * 90 + j);
-                ref float in0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 3);
-                biasGradient += d0;
-                global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
-                int i = 0;
-                for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
                 {
-                    global::System.Numerics.Vector<float> gv = global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i);
-                    gv = global::StaticNet.Kernels.MultiplyAdd(dv0, global::System.Numerics.Vector.LoadUnsafe(ref in0, (nuint)i), gv);
-                    global::System.Numerics.Vector.StoreUnsafe(gv, ref gw, (nuint)i);
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 3 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
+                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
+                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30);
                 }
-                for (; i < 3; i++)
-                {
-                    float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i);
-                    gs = global::StaticNet.Kernels.MultiplyAdd(d0, global::System.Runtime.CompilerServices.Unsafe.Add(ref in0, i), gs);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = gs;
-                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(3 + i))), ref gw, (nuint)(3 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(6 + i))), ref gw, (nuint)(6 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc30, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i))), ref gw, (nuint)(9 + i));
             }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) += biasGradient;
+            for (; i < 3; i++)
+            {
+                float sum0 = 0f, sum1 = 0f, sum2 = 0f, sum3 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 3 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
+                    sum3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s), xs, sum3);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 3 + i) = global::StaticNet.Kernels.MultiplyAdd(sum1, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 3 + i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 6 + i) = global::StaticNet.Kernels.MultiplyAdd(sum2, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 6 + i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 9 + i) = global::StaticNet.Kernels.MultiplyAdd(sum3, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 9 + i));
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j));
+            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 1));
+            ref float dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 2) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 2));
+            ref float dRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 3) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow3) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 3));
         }
-        return loss;
+        {
+            const int j = 88;
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 3);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 3 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 3 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(3 + i))), ref gw, (nuint)(3 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc11, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(3 + i + lanes))), ref gw, (nuint)(3 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc12, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(3 + i + 2 * lanes))), ref gw, (nuint)(3 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc13, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(3 + i + 3 * lanes))), ref gw, (nuint)(3 + i + 3 * lanes));
+            }
+            for (; i <= 3 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 3 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(3 + i))), ref gw, (nuint)(3 + i));
+            }
+            for (; i < 3; i++)
+            {
+                float sum0 = 0f, sum1 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 3 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 3 + i) = global::StaticNet.Kernels.MultiplyAdd(sum1, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 3 + i));
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j));
+            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 1));
+        }
+    }
+
+    /// <summary>Layer 1 for a feature-major tile: the delta of the layer below (before f'), deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :].</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1DeltaBelowTile(ref float p, ref float delta, ref float deltaBelow)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        for (int i = 0; i < 88; i += 4)
+        {
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + i);
+            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
+            for (int j = 0; j < 2; j++)
+            {
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), d2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), d3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 90);
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc13);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
+                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc23);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
+                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc33);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc32, ref block, (nuint)(3 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc33, ref block, (nuint)(3 * width + 3 * lanes));
+        }
+        {
+            const int i = 88;
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + i);
+            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero;
+            for (int j = 0; j < 2; j++)
+            {
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), d2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), d3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 90);
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc13);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+        }
+    }
+
+    /// <summary>Layer 1: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major), times <paramref name="gradientScale"/>, to <paramref name="g"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1GradientTile(ref float input, ref float delta, int count, ref float g, float gradientScale)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        global::System.Numerics.Vector<float> scaleVector = new global::System.Numerics.Vector<float>(gradientScale);
+        {
+            const int j = 0;
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 90);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 90 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 90 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(90 + i))), ref gw, (nuint)(90 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc11, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(90 + i + lanes))), ref gw, (nuint)(90 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc12, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(90 + i + 2 * lanes))), ref gw, (nuint)(90 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc13, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(90 + i + 3 * lanes))), ref gw, (nuint)(90 + i + 3 * lanes));
+            }
+            for (; i <= 90 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 90 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(90 + i))), ref gw, (nuint)(90 + i));
+            }
+            for (; i < 90; i++)
+            {
+                float sum0 = 0f, sum1 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 90 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 90 + i) = global::StaticNet.Kernels.MultiplyAdd(sum1, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 90 + i));
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j));
+            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 1));
+        }
     }
 
     global::StaticNet.NetworkDescription global::StaticNet.INetwork<float>.Description => Description;

@@ -100,7 +100,7 @@ public sealed partial class AndGate : global::StaticNet.INetwork<float>
     }
 
     /// <summary>Computes the outputs of many samples stored row-major: <paramref name="inputs"/> is [count x InputSize], <paramref name="outputs"/> [count x OutputSize].</summary>
-    /// <remarks>Runs the samples one by one through the unrolled forward pass, which beats tiling for a network this small.</remarks>
+    /// <remarks>Runs tiles of samples through each layer together, every loaded weight multiplied into a vector of samples.</remarks>
     public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
     {
         int count = inputs.Length / InputSize;
@@ -112,9 +112,18 @@ public sealed partial class AndGate : global::StaticNet.INetwork<float>
         {
             global::StaticNet.ThrowHelper.WrongBatchLength(nameof(outputs), outputs.Length, count * OutputSize);
         }
-        for (int row = 0; row < count; row++)
+        if (count < global::System.Numerics.Vector<float>.Count)
         {
-            Forward(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(row * InputSize, InputSize)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), row * OutputSize));
+            for (int row = 0; row < count; row++)
+            {
+                Predict(inputs.Slice(row * InputSize, InputSize), outputs.Slice(row * OutputSize, OutputSize));
+            }
+            return;
+        }
+        for (int start = 0; start < count; start += TileWidth)
+        {
+            int tile = global::System.Math.Min(TileWidth, count - start);
+            ForwardTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), start * OutputSize), tile);
         }
     }
 
@@ -159,6 +168,90 @@ public sealed partial class AndGate : global::StaticNet.INetwork<float>
         ref float weights1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights);
         ref float bias1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias);
         global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 0) = global::StaticNet.Kernels.Step((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 0), h0_0, global::System.Runtime.CompilerServices.Unsafe.Add(ref bias1, 0))) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 1) * h0_1));
+    }
+
+    /// <summary>Samples per tile of the batch kernels: 4 vectors of lanes.</summary>
+    private static int TileWidth => 4 * global::System.Numerics.Vector<float>.Count;
+
+    /// <summary>The forward pass for <paramref name="count"/> (at most TileWidth) samples stored row-major.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void ForwardTile(ref float x, ref float y, int count)
+    {
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        global::System.Span<float> buffer = stackalloc float[5 * TileWidth];
+        ref float xT = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
+        ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 2 * width);
+        ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 4 * width);
+
+        // The tile's inputs, feature-major: one row per input, one lane per sample.
+        global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
+
+        // Layer 0: dense 2 -> 2, step
+        Layer0Tile(ref p, ref xT, ref a0);
+        for (int i = 0; i < 2 * width; i++)
+        {
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i) = global::StaticNet.Kernels.Step(global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i));
+        }
+
+        // Layer 1: dense 2 -> 1, step (applied per sample below)
+        Layer1Tile(ref p, ref a0, ref a1);
+
+        // Outputs back to one row per sample, then the step of each row.
+        global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a1, OutputSize * width), OutputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, count * OutputSize));
+        for (int i = 0; i < count * OutputSize; i++)
+        {
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, i) = global::StaticNet.Kernels.Step(global::System.Runtime.CompilerServices.Unsafe.Add(ref y, i));
+        }
+    }
+
+    /// <summary>Layer 0 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 2 -> 2.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0Tile(ref float p, ref float input, ref float output)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        {
+            const int j = 0;
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 2);
+            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
+            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1)), acc11 = acc10, acc12 = acc10, acc13 = acc10;
+            for (int i = 0; i < 2; i++)
+            {
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 2 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+        }
+    }
+
+    /// <summary>Layer 1 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 2 -> 1.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1Tile(ref float p, ref float input, ref float output)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        {
+            const int j = 0;
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 2);
+            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
+            for (int i = 0; i < 2; i++)
+            {
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+        }
     }
 
     global::StaticNet.NetworkDescription global::StaticNet.INetwork<float>.Description => Description;

@@ -99,7 +99,7 @@ public sealed partial class XorNet : global::StaticNet.INetwork<float>
     }
 
     /// <summary>Computes the outputs of many samples stored row-major: <paramref name="inputs"/> is [count x InputSize], <paramref name="outputs"/> [count x OutputSize].</summary>
-    /// <remarks>Runs the samples one by one through the unrolled forward pass, which beats tiling for a network this small.</remarks>
+    /// <remarks>Runs tiles of samples through each layer together, every loaded weight multiplied into a vector of samples.</remarks>
     public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
     {
         int count = inputs.Length / InputSize;
@@ -111,9 +111,18 @@ public sealed partial class XorNet : global::StaticNet.INetwork<float>
         {
             global::StaticNet.ThrowHelper.WrongBatchLength(nameof(outputs), outputs.Length, count * OutputSize);
         }
-        for (int row = 0; row < count; row++)
+        if (count < global::System.Numerics.Vector<float>.Count)
         {
-            Forward(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(row * InputSize, InputSize)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), row * OutputSize));
+            for (int row = 0; row < count; row++)
+            {
+                Predict(inputs.Slice(row * InputSize, InputSize), outputs.Slice(row * OutputSize, OutputSize));
+            }
+            return;
+        }
+        for (int start = 0; start < count; start += TileWidth)
+        {
+            int tile = global::System.Math.Min(TileWidth, count - start);
+            ForwardTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), start * OutputSize), tile);
         }
     }
 
@@ -160,6 +169,84 @@ public sealed partial class XorNet : global::StaticNet.INetwork<float>
         global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 0) = global::StaticNet.Kernels.Sigmoid((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 0), h0_0, global::System.Runtime.CompilerServices.Unsafe.Add(ref bias1, 0))) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 1) * h0_1));
     }
 
+    /// <summary>Samples per tile of the batch kernels: 4 vectors of lanes.</summary>
+    private static int TileWidth => 4 * global::System.Numerics.Vector<float>.Count;
+
+    /// <summary>The forward pass for <paramref name="count"/> (at most TileWidth) samples stored row-major.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void ForwardTile(ref float x, ref float y, int count)
+    {
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        global::System.Span<float> buffer = stackalloc float[5 * TileWidth];
+        ref float xT = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
+        ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 2 * width);
+        ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 4 * width);
+
+        // The tile's inputs, feature-major: one row per input, one lane per sample.
+        global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
+
+        // Layer 0: dense 2 -> 2, sigmoid
+        Layer0Tile(ref p, ref xT, ref a0);
+        global::StaticNet.Kernels.Sigmoid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a0, 2 * width), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a0, 2 * width));
+
+        // Layer 1: dense 2 -> 1, sigmoid (applied per sample below)
+        Layer1Tile(ref p, ref a0, ref a1);
+
+        // Outputs back to one row per sample, then the sigmoid of each row.
+        global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a1, OutputSize * width), OutputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, count * OutputSize));
+        global::StaticNet.Kernels.Sigmoid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref y, count * OutputSize), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, count * OutputSize));
+    }
+
+    /// <summary>Layer 0 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 2 -> 2.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0Tile(ref float p, ref float input, ref float output)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        {
+            const int j = 0;
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 2);
+            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
+            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1)), acc11 = acc10, acc12 = acc10, acc13 = acc10;
+            for (int i = 0; i < 2; i++)
+            {
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 2 + i));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+        }
+    }
+
+    /// <summary>Layer 1 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 2 -> 1.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1Tile(ref float p, ref float input, ref float output)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        {
+            const int j = 0;
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 2);
+            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
+            for (int i = 0; i < 2; i++)
+            {
+                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
+                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+        }
+    }
+
     /// <summary>Adds (+=) the gradient of this sample's binary_cross_entropy loss against <paramref name="target"/> to <paramref name="gradient"/> and returns the loss.</summary>
     /// <remarks>Allocation-free and safe to call from many threads at once (each with its own gradient span).</remarks>
     public float AccumulateGradient(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient)
@@ -176,7 +263,7 @@ public sealed partial class XorNet : global::StaticNet.INetwork<float>
         {
             global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
         }
-        return Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+        return Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient), 1f);
     }
 
     /// <summary>Adds the gradient of this sample's loss against class <paramref name="label"/> (0 or 1, the target of the single output) and returns the loss.</summary>
@@ -196,13 +283,13 @@ public sealed partial class XorNet : global::StaticNet.INetwork<float>
         }
         global::System.Span<float> target = stackalloc float[OutputSize];
         target[0] = label;
-        return Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+        return Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient), 1f);
     }
 
     /// <summary>
     /// Adds (+=) the gradients of many samples' losses to <paramref name="gradient"/> and returns the sum of the losses:
     /// <paramref name="inputs"/> is [count x InputSize], <paramref name="targets"/> [count x OutputSize], row-major.
-    /// Divide by the count for PyTorch's mean reduction.
+    /// Divide by the count for PyTorch's mean reduction. Tiles of samples share every loaded weight.
     /// </summary>
     public float AccumulateGradientBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient)
     {
@@ -220,9 +307,19 @@ public sealed partial class XorNet : global::StaticNet.INetwork<float>
             global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
         }
         float loss = 0f;
-        for (int row = 0; row < count; row++)
+        if (count < global::System.Numerics.Vector<float>.Count)
         {
-            loss += Backpropagate(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(row * InputSize, InputSize)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), row * OutputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient));
+            float total = 0f;
+            for (int row = 0; row < count; row++)
+            {
+                total += AccumulateGradient(inputs.Slice(row * InputSize, InputSize), targets.Slice(row * OutputSize, OutputSize), gradient);
+            }
+            return total;
+        }
+        for (int start = 0; start < count; start += TileWidth)
+        {
+            int tile = global::System.Math.Min(TileWidth, count - start);
+            loss += BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), start * OutputSize), tile, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient), 1f);
         }
         return loss;
     }
@@ -243,17 +340,110 @@ public sealed partial class XorNet : global::StaticNet.INetwork<float>
         {
             global::StaticNet.ThrowHelper.WrongLength(nameof(gradient), gradient.Length, ParameterCount);
         }
-        float loss = 0f;
-        for (int row = 0; row < count; row++)
+        if (count < global::System.Numerics.Vector<float>.Count)
         {
-            loss += AccumulateGradient(inputs.Slice(row * InputSize, InputSize), labels[row], gradient);
+            float total = 0f;
+            for (int row = 0; row < count; row++)
+            {
+                total += AccumulateGradient(inputs.Slice(row * InputSize, InputSize), labels[row], gradient);
+            }
+            return total;
+        }
+        global::System.Span<float> targets = stackalloc float[1 * TileWidth];
+        float loss = 0f;
+        for (int start = 0; start < count; start += TileWidth)
+        {
+            int tile = global::System.Math.Min(TileWidth, count - start);
+            targets.Clear();
+            for (int s = 0; s < tile; s++)
+            {
+                int label = labels[start + s];
+                if ((uint)label >= 2)
+                {
+                    global::StaticNet.ThrowHelper.LabelOutOfRange(nameof(labels), label, 2);
+                }
+                targets[s] = label;
+            }
+            loss += BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), tile, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient), 1f);
         }
         return loss;
     }
 
-    /// <summary>Backpropagation for one sample; adds the gradient to <paramref name="g"/> and returns the loss.</summary>
+    /// <summary>
+    /// One step of plain SGD on a mini-batch, fused with backpropagation: the parameters move by
+    /// -<paramref name="learningRate"/> times the mean gradient, with no gradient buffer. Returns false, doing nothing, for a batch
+    /// larger than one tile (TileWidth samples); a non-finite loss leaves the parameters unchanged.
+    /// </summary>
+    public bool TrySgdStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate, out float lossSum)
+    {
+        int count = inputs.Length / InputSize;
+        if (count * InputSize != inputs.Length)
+        {
+            global::StaticNet.ThrowHelper.NotMultipleOfRow(nameof(inputs), inputs.Length, InputSize);
+        }
+        if (targets.Length != count * OutputSize)
+        {
+            global::StaticNet.ThrowHelper.WrongBatchLength(nameof(targets), targets.Length, count * OutputSize);
+        }
+        lossSum = 0f;
+        if (count == 0 || count > TileWidth)
+        {
+            return false;
+        }
+        const int start = 0;
+        int tile = count;
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        float gradientScale = -learningRate / count;
+        lossSum = count == 1 ? Backpropagate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), ref p, gradientScale) : BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), tile, ref p, gradientScale);
+        return true;
+    }
+
+    /// <summary>
+    /// One step of plain SGD on a mini-batch against class labels, fused with backpropagation: the parameters move by
+    /// -<paramref name="learningRate"/> times the mean gradient, with no gradient buffer. Returns false, doing nothing, for a batch
+    /// larger than one tile (TileWidth samples); a non-finite loss leaves the parameters unchanged.
+    /// </summary>
+    public bool TrySgdStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, float learningRate, out float lossSum)
+    {
+        int count = inputs.Length / InputSize;
+        if (count * InputSize != inputs.Length)
+        {
+            global::StaticNet.ThrowHelper.NotMultipleOfRow(nameof(inputs), inputs.Length, InputSize);
+        }
+        if (labels.Length != count)
+        {
+            global::StaticNet.ThrowHelper.WrongBatchLength(nameof(labels), labels.Length, count);
+        }
+        lossSum = 0f;
+        if (count == 0 || count > TileWidth)
+        {
+            return false;
+        }
+        global::System.Span<float> targets = stackalloc float[1 * TileWidth];
+        targets.Slice(0, count * OutputSize).Clear();
+        for (int s = 0; s < count; s++)
+        {
+            int label = labels[s];
+            if ((uint)label >= 2)
+            {
+                global::StaticNet.ThrowHelper.LabelOutOfRange(nameof(labels), label, 2);
+            }
+            targets[s] = label;
+        }
+        const int start = 0;
+        int tile = count;
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        float gradientScale = -learningRate / count;
+        lossSum = count == 1 ? Backpropagate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), ref p, gradientScale) : BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), tile, ref p, gradientScale);
+        return true;
+    }
+
+    /// <summary>
+    /// Backpropagation for one sample; adds the gradient times <paramref name="gradientScale"/> to <paramref name="g"/> and returns the loss.
+    /// With g the parameters themselves and gradientScale = -learningRate, this is a fused SGD step (skipped when the loss is not finite).
+    /// </summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private float Backpropagate(ref float x, ref float t, ref float g)
+    private float Backpropagate(ref float x, ref float t, ref float g, float gradientScale)
     {
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
         global::System.Span<float> buffer = stackalloc float[10];
@@ -325,26 +515,32 @@ public sealed partial class XorNet : global::StaticNet.INetwork<float>
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j) = (aj - tj) / 1f;
         }
         loss /= 1f;
+        if (!float.IsFinite(loss) && global::System.Runtime.CompilerServices.Unsafe.AreSame(ref g, ref p))
+        {
+            return loss;
+        }
 
         // Backward, layer 1: weight and bias gradients, and the delta of layer 0.
         global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaB, 2).Clear();
         for (int j = 0; j < 1; j++)
         {
             float dj = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += dj;
+            float gj = dj * gradientScale;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += gj;
             ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 2);
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 2);
             global::System.Numerics.Vector<float> dv = new global::System.Numerics.Vector<float>(dj);
+            global::System.Numerics.Vector<float> gv = new global::System.Numerics.Vector<float>(gj);
             int i = 0;
             for (; i <= 2 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
                 global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref deltaB, (nuint)i)), ref deltaB, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(gv, global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
             }
             for (; i < 2; i++)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(gj, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
             }
         }
         for (int i = 0; i < 2; i++)
@@ -356,20 +552,244 @@ public sealed partial class XorNet : global::StaticNet.INetwork<float>
         for (int j = 0; j < 2; j++)
         {
             float dj = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) += dj;
+            float gj = dj * gradientScale;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) += gj;
             ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 2);
-            global::System.Numerics.Vector<float> dv = new global::System.Numerics.Vector<float>(dj);
+            global::System.Numerics.Vector<float> gv = new global::System.Numerics.Vector<float>(gj);
             int i = 0;
             for (; i <= 2 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
             {
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(gv, global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
             }
             for (; i < 2; i++)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(gj, global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
             }
         }
         return loss;
+    }
+
+    /// <summary>
+    /// Backpropagation for <paramref name="count"/> (at most TileWidth) samples; adds the sum of their gradients times
+    /// <paramref name="gradientScale"/> to <paramref name="g"/> and returns the sum of their losses. With g the parameters themselves and
+    /// gradientScale = -learningRate / count, this is a fused SGD step (skipped when the loss is not finite): each layer's delta
+    /// below is computed before its weights change.
+    /// </summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private float BackpropagateTile(ref float x, ref float t, int count, ref float g, float gradientScale)
+    {
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        global::System.Span<float> buffer = stackalloc float[16 * TileWidth];
+        ref float xT = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
+        ref float z0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 2 * width);
+        ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 4 * width);
+        ref float z1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 6 * width);
+        ref float zRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 7 * width);
+        ref float aRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 8 * width);
+        ref float deltaRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 9 * width);
+        ref float deltaA = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 10 * width);
+        ref float deltaB = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 12 * width);
+        ref float inputRows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xT, 14 * width);
+
+        // The tile's inputs, feature-major: one row per input, one lane per sample.
+        global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
+
+        // Forward, layer 0: dense 2 -> 2, sigmoid, keeping z and a of the tile
+        Layer0Tile(ref p, ref xT, ref z0);
+        global::StaticNet.Kernels.Sigmoid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z0, 2 * width), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a0, 2 * width));
+
+        // Forward, layer 1: dense 2 -> 1, keeping z of the tile (sigmoid per sample below)
+        Layer1Tile(ref p, ref a0, ref z1);
+
+        // Loss per sample, on the output layer's rows; then its delta back to feature-major (idle lanes get 0).
+        global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z1, 1 * width), 1, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref zRows, count * 1));
+        global::StaticNet.Kernels.Sigmoid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref zRows, count * 1), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref aRows, count * 1));
+        float loss = 0f;
+        for (int s = 0; s < count; s++)
+        {
+            ref float zRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref zRows, s * 1);
+            ref float aRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aRows, s * 1);
+            ref float tRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref t, s * 1);
+            ref float deltaRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaRows, s * 1);
+            float sampleLoss = 0f;
+            // Binary cross-entropy of the sigmoid outputs, averaged over the outputs (logs clamped at -100 like PyTorch);
+            // fused with the sigmoid, dloss/dz = (a - t) / n.
+            for (int j = 0; j < 1; j++)
+            {
+                float aj = global::System.Runtime.CompilerServices.Unsafe.Add(ref aRow, j);
+                float tj = global::System.Runtime.CompilerServices.Unsafe.Add(ref tRow, j);
+                sampleLoss -= tj * global::System.MathF.Max(global::System.MathF.Log(aj), -100f) + (1f - tj) * global::System.MathF.Max(global::System.MathF.Log(1f - aj), -100f);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaRow, j) = (aj - tj) / 1f;
+            }
+            sampleLoss /= 1f;
+            loss += sampleLoss;
+        }
+        if (!float.IsFinite(loss) && global::System.Runtime.CompilerServices.Unsafe.AreSame(ref g, ref p))
+        {
+            return loss;
+        }
+        global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref deltaRows, count * 1), 1, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaA, 1 * width));
+
+        // Backward, layer 1: the delta of layer 0 (before this layer's gradients, which may update the weights).
+        Layer1DeltaBelowTile(ref p, ref deltaA, ref deltaB);
+        for (int i = 0; i < 2 * width; i++)
+        {
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) *= global::StaticNet.Kernels.SigmoidDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i));
+        }
+        global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a0, 2 * width), 2, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref inputRows, count * 2));
+        // Backward, layer 1: weight and bias gradients, summed over the tile's samples.
+        Layer1GradientTile(ref inputRows, ref deltaA, count, ref g, gradientScale);
+
+        // Backward, layer 0: weight and bias gradients, summed over the tile's samples.
+        Layer0GradientTile(ref x, ref deltaB, count, ref g, gradientScale);
+        return loss;
+    }
+
+    /// <summary>Layer 0: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major), times <paramref name="gradientScale"/>, to <paramref name="g"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0GradientTile(ref float input, ref float delta, int count, ref float g, float gradientScale)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        global::System.Numerics.Vector<float> scaleVector = new global::System.Numerics.Vector<float>(gradientScale);
+        {
+            const int j = 0;
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 2);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 2 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 2 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(2 + i))), ref gw, (nuint)(2 + i));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc11, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(2 + i + lanes))), ref gw, (nuint)(2 + i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc12, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(2 + i + 2 * lanes))), ref gw, (nuint)(2 + i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc13, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(2 + i + 3 * lanes))), ref gw, (nuint)(2 + i + 3 * lanes));
+            }
+            for (; i <= 2 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 2 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
+                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(2 + i))), ref gw, (nuint)(2 + i));
+            }
+            for (; i < 2; i++)
+            {
+                float sum0 = 0f, sum1 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 2 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 2 + i) = global::StaticNet.Kernels.MultiplyAdd(sum1, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 2 + i));
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j));
+            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 1));
+        }
+    }
+
+    /// <summary>Layer 1 for a feature-major tile: the delta of the layer below (before f'), deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :].</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1DeltaBelowTile(ref float p, ref float delta, ref float deltaBelow)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        {
+            const int i = 0;
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + i);
+            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero;
+            for (int j = 0; j < 1; j++)
+            {
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), d2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), d3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 2);
+                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
+                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc03);
+                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
+                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc13);
+            }
+            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
+            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
+            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
+        }
+    }
+
+    /// <summary>Layer 1: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major), times <paramref name="gradientScale"/>, to <paramref name="g"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1GradientTile(ref float input, ref float delta, int count, ref float g, float gradientScale)
+    {
+        int lanes = global::System.Numerics.Vector<float>.Count;
+        int width = TileWidth;
+        global::System.Numerics.Vector<float> scaleVector = new global::System.Numerics.Vector<float>(gradientScale);
+        {
+            const int j = 0;
+            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 2);
+            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
+            int i = 0;
+            for (; i <= 2 - 4 * lanes; i += 4 * lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 2 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
+            }
+            for (; i <= 2 - lanes; i += lanes)
+            {
+                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero;
+                for (int s = 0; s < count; s++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 2 + i);
+                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
+                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
+                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
+                }
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
+            }
+            for (; i < 2; i++)
+            {
+                float sum0 = 0f;
+                for (int s = 0; s < count; s++)
+                {
+                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 2 + i);
+                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j));
+        }
     }
 
     global::StaticNet.NetworkDescription global::StaticNet.INetwork<float>.Description => Description;

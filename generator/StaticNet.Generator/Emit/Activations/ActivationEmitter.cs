@@ -21,8 +21,8 @@ internal abstract class ActivationEmitter
     public virtual string? SpanKernel => null;
 
     /// <summary>
-    /// Expression for f of every lane of the Vector&lt;T&gt; <paramref name="z"/>, or null when the activation has no
-    /// vector form (it is then applied element by element, or by its <see cref="SpanKernel"/>).
+    /// Expression for f of every lane of the vector <paramref name="z"/>, or null when the activation has no
+    /// whole-vector form (it is then applied by its <see cref="SpanKernel"/> or <see cref="Apply"/> afterwards).
     /// </summary>
     public virtual string? ApplyVector(string z, LayerModel layer, TypeNames types) => null;
 

@@ -9,9 +9,9 @@ internal sealed class IdentityEmitter : ActivationEmitter
 
     public override ActivationKind Kind => ActivationKind.Identity;
 
-    public override string? ApplyVector(string z, LayerModel layer, TypeNames types) => z;
-
     public override string Apply(string z, LayerModel layer, TypeNames types) => z;
+
+    public override string? ApplyVector(string z, LayerModel layer, TypeNames types) => z;
 
     public override string Derivative(string z, string a, LayerModel layer, TypeNames types) => types.Literal(1);
 }

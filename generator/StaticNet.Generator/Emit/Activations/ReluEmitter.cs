@@ -9,9 +9,9 @@ internal sealed class ReluEmitter : ActivationEmitter
 
     public override ActivationKind Kind => ActivationKind.Relu;
 
-    public override string? ApplyVector(string z, LayerModel layer, TypeNames types) => $"{TypeNames.Kernels}.Relu({z})";
-
     public override string Apply(string z, LayerModel layer, TypeNames types) => $"{TypeNames.Kernels}.Relu({z})";
+
+    public override string? ApplyVector(string z, LayerModel layer, TypeNames types) => $"{TypeNames.Kernels}.Relu({z})";
 
     public override string Derivative(string z, string a, LayerModel layer, TypeNames types) => $"{TypeNames.Kernels}.ReluDerivative({z})";
 }
