@@ -738,6 +738,19 @@ public static class Kernels
     {
         int lanes = Vector<float>.Count;
         int last = count - lanes;
+        if (count <= 2 * lanes)
+        {
+            // One or two vectors (the usual output layer): everything stays in registers, so no load waits for
+            // a store it overlaps. The second vector may overlap the first; only its lanes past the first count.
+            Vector<float> first = ExpShifted(Vector.LoadUnsafe(ref v), shift);
+            Vector<float> second = ExpShifted(Vector.LoadUnsafe(ref v, (nuint)last), shift);
+            Vector<int> beyond = Vector.GreaterThanOrEqual(LaneIndices(), new Vector<int>(2 * lanes - count));
+            Vector<float> sum = first + Vector.ConditionalSelect(beyond.As<int, float>(), second, Vector<float>.Zero);
+            var factor = new Vector<float>(1f / Vector.Sum(sum));
+            (first * factor).StoreUnsafe(ref v);
+            (second * factor).StoreUnsafe(ref v, (nuint)last);
+            return;
+        }
 
         // e^(z - shift); the last vector is computed before any store, so its overlapping lanes read z, not e,
         // and only its lanes past the full vectors count in the total.
