@@ -30,10 +30,10 @@ CSHARP = ["StaticNet", "Expert", "Dynamic", "Naive"]
 ORT = "ONNX Runtime"
 # Everything BenchmarkDotNet measures (the ONNX Runtime column is inference only).
 MEASURED = CSHARP + [ORT]
-COMPETITORS = MEASURED + ["PyTorch 1T", "PyTorch nT"]
+COMPETITORS = MEASURED + ["PyTorch 1T", "PyTorch nT", "StaticNet nT"]
 RATIO_COMPETITORS = ["Naive", "Expert", "Dynamic", "PyTorch 1T", ORT]
 # Benchmark method suffix -> report column.
-METHOD_COMPETITOR = {"OnnxRuntime": ORT}
+METHOD_COMPETITOR = {"OnnxRuntime": ORT, "StaticNetParallel": "StaticNet nT"}
 
 
 def load_bdn(folder):
@@ -182,7 +182,8 @@ def main():
     w("fused in (bench/StaticNet.Benchmarks/ExpertMlp.cs). **Dynamic** = `DynamicNetwork<float>` (same protocol as")
     w("StaticNet, layer loop at run time; it offers no fused step, so it zeroes, accumulates (the interface's per-sample default), scales and steps). **Naive** = `float[][]` weights, nested loops, `Math.Exp`, new arrays per")
     w("call. **PyTorch** = `nn.Sequential`, `torch.no_grad()` for inference, `CrossEntropyLoss`/`MSELoss` + `optim.SGD`")
-    w("for training; 1T = `set_num_threads(1)`, nT = all cores. **ONNX Runtime** = the generated network exported with")
+    w("for training; 1T = `set_num_threads(1)`, nT = all cores. **StaticNet nT** = the generated class's `PredictBatch` sharded over all cores")
+    w("by `BatchPredictor<float>` (whole tiles per thread; batch 64 = one tile of 32 per core). **ONNX Runtime** = the generated network exported with")
     w("`network.ExportOnnx(path)` (StaticNet.Onnx) and run by Microsoft.ML.OnnxRuntime's CPU provider with")
     w("`IntraOpNumThreads = 1` (one core, like every other column but PyTorch nT) and `GraphOptimizationLevel.ORT_ENABLE_ALL`,")
     w("called through its lowest-overhead API: OrtValues created once over pinned `float[]` input/output buffers")
@@ -258,7 +259,7 @@ def main():
             allocated = [bdn.get((net, op, competitor), (None, None, None, None))[1] for op, _, _ in OPS]
             missing = "–" if competitor == ORT else "?"
             cells.append(" / ".join(missing if x is None else f"{x:,}" for x in allocated))
-        w("| allocated bytes per call (Predict / Batch64 / Train32 / Train1) | " + " | ".join(cells) + " | | |")
+        w("| allocated bytes per call (Predict / Batch64 / Train32 / Train1) | " + " | ".join(cells) + " | | | |")
         w("")
 
     # Arithmetic throughput.

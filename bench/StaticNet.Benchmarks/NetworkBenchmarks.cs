@@ -22,6 +22,7 @@ public class NetworkBenchmarks
     private NaiveMlp _naive = null!;
     private ExpertMlp _expert = null!;
     private OnnxRuntimeRunner _onnx = null!;
+    private BatchPredictor<float> _parallel = null!;
     private float[] _input = null!, _inputs = null!, _output = null!, _outputs = null!;
     private float[] _naiveInput = null!;
     private float[][] _naiveInputs = null!, _naiveTrain32 = null!, _naiveTrain1 = null!;
@@ -41,6 +42,7 @@ public class NetworkBenchmarks
         _naive = _workload.CreateNaive();
         _expert = _workload.CreateExpert();
         _onnx = _workload.CreateOnnxRuntime();
+        _parallel = new BatchPredictor<float>(_static);
         _input = _workload.Input(0).ToArray();
         _inputs = _workload.Inputs;
         _output = new float[_workload.OutputSize];
@@ -66,7 +68,11 @@ public class NetworkBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _onnx.Dispose();
+    public void Cleanup()
+    {
+        _onnx.Dispose();
+        _parallel.Dispose();
+    }
 
     // ---- single-sample latency ----
 
@@ -90,6 +96,10 @@ public class NetworkBenchmarks
 
     [Benchmark, BenchmarkCategory("PredictBatch64")]
     public void PredictBatch64_StaticNet() => _static.PredictBatch(_inputs, _outputs);
+
+    /// <summary>The generated network sharded over all cores by <see cref="BatchPredictor{T}"/> (compare with PyTorch nT).</summary>
+    [Benchmark, BenchmarkCategory("PredictBatch64")]
+    public void PredictBatch64_StaticNetParallel() => _parallel.PredictBatch(_inputs, _outputs);
 
     [Benchmark, BenchmarkCategory("PredictBatch64")]
     public void PredictBatch64_Expert() => _expert.PredictBatch(_inputs, _outputs);

@@ -22,6 +22,11 @@ public static class Kernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> MultiplyAdd(Vector<float> a, Vector<float> b, Vector<float> c)
     {
+        if (Avx512F.IsSupported && Vector<float>.Count == Vector512<float>.Count)
+        {
+            // Vector<T> is 512 bits wide only when the application asks for it (DOTNET_MaxVectorTBitWidth=512).
+            return Avx512F.FusedMultiplyAdd(a.AsVector512(), b.AsVector512(), c.AsVector512()).AsVector();
+        }
         if (Fma.IsSupported && Vector<float>.Count == Vector256<float>.Count)
         {
             return Fma.MultiplyAdd(a.AsVector256(), b.AsVector256(), c.AsVector256()).AsVector();
@@ -37,6 +42,11 @@ public static class Kernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<double> MultiplyAdd(Vector<double> a, Vector<double> b, Vector<double> c)
     {
+        if (Avx512F.IsSupported && Vector<double>.Count == Vector512<double>.Count)
+        {
+            // Vector<T> is 512 bits wide only when the application asks for it (DOTNET_MaxVectorTBitWidth=512).
+            return Avx512F.FusedMultiplyAdd(a.AsVector512(), b.AsVector512(), c.AsVector512()).AsVector();
+        }
         if (Fma.IsSupported && Vector<double>.Count == Vector256<double>.Count)
         {
             return Fma.MultiplyAdd(a.AsVector256(), b.AsVector256(), c.AsVector256()).AsVector();

@@ -71,7 +71,6 @@ internal sealed partial class NetworkEmitter
         string span = $"global::System.Span<{T}>";
         string readOnlySpan = $"global::System.ReadOnlySpan<{T}>";
         bool single = _network.OutputSize == 1;
-        string classes = single ? "2" : "OutputSize";
 
         _w.Line("/// <summary>");
         _w.Line("/// Adds (+=) the gradients of many samples' losses to <paramref name=\"gradient\"/> and returns the sum of the losses:");
@@ -100,14 +99,7 @@ internal sealed partial class NetworkEmitter
         _w.Line($"{T} loss = {_types.Literal(0)};");
         _w.Open($"for (int start = 0; start < count; start += TileWidth)");
         _w.Line($"int tile = global::System.Math.Min(TileWidth, count - start);");
-        _w.Line("targets.Clear();");
-        _w.Open("for (int s = 0; s < tile; s++)");
-        _w.Line("int label = labels[start + s];");
-        _w.Open($"if ((uint)label >= {classes})");
-        _w.Line($"global::StaticNet.ThrowHelper.LabelOutOfRange(nameof(labels), label, {classes});");
-        _w.Close();
-        _w.Line(single ? "targets[s] = label;" : $"targets[s * OutputSize + label] = {_types.Literal(1)};");
-        _w.Close();
+        EmitOneHotTargets();
         _w.Line($"loss += BackpropagateTile({TileInputReference("inputs")}, ref {TypeNames.MemoryMarshal}.GetReference(targets), tile, ref {TypeNames.MemoryMarshal}.GetReference(gradient), {_types.Literal(1)});");
         _w.Close();
         _w.Line("return loss;");
@@ -122,8 +114,6 @@ internal sealed partial class NetworkEmitter
     private void EmitSgdStep()
     {
         string readOnlySpan = $"global::System.ReadOnlySpan<{T}>";
-        bool single = _network.OutputSize == 1;
-        string classes = single ? "2" : "OutputSize";
         foreach (bool byLabel in new[] { false, true })
         {
             _w.Line("/// <summary>");
@@ -153,21 +143,19 @@ internal sealed partial class NetworkEmitter
             if (byLabel)
             {
                 DeclareTileBuffer("targets", _network.OutputSize, slot: 1);
-                _w.Line("targets.Slice(0, count * OutputSize).Clear();");
-                _w.Open("for (int s = 0; s < count; s++)");
-                _w.Line("int label = labels[s];");
-                _w.Open($"if ((uint)label >= {classes})");
-                _w.Line($"global::StaticNet.ThrowHelper.LabelOutOfRange(nameof(labels), label, {classes});");
-                _w.Close();
-                _w.Line(single ? "targets[s] = label;" : $"targets[s * OutputSize + label] = {_types.Literal(1)};");
-                _w.Close();
+                _w.Line("const int start = 0;");
+                _w.Line("int tile = count;");
+                EmitOneHotTargets();
             }
             if (HasNormalization)
             {
                 DeclareTileBuffer("normalized", _network.InputSize, slot: 2);
             }
-            _w.Line("const int start = 0;");
-            _w.Line("int tile = count;");
+            if (!byLabel)
+            {
+                _w.Line("const int start = 0;");
+                _w.Line("int tile = count;");
+            }
             string input = TileInputReference("inputs");
             _w.Line($"ref {T} p = ref {TypeNames.MemoryMarshal}.GetArrayDataReference(_parameters);");
             _w.Line($"{T} gradientScale = -learningRate / count;");
@@ -176,6 +164,24 @@ internal sealed partial class NetworkEmitter
             _w.Close();
             _w.Line();
         }
+    }
+
+    /// <summary>
+    /// Fills the <c>targets</c> buffer with the one-hot targets (0/1 for a single output) of labels
+    /// <c>start .. start + tile</c>, checking each label.
+    /// </summary>
+    private void EmitOneHotTargets()
+    {
+        bool single = _network.OutputSize == 1;
+        string classes = single ? "2" : "OutputSize";
+        _w.Line("targets.Slice(0, tile * OutputSize).Clear();");
+        _w.Open("for (int s = 0; s < tile; s++)");
+        _w.Line("int label = labels[start + s];");
+        _w.Open($"if ((uint)label >= {classes})");
+        _w.Line($"global::StaticNet.ThrowHelper.LabelOutOfRange(nameof(labels), label, {classes});");
+        _w.Close();
+        _w.Line(single ? "targets[s] = label;" : $"targets[s * OutputSize + label] = {_types.Literal(1)};");
+        _w.Close();
     }
 
     /// <summary>

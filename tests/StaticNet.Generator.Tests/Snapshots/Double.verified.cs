@@ -517,7 +517,7 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         for (int start = 0; start < count; start += TileWidth)
         {
             int tile = global::System.Math.Min(TileWidth, count - start);
-            targets.Clear();
+            targets.Slice(0, tile * OutputSize).Clear();
             for (int s = 0; s < tile; s++)
             {
                 int label = labels[start + s];
@@ -583,18 +583,18 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
             return false;
         }
         global::System.Span<double> targets = stackalloc double[3 * TileWidth];
-        targets.Slice(0, count * OutputSize).Clear();
-        for (int s = 0; s < count; s++)
+        const int start = 0;
+        int tile = count;
+        targets.Slice(0, tile * OutputSize).Clear();
+        for (int s = 0; s < tile; s++)
         {
-            int label = labels[s];
+            int label = labels[start + s];
             if ((uint)label >= OutputSize)
             {
                 global::StaticNet.ThrowHelper.LabelOutOfRange(nameof(labels), label, OutputSize);
             }
             targets[s * OutputSize + label] = 1.0;
         }
-        const int start = 0;
-        int tile = count;
         ref double p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
         double gradientScale = -learningRate / count;
         lossSum = count == 1 ? Backpropagate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), ref p, gradientScale) : BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), tile, ref p, gradientScale);

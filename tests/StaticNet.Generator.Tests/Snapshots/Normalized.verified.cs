@@ -597,7 +597,7 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
         for (int start = 0; start < count; start += TileWidth)
         {
             int tile = global::System.Math.Min(TileWidth, count - start);
-            targets.Clear();
+            targets.Slice(0, tile * OutputSize).Clear();
             for (int s = 0; s < tile; s++)
             {
                 int label = labels[start + s];
@@ -672,10 +672,12 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
             return false;
         }
         global::System.Span<float> targets = stackalloc float[2 * TileWidth];
-        targets.Slice(0, count * OutputSize).Clear();
-        for (int s = 0; s < count; s++)
+        const int start = 0;
+        int tile = count;
+        targets.Slice(0, tile * OutputSize).Clear();
+        for (int s = 0; s < tile; s++)
         {
-            int label = labels[s];
+            int label = labels[start + s];
             if ((uint)label >= OutputSize)
             {
                 global::StaticNet.ThrowHelper.LabelOutOfRange(nameof(labels), label, OutputSize);
@@ -683,8 +685,6 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
             targets[s * OutputSize + label] = 1f;
         }
         global::System.Span<float> normalized = stackalloc float[3 * TileWidth];
-        const int start = 0;
-        int tile = count;
         for (int s = 0; s < tile; s++)
         {
             global::StaticNet.InputNormalization.Apply<float>(inputs.Slice((start + s) * InputSize, InputSize), _normalization, normalized.Slice(s * InputSize, InputSize));

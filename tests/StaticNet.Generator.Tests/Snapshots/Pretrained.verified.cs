@@ -365,7 +365,7 @@ public sealed partial class XorNet : global::StaticNet.INetwork<float>
         for (int start = 0; start < count; start += TileWidth)
         {
             int tile = global::System.Math.Min(TileWidth, count - start);
-            targets.Clear();
+            targets.Slice(0, tile * OutputSize).Clear();
             for (int s = 0; s < tile; s++)
             {
                 int label = labels[start + s];
@@ -431,18 +431,18 @@ public sealed partial class XorNet : global::StaticNet.INetwork<float>
             return false;
         }
         global::System.Span<float> targets = stackalloc float[1 * TileWidth];
-        targets.Slice(0, count * OutputSize).Clear();
-        for (int s = 0; s < count; s++)
+        const int start = 0;
+        int tile = count;
+        targets.Slice(0, tile * OutputSize).Clear();
+        for (int s = 0; s < tile; s++)
         {
-            int label = labels[s];
+            int label = labels[start + s];
             if ((uint)label >= 2)
             {
                 global::StaticNet.ThrowHelper.LabelOutOfRange(nameof(labels), label, 2);
             }
             targets[s] = label;
         }
-        const int start = 0;
-        int tile = count;
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
         float gradientScale = -learningRate / count;
         lossSum = count == 1 ? Backpropagate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), ref p, gradientScale) : BackpropagateTile(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), tile, ref p, gradientScale);

@@ -1,0 +1,107 @@
+using System;
+using System.Numerics;
+
+namespace StaticNet;
+
+/// <summary>
+/// Runs a network's <see cref="INetwork{T}.PredictBatch"/> on several cores: a large batch is cut into contiguous
+/// shards of whole tiles (the batch kernels' unit of work), one per thread, the calling thread included, each
+/// predicted by the network's own batch kernels. Results are exactly those of a single <c>PredictBatch</c> call,
+/// since samples never interact.
+/// </summary>
+/// <remarks>
+/// The threads are started once, by the constructor, and wait between calls; a call allocates nothing. Batches too
+/// small to pay for the hand-off (fewer than two tiles, or less work than <see cref="MinimumWorkPerThread"/>
+/// multiply-adds per thread) run on the calling thread alone. One call at a time per instance.
+/// </remarks>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+public sealed class BatchPredictor<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Weights times samples below which a shard is not worth a thread.</summary>
+    public const long MinimumWorkPerThread = 1 << 16;
+
+    private readonly INetwork<T> _network;
+    private readonly WorkerPool? _pool;
+    private readonly Action<int> _predictPart;
+    private ReadOnlyMemory<T> _inputs;
+    private Memory<T> _outputs;
+    private int _rowsPerPart;
+    private int _count;
+
+    /// <summary>Prepares <paramref name="threads"/> threads (the caller counts as one) for <paramref name="network"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is less than 1.</exception>
+    public BatchPredictor(INetwork<T> network, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        _network = network;
+        Threads = threads;
+        _pool = threads > 1 ? new WorkerPool(threads - 1) : null;
+        _predictPart = PredictPart;
+    }
+
+    /// <summary>Prepares one thread per processor.</summary>
+    public BatchPredictor(INetwork<T> network)
+        : this(network, Environment.ProcessorCount)
+    {
+    }
+
+    /// <summary>The most threads a call uses, the caller included.</summary>
+    public int Threads { get; }
+
+    /// <summary>Samples per tile of generated networks' batch kernels, the unit of a shard.</summary>
+    public static int TileWidth => 4 * Vector<T>.Count;
+
+    /// <summary>
+    /// Computes the outputs of <c>inputs.Length / InputSize</c> samples stored row-major into <paramref name="outputs"/>
+    /// (<c>[count x OutputSize]</c>), sharing the batch among the threads.
+    /// </summary>
+    /// <exception cref="ArgumentException">The lengths do not describe whole rows, as for <see cref="INetwork{T}.PredictBatch"/>.</exception>
+    public void PredictBatch(ReadOnlyMemory<T> inputs, Memory<T> outputs)
+    {
+        int inputSize = _network.InputSize;
+        int count = inputs.Length / inputSize;
+        if (count * inputSize != inputs.Length)
+        {
+            ThrowHelper.NotMultipleOfRow(nameof(inputs), inputs.Length, inputSize);
+        }
+        if (outputs.Length != count * _network.OutputSize)
+        {
+            ThrowHelper.WrongBatchLength(nameof(outputs), outputs.Length, count * _network.OutputSize);
+        }
+
+        int tiles = (count + TileWidth - 1) / TileWidth;
+        long workPerTile = (long)TileWidth * _network.ParameterCount;
+        int parts = (int)Math.Min(Math.Min(Threads, tiles), Math.Max(1, tiles * workPerTile / MinimumWorkPerThread));
+        if (parts <= 1 || _pool is null)
+        {
+            _network.PredictBatch(inputs.Span, outputs.Span);
+            return;
+        }
+
+        _inputs = inputs;
+        _outputs = outputs;
+        _count = count;
+        _rowsPerPart = (tiles + parts - 1) / parts * TileWidth;
+        try
+        {
+            _pool.Run(_predictPart, (count + _rowsPerPart - 1) / _rowsPerPart);
+        }
+        finally
+        {
+            _inputs = default;
+            _outputs = default;
+        }
+    }
+
+    private void PredictPart(int part)
+    {
+        int from = part * _rowsPerPart;
+        int rows = Math.Min(_rowsPerPart, _count - from);
+        int inputSize = _network.InputSize, outputSize = _network.OutputSize;
+        _network.PredictBatch(_inputs.Span.Slice(from * inputSize, rows * inputSize), _outputs.Span.Slice(from * outputSize, rows * outputSize));
+    }
+
+    /// <summary>Stops the threads.</summary>
+    public void Dispose() => _pool?.Dispose();
+}
