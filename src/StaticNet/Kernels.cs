@@ -58,6 +58,28 @@ public static class Kernels
         return a * b + c;
     }
 
+    /// <summary><c>a * b + c</c> over 512-bit vectors, fused where the hardware has AVX-512.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) =>
+        Avx512F.IsSupported ? Avx512F.FusedMultiplyAdd(a, b, c) : a * b + c;
+
+    /// <summary><c>a * b + c</c> over 512-bit vectors, fused where the hardware has AVX-512.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> MultiplyAdd(Vector512<double> a, Vector512<double> b, Vector512<double> c) =>
+        Avx512F.IsSupported ? Avx512F.FusedMultiplyAdd(a, b, c) : a * b + c;
+
+    /// <summary>
+    /// The two 256-bit halves of <paramref name="x"/> added, as a Vector&lt;float&gt; (for a 256-bit Vector&lt;T&gt;;
+    /// generated code calls it only when <c>Vector&lt;float&gt;.Count == 8</c>), so a 512-bit accumulator can
+    /// continue in Vector&lt;T&gt; code.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Fold(Vector512<float> x) => (x.GetLower() + x.GetUpper()).AsVector();
+
+    /// <summary>The two 256-bit halves of <paramref name="x"/> added, as a Vector&lt;double&gt; (see <see cref="Fold(Vector512{float})"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<double> Fold(Vector512<double> x) => (x.GetLower() + x.GetUpper()).AsVector();
+
     /// <summary><c>a * b + c</c>, fused where the hardware has FMA (the software fallback of <see cref="MathF.FusedMultiplyAdd"/> is slow).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MultiplyAdd(float a, float b, float c) => Fma.IsSupported ? MathF.FusedMultiplyAdd(a, b, c) : a * b + c;
@@ -503,23 +525,346 @@ public static class Kernels
 
     /// <summary>
     /// e^x of every lane (Cephes expf: x = n ln 2 + r, a degree-6 polynomial for e^r, 2^n by the exponent
-    /// bits), relative error about 2e-7; inputs are clamped to [-87.3, 88.3], so results stay finite and normal.
+    /// bits), relative error about 2e-7; inputs are clamped to [-87.3, 88.3], so results stay finite and normal,
+    /// and NaN stays NaN. The polynomial and the reduction use fused multiply-adds: e^x is on the critical path
+    /// of softmax, tanh and sigmoid.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> Exp(Vector<float> x)
     {
-        x = Vector.Min(Vector.Max(x, new Vector<float>(-87.3f)), new Vector<float>(88.3f));
-        Vector<float> n = Vector.Floor(x * new Vector<float>(1.44269504088896341f) + new Vector<float>(0.5f));
-        Vector<float> r = x - n * new Vector<float>(0.693359375f) - n * new Vector<float>(-2.12194440e-4f);
-        Vector<float> p = new Vector<float>(1.9875691500e-4f);
-        p = p * r + new Vector<float>(1.3981999507e-3f);
-        p = p * r + new Vector<float>(8.3334519073e-3f);
-        p = p * r + new Vector<float>(4.1665795894e-2f);
-        p = p * r + new Vector<float>(1.6666665459e-1f);
-        p = p * r + new Vector<float>(5.0000001201e-1f);
-        p = p * r * r + r + Vector<float>.One;
-        Vector<int> exponent = (Vector.ConvertToInt32(n) + new Vector<int>(127)) << 23;
+        x = Clamp(x, new Vector<float>(-87.3f), new Vector<float>(88.3f));
+        Vector<float> n = Vector.Floor(MultiplyAdd(x, new Vector<float>(1.44269504088896341f), new Vector<float>(0.5f)));
+        Vector<float> r = MultiplyAdd(n, new Vector<float>(-0.693359375f), x);
+        r = MultiplyAdd(n, new Vector<float>(2.12194440e-4f), r);
+        Vector<float> p = MultiplyAdd(new Vector<float>(1.9875691500e-4f), r, new Vector<float>(1.3981999507e-3f));
+        p = MultiplyAdd(p, r, new Vector<float>(8.3334519073e-3f));
+        p = MultiplyAdd(p, r, new Vector<float>(4.1665795894e-2f));
+        p = MultiplyAdd(p, r, new Vector<float>(1.6666665459e-1f));
+        p = MultiplyAdd(p, r, new Vector<float>(5.0000001201e-1f));
+        p = MultiplyAdd(p, r * r, r) + Vector<float>.One;
+        Vector<int> exponent = (ToInt32(n) + new Vector<int>(127)) << 23;
         return p * Vector.AsVectorSingle(exponent);
+    }
+
+    /// <summary>
+    /// min(max(x, low), high) lane by lane, NaN staying NaN: the plain min/max instructions where there are
+    /// some (Vector.Min/Max follow IEEE 754-2019 on .NET 9 and later, several instructions each).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> Clamp(Vector<float> x, Vector<float> low, Vector<float> high)
+    {
+        // maxps/minps return their second operand when either is NaN, so x goes second.
+        if (Avx.IsSupported && Vector<float>.Count == Vector256<float>.Count)
+        {
+            return Avx.Min(high.AsVector256(), Avx.Max(low.AsVector256(), x.AsVector256())).AsVector();
+        }
+        if (Sse.IsSupported && Vector<float>.Count == Vector128<float>.Count)
+        {
+            return Sse.Min(high.AsVector128(), Sse.Max(low.AsVector128(), x.AsVector128())).AsVector();
+        }
+        if (Avx512F.IsSupported && Vector<float>.Count == Vector512<float>.Count)
+        {
+            return Avx512F.Min(high.AsVector512(), Avx512F.Max(low.AsVector512(), x.AsVector512())).AsVector();
+        }
+        return Vector.ConditionalSelect(Vector.Equals(x, x), Vector.Min(Vector.Max(x, low), high), x);
+    }
+
+    /// <summary>Whole numbers in int range to int, lane by lane (one instruction where there is one; Vector.ConvertToInt32 saturates on .NET 9 and later).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<int> ToInt32(Vector<float> x)
+    {
+        if (Avx.IsSupported && Vector<float>.Count == Vector256<float>.Count)
+        {
+            return Avx.ConvertToVector256Int32WithTruncation(x.AsVector256()).AsVector();
+        }
+        if (Sse2.IsSupported && Vector<float>.Count == Vector128<float>.Count)
+        {
+            return Sse2.ConvertToVector128Int32WithTruncation(x.AsVector128()).AsVector();
+        }
+        return Vector.ConvertToInt32(x);
+    }
+
+    // ---- single-sample dense layers ------------------------------------------------------------------
+
+    /// <summary>
+    /// Stores the lane sums of eight row accumulators, <c>destination[r] = Vector.Sum(s_r)</c>: with AVX the
+    /// accumulators are transposed and added (horizontal adds and one lane swap) and stored as one vector,
+    /// instead of eight separate horizontal sums.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreSums(ref float destination, Vector<float> s0, Vector<float> s1, Vector<float> s2, Vector<float> s3,
+        Vector<float> s4, Vector<float> s5, Vector<float> s6, Vector<float> s7)
+    {
+        if (Avx.IsSupported && Vector<float>.Count == Vector256<float>.Count)
+        {
+            StoreSums(ref destination, s0.AsVector256(), s1.AsVector256(), s2.AsVector256(), s3.AsVector256(),
+                s4.AsVector256(), s5.AsVector256(), s6.AsVector256(), s7.AsVector256());
+        }
+        else if (Avx512F.IsSupported && Vector<float>.Count == Vector512<float>.Count)
+        {
+            StoreSums(ref destination, Fold(s0.AsVector512()), Fold(s1.AsVector512()), Fold(s2.AsVector512()), Fold(s3.AsVector512()),
+                Fold(s4.AsVector512()), Fold(s5.AsVector512()), Fold(s6.AsVector512()), Fold(s7.AsVector512()));
+        }
+        else
+        {
+            destination = Vector.Sum(s0);
+            Unsafe.Add(ref destination, 1) = Vector.Sum(s1);
+            Unsafe.Add(ref destination, 2) = Vector.Sum(s2);
+            Unsafe.Add(ref destination, 3) = Vector.Sum(s3);
+            Unsafe.Add(ref destination, 4) = Vector.Sum(s4);
+            Unsafe.Add(ref destination, 5) = Vector.Sum(s5);
+            Unsafe.Add(ref destination, 6) = Vector.Sum(s6);
+            Unsafe.Add(ref destination, 7) = Vector.Sum(s7);
+        }
+
+        static Vector256<float> Fold(Vector512<float> s) => s.GetLower() + s.GetUpper();
+    }
+
+    /// <summary>
+    /// Stores the lane sums of eight row accumulators, <c>destination[r] = Vector.Sum(s_r)</c>, transposed and
+    /// added with AVX.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreSums(ref double destination, Vector<double> s0, Vector<double> s1, Vector<double> s2, Vector<double> s3,
+        Vector<double> s4, Vector<double> s5, Vector<double> s6, Vector<double> s7)
+    {
+        if (Avx.IsSupported && Vector<double>.Count == Vector256<double>.Count)
+        {
+            Vector256<double> low = Sums4(s0.AsVector256(), s1.AsVector256(), s2.AsVector256(), s3.AsVector256());
+            Vector256<double> high = Sums4(s4.AsVector256(), s5.AsVector256(), s6.AsVector256(), s7.AsVector256());
+            low.StoreUnsafe(ref destination);
+            high.StoreUnsafe(ref destination, 4);
+        }
+        else
+        {
+            destination = Vector.Sum(s0);
+            Unsafe.Add(ref destination, 1) = Vector.Sum(s1);
+            Unsafe.Add(ref destination, 2) = Vector.Sum(s2);
+            Unsafe.Add(ref destination, 3) = Vector.Sum(s3);
+            Unsafe.Add(ref destination, 4) = Vector.Sum(s4);
+            Unsafe.Add(ref destination, 5) = Vector.Sum(s5);
+            Unsafe.Add(ref destination, 6) = Vector.Sum(s6);
+            Unsafe.Add(ref destination, 7) = Vector.Sum(s7);
+        }
+
+        // [a0+a1, b0+b1, a2+a3, b2+b3] and the same for c, d; the lane swap lines up the halves.
+        static Vector256<double> Sums4(Vector256<double> a, Vector256<double> b, Vector256<double> c, Vector256<double> d)
+        {
+            Vector256<double> ab = Avx.HorizontalAdd(a, b);
+            Vector256<double> cd = Avx.HorizontalAdd(c, d);
+            return Avx.Permute2x128(ab, cd, 0x20) + Avx.Permute2x128(ab, cd, 0x31);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreSums(ref float destination, Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<float> s3,
+        Vector256<float> s4, Vector256<float> s5, Vector256<float> s6, Vector256<float> s7)
+    {
+        // Pairwise sums within each 128-bit half: u = [s0, s1, s2, s3 (low halves) | s0, s1, s2, s3 (high halves)].
+        Vector256<float> u = Avx.HorizontalAdd(Avx.HorizontalAdd(s0, s1), Avx.HorizontalAdd(s2, s3));
+        Vector256<float> v = Avx.HorizontalAdd(Avx.HorizontalAdd(s4, s5), Avx.HorizontalAdd(s6, s7));
+        // Low halves of u and v plus their high halves: the eight row sums in order.
+        (Avx.Permute2x128(u, v, 0x20) + Avx.Permute2x128(u, v, 0x31)).StoreUnsafe(ref destination);
+    }
+
+    /// <summary>x if x &gt; 0, else alpha * x, in every lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> LeakyRelu(Vector<float> x, float alpha) => Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<float>.Zero), x, x * alpha);
+
+    /// <summary>x if x &gt; 0, else alpha * x, in every lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<double> LeakyRelu(Vector<double> x, double alpha) => Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<double>.Zero), x, x * alpha);
+
+    /// <summary>
+    /// Softmax in place: vectorized (<see cref="Exp(Vector{float})"/>, relative error about 2e-7) when there is at
+    /// least one full vector; a NaN anywhere makes every output NaN, as in PyTorch.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Softmax(Span<float> values)
+    {
+        if (Vector.IsHardwareAccelerated && values.Length >= Vector<float>.Count)
+        {
+            SoftmaxVector(ref MemoryMarshal.GetReference(values), values.Length);
+        }
+        else
+        {
+            SoftmaxScalar(values);
+        }
+    }
+
+    /// <summary>0, 1, 2, ... lane by lane, as a JIT-time constant (Vector&lt;T&gt;.Indices is .NET 9).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<int> LaneIndices()
+    {
+        if (Vector<int>.Count == Vector256<int>.Count)
+        {
+            return Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7).AsVector();
+        }
+        if (Vector<int>.Count == Vector128<int>.Count)
+        {
+            return Vector128.Create(0, 1, 2, 3).AsVector();
+        }
+        if (Vector<int>.Count == Vector512<int>.Count)
+        {
+            return Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15).AsVector();
+        }
+        Span<int> indices = stackalloc int[Vector<int>.Count];
+        for (int k = 0; k < indices.Length; k++)
+        {
+            indices[k] = k;
+        }
+        return new Vector<int>(indices);
+    }
+
+    private static void SoftmaxVector(ref float v, int count)
+    {
+        int lanes = Vector<float>.Count;
+        int last = count - lanes;
+
+        // The maximum: full vectors, then the last vector (which may overlap the others).
+        Vector<float> max = Vector.LoadUnsafe(ref v, (nuint)last);
+        for (int i = 0; i < last; i += lanes)
+        {
+            max = MaxNative(max, Vector.LoadUnsafe(ref v, (nuint)i));
+        }
+        float top = MaxAcross(max);
+
+        // Softmax is shift-invariant. With the maximum in [-16, 60], e^z needs no shift (no overflow, and
+        // what Exp's input clamp changes is below 1e-30 of the largest term), so the exponentials do not
+        // wait for the maximum: the branch is predicted and they run while it is still being reduced.
+        if (top >= -16f && top <= 60f)
+        {
+            SoftmaxShifted(ref v, count, Vector<float>.Zero);
+        }
+        else
+        {
+            SoftmaxShifted(ref v, count, new Vector<float>(top));
+        }
+    }
+
+    /// <summary>values = e^(values - shift) / sum, for at least one full vector of values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SoftmaxShifted(ref float v, int count, Vector<float> shift)
+    {
+        int lanes = Vector<float>.Count;
+        int last = count - lanes;
+        if (count <= 2 * lanes)
+        {
+            // One or two vectors (the usual output layer): everything stays in registers, so no load waits for
+            // a store it overlaps. The second vector may overlap the first; only its lanes past the first count.
+            Vector<float> first = ExpShifted(Vector.LoadUnsafe(ref v), shift);
+            Vector<float> second = ExpShifted(Vector.LoadUnsafe(ref v, (nuint)last), shift);
+            Vector<int> beyond = Vector.GreaterThanOrEqual(LaneIndices(), new Vector<int>(2 * lanes - count));
+            Vector<float> sum = first + Vector.ConditionalSelect(beyond.As<int, float>(), second, Vector<float>.Zero);
+            var factor = new Vector<float>(1f / Vector.Sum(sum));
+            (first * factor).StoreUnsafe(ref v);
+            (second * factor).StoreUnsafe(ref v, (nuint)last);
+            return;
+        }
+
+        // e^(z - shift); the last vector is computed before any store, so its overlapping lanes read z, not e,
+        // and only its lanes past the full vectors count in the total.
+        Vector<float> tail = ExpShifted(Vector.LoadUnsafe(ref v, (nuint)last), shift);
+        int j = 0;
+        Vector<float> total = Vector<float>.Zero;
+        for (; j <= last; j += lanes)
+        {
+            Vector<float> e = ExpShifted(Vector.LoadUnsafe(ref v, (nuint)j), shift);
+            e.StoreUnsafe(ref v, (nuint)j);
+            total += e;
+        }
+        Vector<int> fresh = Vector.GreaterThanOrEqual(LaneIndices(), new Vector<int>(j - last));
+        total += Vector.ConditionalSelect(fresh.As<int, float>(), tail, Vector<float>.Zero);
+        tail.StoreUnsafe(ref v, (nuint)last);
+
+        // Normalize: again the last vector first, so overlapping lanes are scaled once.
+        var scale = new Vector<float>(1f / Vector.Sum(total));
+        tail = Vector.LoadUnsafe(ref v, (nuint)last) * scale;
+        for (int i = 0; i < last; i += lanes)
+        {
+            (Vector.LoadUnsafe(ref v, (nuint)i) * scale).StoreUnsafe(ref v, (nuint)i);
+        }
+        tail.StoreUnsafe(ref v, (nuint)last);
+    }
+
+    /// <summary>e^(x - shift), NaN where x - shift is NaN (Exp clamps its input, which would hide a NaN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> ExpShifted(Vector<float> x, Vector<float> shift)
+    {
+        Vector<float> d = x - shift;
+        return Vector.ConditionalSelect(Vector.Equals(d, d), Exp(d), d);
+    }
+
+    /// <summary>Softmax in place, shifted by the maximum (scalar; double precision keeps <see cref="Math.Exp"/>).</summary>
+    public static void Softmax(Span<double> values)
+    {
+        double max = values[0];
+        for (int j = 1; j < values.Length; j++)
+        {
+            max = Math.Max(max, values[j]);
+        }
+        double total = 0;
+        for (int j = 0; j < values.Length; j++)
+        {
+            double e = Math.Exp(values[j] - max);
+            values[j] = e;
+            total += e;
+        }
+        double scale = 1 / total;
+        for (int j = 0; j < values.Length; j++)
+        {
+            values[j] *= scale;
+        }
+    }
+
+    private static void SoftmaxScalar(Span<float> values)
+    {
+        float max = values[0];
+        for (int j = 1; j < values.Length; j++)
+        {
+            max = MathF.Max(max, values[j]);
+        }
+        float total = 0;
+        for (int j = 0; j < values.Length; j++)
+        {
+            float e = MathF.Exp(values[j] - max);
+            values[j] = e;
+            total += e;
+        }
+        float scale = 1 / total;
+        for (int j = 0; j < values.Length; j++)
+        {
+            values[j] *= scale;
+        }
+    }
+
+    /// <summary>Lane-by-lane maximum with the plain instruction where there is one (a NaN lane may be dropped).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> MaxNative(Vector<float> x, Vector<float> y)
+    {
+        if (Avx.IsSupported && Vector<float>.Count == Vector256<float>.Count)
+        {
+            return Avx.Max(x.AsVector256(), y.AsVector256()).AsVector();
+        }
+        return Vector.Max(x, y);
+    }
+
+    /// <summary>The largest lane (NaN lanes may be skipped: a NaN input makes the softmax NaN anyway).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float MaxAcross(Vector<float> x)
+    {
+        if (Avx.IsSupported && Vector<float>.Count == Vector256<float>.Count)
+        {
+            Vector128<float> h = Sse.Max(x.AsVector256().GetLower(), x.AsVector256().GetUpper());
+            h = Sse.Max(h, Sse.Shuffle(h, h, 0b01_00_11_10));
+            return Sse.Max(h, Sse.Shuffle(h, h, 0b10_11_00_01)).ToScalar();
+        }
+        float max = x[0];
+        for (int k = 1; k < Vector<float>.Count; k++)
+        {
+            max = MathF.Max(max, x[k]);
+        }
+        return max;
     }
 
     // ---- error function -----------------------------------------------------------------------------

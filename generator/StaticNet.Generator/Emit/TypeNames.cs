@@ -10,6 +10,8 @@ internal sealed class TypeNames
     public const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
     public const string MemoryMarshal = "global::System.Runtime.InteropServices.MemoryMarshal";
     public const string Vector = "global::System.Numerics.Vector";
+    public const string Vector256 = "global::System.Runtime.Intrinsics.Vector256";
+    public const string Vector512 = "global::System.Runtime.Intrinsics.Vector512";
     public const string Span = "global::System.Span";
     public const string ReadOnlySpan = "global::System.ReadOnlySpan";
 

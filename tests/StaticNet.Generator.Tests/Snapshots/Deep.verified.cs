@@ -210,35 +210,35 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
                 s6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w6, (nuint)i), v, s6);
                 s7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w7, (nuint)i), v, s7);
             }
-            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3), d4 = global::System.Numerics.Vector.Sum(s4), d5 = global::System.Numerics.Vector.Sum(s5), d6 = global::System.Numerics.Vector.Sum(s6), d7 = global::System.Numerics.Vector.Sum(s7);
+            // The 8 lane sums, transposed and added into one vector store.
+            global::StaticNet.Kernels.StoreSums(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j), s0, s1, s2, s3, s4, s5, s6, s7);
+            // Inputs left over by the vectors, one at a time.
             for (; i < 20; i++)
             {
                 float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                d0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, d0);
-                d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
-                d2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, d2);
-                d3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, d3);
-                d4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, d4);
-                d5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w5, i), v, d5);
-                d6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w6, i), v, d6);
-                d7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w7, i), v, d7);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 1));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 2) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 2));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 3) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 3));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 4) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 4));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 5) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w5, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 5));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 6) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w6, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 6));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 7) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w7, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 7));
             }
-            float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = global::StaticNet.Kernels.LeakyRelu(sum0, 0.2f);
-            float sum1 = d1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 1) = global::StaticNet.Kernels.LeakyRelu(sum1, 0.2f);
-            float sum2 = d2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 2);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 2) = global::StaticNet.Kernels.LeakyRelu(sum2, 0.2f);
-            float sum3 = d3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 3) = global::StaticNet.Kernels.LeakyRelu(sum3, 0.2f);
-            float sum4 = d4 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 4);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 4) = global::StaticNet.Kernels.LeakyRelu(sum4, 0.2f);
-            float sum5 = d5 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 5);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 5) = global::StaticNet.Kernels.LeakyRelu(sum5, 0.2f);
-            float sum6 = d6 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 6);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 6) = global::StaticNet.Kernels.LeakyRelu(sum6, 0.2f);
-            float sum7 = d7 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 7);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 7) = global::StaticNet.Kernels.LeakyRelu(sum7, 0.2f);
+        }
+        {
+            // The bias and leaky_relu (alpha 0.2), a vector at a time.
+            int j = 0;
+            for (; j <= 24 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+            {
+                global::System.Numerics.Vector<float> z = global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)j) + global::System.Numerics.Vector.LoadUnsafe(ref p, (nuint)(Layer0Bias + j));
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.LeakyRelu(z, 0.2f), ref a0, (nuint)j);
+            }
+            for (; j < 24; j++)
+            {
+                float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = global::StaticNet.Kernels.LeakyRelu(z, 0.2f);
+            }
         }
 
         // Layer 1: dense 24 -> 10, elu (alpha 0.5), unrolled
@@ -390,9 +390,10 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
 
         // Layer 0: dense 20 -> 24, leaky_relu (alpha 0.2)
         Layer0Tile(ref p, ref xT, ref a0);
-        for (int i = 0; i < 24 * width; i++)
+        for (int i = 0; i < 24 * width; i += lanes)
         {
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i) = global::StaticNet.Kernels.LeakyRelu(global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i), 0.2f);
+            global::System.Numerics.Vector<float> value = global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)(i));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.LeakyRelu(value, 0.2f), ref a0, (nuint)i);
         }
 
         // Layer 1: dense 24 -> 10, elu (alpha 0.5)
@@ -425,9 +426,10 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
 
         // Layer 5: dense 6 -> 40, leaky_relu (alpha 0.01)
         Layer5Tile(ref p, ref a4, ref a5);
-        for (int i = 0; i < 40 * width; i++)
+        for (int i = 0; i < 40 * width; i += lanes)
         {
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, i) = global::StaticNet.Kernels.LeakyRelu(global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, i), 0.01f);
+            global::System.Numerics.Vector<float> value = global::System.Numerics.Vector.LoadUnsafe(ref a5, (nuint)(i));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.LeakyRelu(value, 0.01f), ref a5, (nuint)i);
         }
 
         // Layer 6: dense 40 -> 3, identity (applied per sample below)
@@ -1647,9 +1649,10 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
 
         // Forward, layer 0: dense 20 -> 24, leaky_relu (alpha 0.2), keeping z and a of the tile
         Layer0Tile(ref p, ref xT, ref z0);
-        for (int i = 0; i < 24 * width; i++)
+        for (int i = 0; i < 24 * width; i += lanes)
         {
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i) = global::StaticNet.Kernels.LeakyRelu(global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, i), 0.2f);
+            global::System.Numerics.Vector<float> value = global::System.Numerics.Vector.LoadUnsafe(ref z0, (nuint)(i));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.LeakyRelu(value, 0.2f), ref a0, (nuint)i);
         }
 
         // Forward, layer 1: dense 24 -> 10, elu (alpha 0.5), keeping z and a of the tile
@@ -1682,9 +1685,10 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
 
         // Forward, layer 5: dense 6 -> 40, leaky_relu (alpha 0.01), keeping z and a of the tile
         Layer5Tile(ref p, ref a4, ref z5);
-        for (int i = 0; i < 40 * width; i++)
+        for (int i = 0; i < 40 * width; i += lanes)
         {
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, i) = global::StaticNet.Kernels.LeakyRelu(global::System.Runtime.CompilerServices.Unsafe.Add(ref z5, i), 0.01f);
+            global::System.Numerics.Vector<float> value = global::System.Numerics.Vector.LoadUnsafe(ref z5, (nuint)(i));
+            global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.LeakyRelu(value, 0.01f), ref a5, (nuint)i);
         }
 
         // Forward, layer 6: dense 40 -> 3, keeping z of the tile (identity per sample below)

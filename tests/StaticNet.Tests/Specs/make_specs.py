@@ -48,6 +48,16 @@ for precision in ["float", "double"]:
             "layers": [layer(65, hidden), layer(33, hidden, bias=False), layer(17, hidden), layer(7, hidden), layer(3, hidden), last],
         })
 
+# Long rows (157 and 131 inputs) take the single-sample 512-bit loop where the hardware has AVX-512, then the
+# Vector<T> loop and the scalar tail for the inputs left over; softmax over 11 outputs is vectorized.
+for precision in ["float", "double"]:
+    write("Numerics", {
+        "name": f"LongRows{pascal(precision)}",
+        "precision": precision,
+        "inputs": 157,
+        "layers": [layer(19, "relu"), layer(131, "leaky_relu", bias=False), layer(11, "softmax")],
+    })
+
 OUTPUTS = {
     "Mse": ("same", "mse"),
     "SoftmaxCe": ("softmax", "cross_entropy"),

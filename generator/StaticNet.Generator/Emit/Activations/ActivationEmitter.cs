@@ -22,7 +22,7 @@ internal abstract class ActivationEmitter
 
     /// <summary>
     /// Expression for f of every lane of the vector <paramref name="z"/>, or null when the activation has no
-    /// whole-vector form (the batch kernels then apply <see cref="SpanKernel"/> or <see cref="Apply"/> afterwards).
+    /// whole-vector form (it is then applied by its <see cref="SpanKernel"/> or <see cref="Apply"/> afterwards).
     /// </summary>
     public virtual string? ApplyVector(string z, LayerModel layer, TypeNames types) => null;
 

@@ -11,5 +11,7 @@ internal sealed class LeakyReluEmitter : ActivationEmitter
 
     public override string Apply(string z, LayerModel layer, TypeNames types) => $"{TypeNames.Kernels}.LeakyRelu({z}, {types.Literal(layer.Alpha)})";
 
+    public override string? ApplyVector(string z, LayerModel layer, TypeNames types) => $"{TypeNames.Kernels}.LeakyRelu({z}, {types.Literal(layer.Alpha)})";
+
     public override string Derivative(string z, string a, LayerModel layer, TypeNames types) => $"{TypeNames.Kernels}.LeakyReluDerivative({z}, {types.Literal(layer.Alpha)})";
 }
