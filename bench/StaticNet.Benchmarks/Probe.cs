@@ -34,8 +34,6 @@ internal static class Probe
             Report(net, "PredictBatch64", () => network.PredictBatch(workload.Inputs, outputs), () => expert.PredictBatch(workload.Inputs, outputs));
             Report(net, "Train32", () => workload.TrainStep(network, gradient, sgd, Workload.TrainBatch), () => workload.TrainStep(expert, Workload.TrainBatch, Workload.TimedLearningRate));
             Report(net, "Train1", () => workload.TrainStep(network, gradient, sgd, 1), () => workload.TrainStep(expert, 1, Workload.TimedLearningRate));
-            Report(net, "Train32 fused", () => network.TrySgdStep(workload.Inputs.AsSpan(0, 32 * workload.InputSize), workload.Labels.AsSpan(0, 32), 0f, out _), () => workload.TrainStep(expert, 32, Workload.TimedLearningRate));
-            Report(net, "Train1 fused", () => network.TrySgdStep(workload.Inputs.AsSpan(0, workload.InputSize), workload.Labels.AsSpan(0, 1), 0f, out _), () => workload.TrainStep(expert, 1, Workload.TimedLearningRate));
             // The unfused path the Trainer takes for momentum, weight decay, Adam/AdamW, clipping or several threads:
             // accumulate, then the optimizer's fused step (divide by the batch size, update, clear the gradient).
             Report(net, "Train32 optimizer", () => OptimizerStep(workload, network, gradient, sgd, 32), () => workload.TrainStep(expert, 32, Workload.TimedLearningRate));
