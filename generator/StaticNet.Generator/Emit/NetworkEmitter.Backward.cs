@@ -80,27 +80,28 @@ internal sealed partial class NetworkEmitter
             _w.Line();
             _w.Line($"// Forward, layer {layer.Index}: dense {layer.FanIn} -> {layer.Units}, {ActivationText(layer)}");
             ActivationEmitter activation = ActivationEmitter.For(layer.Activation);
-            bool storeActivated = HasOwnActivations(layer) && activation.IsElementwise && activation.SpanKernel is null;
-            EmitVectorDense(layer, input, (row, z) =>
+            if (IsUnrolled(layer))
             {
-                _w.Line($"{TypeNames.Unsafe}.Add(ref z{layer.Index}, {row}) = {z};");
-                if (storeActivated)
-                {
-                    _w.Line($"{TypeNames.Unsafe}.Add(ref a{layer.Index}, {row}) = {activation.Apply(z, layer, _types)};");
-                }
-            });
-            EmitSpanActivation(activation, $"z{layer.Index}", $"a{layer.Index}", layer.Units.ToString(CultureInfo.InvariantCulture));
-            if (!activation.IsElementwise)
-            {
-                _w.Line($"{TypeNames.MemoryMarshal}.CreateReadOnlySpan(ref z{layer.Index}, {layer.Units}).CopyTo({TypeNames.MemoryMarshal}.CreateSpan(ref a{layer.Index}, {layer.Units}));");
-                EmitSoftmaxInPlace($"a{layer.Index}", layer.Units);
+                EmitUnrolledDense(layer, Values.Memory(input), Values.Memory($"z{layer.Index}"), IdentityEmitter.Instance);
             }
+            else
+            {
+                EmitPredictDense(layer, input, $"z{layer.Index}", IdentityEmitter.Instance);
+            }
+            EmitActivationOfRow(layer, activation, $"z{layer.Index}", $"a{layer.Index}");
             input = $"a{layer.Index}";
         }
 
         _w.Line();
         _w.Line($"{T} loss = {_types.Literal(0)};");
-        EmitLoss(layers[last], $"z{last}", $"a{last}", "t", DeltaName(last, last), "loss");
+        if (_network.Loss == LossKind.CrossEntropy && layers[last].Activation == ActivationKind.Softmax)
+        {
+            EmitCrossEntropyFromSoftmax(layers[last], DeltaName(last, last));
+        }
+        else
+        {
+            EmitLoss(layers[last], $"z{last}", $"a{last}", "t", DeltaName(last, last), "loss");
+        }
         EmitSkipUpdateOfNonFiniteLoss();
 
         for (int l = last; l >= 0; l--)
@@ -111,6 +112,74 @@ internal sealed partial class NetworkEmitter
         _w.Line("return loss;");
         _w.Close();
         _w.Line();
+    }
+
+    /// <summary>a = f(z) over one sample's layer: nothing for identity (a aliases z), the softmax or span kernel, else a vector at a time where the activation has a vector form.</summary>
+    private void EmitActivationOfRow(LayerModel layer, ActivationEmitter activation, string z, string a)
+    {
+        int units = layer.Units;
+        string length = units.ToString(CultureInfo.InvariantCulture);
+        if (!HasOwnActivations(layer))
+        {
+            return;
+        }
+        if (!activation.IsElementwise)
+        {
+            _w.Line($"{TypeNames.MemoryMarshal}.CreateReadOnlySpan(ref {z}, {length}).CopyTo({TypeNames.MemoryMarshal}.CreateSpan(ref {a}, {length}));");
+            _w.Line($"{TypeNames.Kernels}.Softmax({TypeNames.MemoryMarshal}.CreateSpan(ref {a}, {length}));");
+            return;
+        }
+        if (activation.SpanKernel is not null)
+        {
+            EmitSpanActivation(activation, z, a, length);
+            return;
+        }
+        string at = $"{TypeNames.Unsafe}.Add(ref {{0}}, j)";
+        _w.Open("");
+        _w.Line("int j = 0;");
+        if (activation.ApplyVector("value", layer, _types) is { } vectorForm)
+        {
+            _w.Open($"for (; j <= {units} - {_types.Lanes}; j += {_types.Lanes})");
+            _w.Line($"{_types.VectorT} value = {TypeNames.Vector}.LoadUnsafe(ref {z}, (nuint)j);");
+            _w.Line($"{TypeNames.Vector}.StoreUnsafe({vectorForm}, ref {a}, (nuint)j);");
+            _w.Close();
+        }
+        _w.Open($"for (; j < {units}; j++)");
+        _w.Line($"{string.Format(CultureInfo.InvariantCulture, at, a)} = {activation.Apply(string.Format(CultureInfo.InvariantCulture, at, z), layer, _types)};");
+        _w.Close();
+        _w.Close();
+    }
+
+    /// <summary>
+    /// Cross-entropy of the softmax already in a: logsumexp(z) = max z - log(a at the max), and a there is at least
+    /// 1/n, so nothing underflows; loss = sum_j t_j (logsumexp - z_j), dloss/dz_j = a_j * sum(t) - t_j.
+    /// </summary>
+    private void EmitCrossEntropyFromSoftmax(LayerModel output, string delta)
+    {
+        int n = output.Units;
+        string unsafeAdd = TypeNames.Unsafe + ".Add";
+        string z = $"{unsafeAdd}(ref z{output.Index}, j)", a = $"{unsafeAdd}(ref a{output.Index}, j)", t = $"{unsafeAdd}(ref t, j)";
+        _w.Line("// Cross-entropy of softmax(z) against the target distribution t, from the softmax a already computed:");
+        _w.Line("// logsumexp(z) = max z - log(a at the max), loss = sum_j t_j (logsumexp(z) - z_j), dloss/dz_j = a_j * sum(t) - t_j.");
+        _w.Open("");
+        _w.Line($"{T} max = z{output.Index};");
+        _w.Line("int argmax = 0;");
+        _w.Open($"for (int j = 1; j < {n}; j++)");
+        _w.Open($"if ({z} > max)");
+        _w.Line($"max = {z};");
+        _w.Line("argmax = j;");
+        _w.Close();
+        _w.Close();
+        _w.Line($"{T} logSumExp = max - {_types.Math}.Log({unsafeAdd}(ref a{output.Index}, argmax));");
+        _w.Line($"{T} targetSum = {_types.Literal(0)};");
+        _w.Open($"for (int j = 0; j < {n}; j++)");
+        _w.Line($"loss += {t} * (logSumExp - {z});");
+        _w.Line($"targetSum += {t};");
+        _w.Close();
+        _w.Open($"for (int j = 0; j < {n}; j++)");
+        _w.Line($"{unsafeAdd}(ref {delta}, j) = {a} * targetSum - {t};");
+        _w.Close();
+        _w.Close();
     }
 
     /// <summary>A fused SGD step (g aliases the parameters) leaves them untouched when the loss is not finite.</summary>

@@ -189,30 +189,6 @@ internal sealed partial class NetworkEmitter
     }
 
     /// <summary>
-    /// <c>z[j] = W[j,:] · in + b[j]</c> for every row, <see cref="RowBlock"/> rows at a time: a Vector&lt;T&gt; body
-    /// over the inputs and a scalar tail for the inputs left over. <paramref name="store"/> writes row
-    /// <c>row</c> given the variable holding its z.
-    /// </summary>
-    private void EmitVectorDense(LayerModel layer, string input, Action<string, string> store)
-    {
-        int fullBlocks = layer.Units / RowBlock * RowBlock;
-        if (fullBlocks > 0)
-        {
-            _w.Open($"for (int j = 0; j < {fullBlocks}; j += {RowBlock})");
-            EmitRowBlock(layer, input, "j", RowBlock, store);
-            _w.Close();
-        }
-        int rest = layer.Units - fullBlocks;
-        if (rest > 0)
-        {
-            _w.Open("");
-            _w.Line($"const int j = {fullBlocks};");
-            EmitRowBlock(layer, input, "j", rest, store);
-            _w.Close();
-        }
-    }
-
-    /// <summary>
     /// The single-sample vector layer: <see cref="RowBlock"/> rows at a time, their dot products stored as one
     /// transposed sum, then the bias and the activation over the whole layer a vector at a time.
     /// </summary>
@@ -369,42 +345,6 @@ internal sealed partial class NetworkEmitter
             _w.Close();
         }
         _w.Close();
-    }
-
-    private void EmitRowBlock(LayerModel layer, string input, string row, int rows, Action<string, string> store)
-    {
-        int fanIn = layer.FanIn;
-        string vector = _types.VectorT;
-        string lanes = _types.Lanes;
-        _w.Line($"ref {T} w0 = ref {TypeNames.Unsafe}.Add(ref p, {WeightOffsetName(layer)} + {row} * {fanIn});");
-        for (int r = 1; r < rows; r++)
-        {
-            _w.Line($"ref {T} w{r} = ref {TypeNames.Unsafe}.Add(ref w0, {r * fanIn});");
-        }
-        _w.Line(string.Join(", ", Enumerable.Range(0, rows).Select(r => (r == 0 ? vector + " " : "") + $"s{r} = {vector}.Zero")) + ";");
-        _w.Line("int i = 0;");
-        _w.Open($"for (; i <= {fanIn} - {lanes}; i += {lanes})");
-        _w.Line($"{vector} v = {TypeNames.Vector}.LoadUnsafe(ref {input}, (nuint)i);");
-        for (int r = 0; r < rows; r++)
-        {
-            _w.Line($"s{r} = {TypeNames.Kernels}.MultiplyAdd({TypeNames.Vector}.LoadUnsafe(ref w{r}, (nuint)i), v, s{r});");
-        }
-        _w.Close();
-        _w.Line(string.Join(", ", Enumerable.Range(0, rows).Select(r => (r == 0 ? T + " " : "") + $"d{r} = {TypeNames.Vector}.Sum(s{r})")) + ";");
-        _w.Open($"for (; i < {fanIn}; i++)");
-        _w.Line($"{T} v = {TypeNames.Unsafe}.Add(ref {input}, i);");
-        for (int r = 0; r < rows; r++)
-        {
-            _w.Line($"d{r} = {TypeNames.Kernels}.MultiplyAdd({TypeNames.Unsafe}.Add(ref w{r}, i), v, d{r});");
-        }
-        _w.Close();
-        for (int r = 0; r < rows; r++)
-        {
-            string rowIndex = r == 0 ? row : $"{row} + {r}";
-            string bias = layer.HasBias ? $" + {TypeNames.Unsafe}.Add(ref p, {BiasOffsetName(layer)} + {rowIndex})" : "";
-            _w.Line($"{T} sum{r} = d{r}{bias};");
-            store(rowIndex, $"sum{r}");
-        }
     }
 
     private void EmitUnrolledSoftmax(LayerModel layer, Values output)

@@ -424,25 +424,12 @@ public sealed partial class SpamFilter : global::StaticNet.INetwork<float>
         ref float deltaB = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 3);
 
         // Forward, layer 0: dense 3 -> 1, sigmoid
-        {
-            const int j = 0;
-            ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 3);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
-            int i = 0;
-            for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-            {
-                global::System.Numerics.Vector<float> v = global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i);
-                s0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i), v, s0);
-            }
-            float d0 = global::System.Numerics.Vector.Sum(s0);
-            for (; i < 3; i++)
-            {
-                float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                d0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, d0);
-            }
-            float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = sum0;
-        }
+        float in0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0);
+        float in0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1);
+        float in0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2);
+        ref float weights0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights);
+        ref float bias0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias);
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, 0) = ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 0), in0_0, global::System.Runtime.CompilerServices.Unsafe.Add(ref bias0, 0))) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 1) * in0_1)) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 2) * in0_2);
         global::StaticNet.Kernels.Sigmoid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z0, 1), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a0, 1));
 
         float loss = 0f;

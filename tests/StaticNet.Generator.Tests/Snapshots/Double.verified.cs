@@ -643,43 +643,21 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
                 s6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w6, (nuint)i), v, s6);
                 s7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w7, (nuint)i), v, s7);
             }
-            double d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3), d4 = global::System.Numerics.Vector.Sum(s4), d5 = global::System.Numerics.Vector.Sum(s5), d6 = global::System.Numerics.Vector.Sum(s6), d7 = global::System.Numerics.Vector.Sum(s7);
+            // The 8 lane sums, transposed and added into one vector store.
+            global::StaticNet.Kernels.StoreSums(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j), s0, s1, s2, s3, s4, s5, s6, s7);
+            // Inputs left over by the vectors, one at a time.
             for (; i < 30; i++)
             {
                 double v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                d0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, d0);
-                d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
-                d2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, d2);
-                d3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, d3);
-                d4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, d4);
-                d5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w5, i), v, d5);
-                d6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w6, i), v, d6);
-                d7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w7, i), v, d7);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 2) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 2));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 3) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 3));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 4) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 4));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 5) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w5, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 5));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 6) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w6, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 6));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 7) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w7, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 7));
             }
-            double sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = sum0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = global::StaticNet.Kernels.Relu(sum0);
-            double sum1 = d1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1) = sum1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 1) = global::StaticNet.Kernels.Relu(sum1);
-            double sum2 = d2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 2);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 2) = sum2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 2) = global::StaticNet.Kernels.Relu(sum2);
-            double sum3 = d3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 3) = sum3;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 3) = global::StaticNet.Kernels.Relu(sum3);
-            double sum4 = d4 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 4);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 4) = sum4;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 4) = global::StaticNet.Kernels.Relu(sum4);
-            double sum5 = d5 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 5);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 5) = sum5;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 5) = global::StaticNet.Kernels.Relu(sum5);
-            double sum6 = d6 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 6);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 6) = sum6;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 6) = global::StaticNet.Kernels.Relu(sum6);
-            double sum7 = d7 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 7);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 7) = sum7;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 7) = global::StaticNet.Kernels.Relu(sum7);
         }
         {
             const int j = 16;
@@ -706,98 +684,91 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
                 d2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, d2);
                 d3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, d3);
             }
-            double sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = sum0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = global::StaticNet.Kernels.Relu(sum0);
-            double sum1 = d1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1) = sum1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 1) = global::StaticNet.Kernels.Relu(sum1);
-            double sum2 = d2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 2);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 2) = sum2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 2) = global::StaticNet.Kernels.Relu(sum2);
-            double sum3 = d3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 3) = sum3;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 3) = global::StaticNet.Kernels.Relu(sum3);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = d0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1) = d1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 2) = d2;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 3) = d3;
+        }
+        {
+            // The bias, a vector at a time.
+            int j = 0;
+            for (; j <= 20 - global::System.Numerics.Vector<double>.Count; j += global::System.Numerics.Vector<double>.Count)
+            {
+                global::System.Numerics.Vector<double> z = global::System.Numerics.Vector.LoadUnsafe(ref z0, (nuint)j) + global::System.Numerics.Vector.LoadUnsafe(ref p, (nuint)(Layer0Bias + j));
+                global::System.Numerics.Vector.StoreUnsafe(z, ref z0, (nuint)j);
+            }
+            for (; j < 20; j++)
+            {
+                double z = global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = z;
+            }
+        }
+        {
+            int j = 0;
+            for (; j <= 20 - global::System.Numerics.Vector<double>.Count; j += global::System.Numerics.Vector<double>.Count)
+            {
+                global::System.Numerics.Vector<double> value = global::System.Numerics.Vector.LoadUnsafe(ref z0, (nuint)j);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(value), ref a0, (nuint)j);
+            }
+            for (; j < 20; j++)
+            {
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = global::StaticNet.Kernels.Relu(global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j));
+            }
         }
 
         // Forward, layer 1: dense 20 -> 3, softmax
-        {
-            const int j = 0;
-            ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
-            ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20);
-            ref double w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 40);
-            global::System.Numerics.Vector<double> s0 = global::System.Numerics.Vector<double>.Zero, s1 = global::System.Numerics.Vector<double>.Zero, s2 = global::System.Numerics.Vector<double>.Zero;
-            int i = 0;
-            for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-            {
-                global::System.Numerics.Vector<double> v = global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)i);
-                s0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i), v, s0);
-                s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
-                s2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w2, (nuint)i), v, s2);
-            }
-            double d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2);
-            for (; i < 20; i++)
-            {
-                double v = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i);
-                d0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, d0);
-                d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
-                d2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, d2);
-            }
-            double sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j) = sum0;
-            double sum1 = d1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j + 1) = sum1;
-            double sum2 = d2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 2);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j + 2) = sum2;
-        }
+        double in1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 0);
+        double in1_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 1);
+        double in1_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 2);
+        double in1_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 3);
+        double in1_4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 4);
+        double in1_5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 5);
+        double in1_6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 6);
+        double in1_7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 7);
+        double in1_8 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 8);
+        double in1_9 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 9);
+        double in1_10 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 10);
+        double in1_11 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 11);
+        double in1_12 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 12);
+        double in1_13 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 13);
+        double in1_14 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 14);
+        double in1_15 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 15);
+        double in1_16 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 16);
+        double in1_17 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 17);
+        double in1_18 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 18);
+        double in1_19 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 19);
+        ref double weights1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights);
+        ref double bias1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias);
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, 0) = ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 16), in1_16, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 12), in1_12, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 8), in1_8, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 4), in1_4, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 0), in1_0, global::System.Runtime.CompilerServices.Unsafe.Add(ref bias1, 0))))))) + (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 17), in1_17, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 13), in1_13, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 9), in1_9, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 5), in1_5, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 1) * in1_1)))))) + ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 18), in1_18, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 14), in1_14, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 10), in1_10, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 6), in1_6, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 2) * in1_2))))) + (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 19), in1_19, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 15), in1_15, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 11), in1_11, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 7), in1_7, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 3) * in1_3))))));
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, 1) = ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 36), in1_16, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 32), in1_12, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 28), in1_8, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 24), in1_4, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 20), in1_0, global::System.Runtime.CompilerServices.Unsafe.Add(ref bias1, 1))))))) + (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 37), in1_17, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 33), in1_13, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 29), in1_9, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 25), in1_5, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 21) * in1_1)))))) + ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 38), in1_18, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 34), in1_14, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 30), in1_10, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 26), in1_6, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 22) * in1_2))))) + (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 39), in1_19, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 35), in1_15, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 31), in1_11, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 27), in1_7, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 23) * in1_3))))));
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, 2) = ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 56), in1_16, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 52), in1_12, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 48), in1_8, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 44), in1_4, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 40), in1_0, global::System.Runtime.CompilerServices.Unsafe.Add(ref bias1, 2))))))) + (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 57), in1_17, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 53), in1_13, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 49), in1_9, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 45), in1_5, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 41) * in1_1)))))) + ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 58), in1_18, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 54), in1_14, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 50), in1_10, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 46), in1_6, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 42) * in1_2))))) + (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 59), in1_19, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 55), in1_15, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 51), in1_11, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 47), in1_7, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 43) * in1_3))))));
         global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z1, 3).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a1, 3));
-        {
-            double max = a1;
-            for (int j = 1; j < 3; j++)
-            {
-                max = global::System.Math.Max(max, global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, j));
-            }
-            double total = 0.0;
-            for (int j = 0; j < 3; j++)
-            {
-                double e = global::System.Math.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, j) - max);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, j) = e;
-                total += e;
-            }
-            double scale = 1.0 / total;
-            for (int j = 0; j < 3; j++)
-            {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, j) *= scale;
-            }
-        }
+        global::StaticNet.Kernels.Softmax(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a1, 3));
 
         double loss = 0.0;
-        // Cross-entropy of softmax(z) against the target distribution t:
-        // loss = sum_j t_j (logsumexp(z) - z_j), dloss/dz_j = softmax(z)_j * sum(t) - t_j.
+        // Cross-entropy of softmax(z) against the target distribution t, from the softmax a already computed:
+        // logsumexp(z) = max z - log(a at the max), loss = sum_j t_j (logsumexp(z) - z_j), dloss/dz_j = a_j * sum(t) - t_j.
         {
             double max = z1;
+            int argmax = 0;
             for (int j = 1; j < 3; j++)
             {
-                max = global::System.Math.Max(max, global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j));
+                if (global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j) > max)
+                {
+                    max = global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j);
+                    argmax = j;
+                }
             }
-            double total = 0.0;
-            for (int j = 0; j < 3; j++)
-            {
-                double e = global::System.Math.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j) - max);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j) = e;
-                total += e;
-            }
-            double logSumExp = max + global::System.Math.Log(total);
+            double logSumExp = max - global::System.Math.Log(global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, argmax));
             double targetSum = 0.0;
             for (int j = 0; j < 3; j++)
             {
                 loss += global::System.Runtime.CompilerServices.Unsafe.Add(ref t, j) * (logSumExp - global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j));
                 targetSum += global::System.Runtime.CompilerServices.Unsafe.Add(ref t, j);
             }
-            double scale = targetSum / total;
             for (int j = 0; j < 3; j++)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j) * scale - global::System.Runtime.CompilerServices.Unsafe.Add(ref t, j);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, j) * targetSum - global::System.Runtime.CompilerServices.Unsafe.Add(ref t, j);
             }
         }
         if (!double.IsFinite(loss) && global::System.Runtime.CompilerServices.Unsafe.AreSame(ref g, ref p))

@@ -500,104 +500,49 @@ public sealed partial class LogitNet : global::StaticNet.INetwork<float>
         ref float deltaB = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 28);
 
         // Forward, layer 0: dense 5 -> 8, relu
-        for (int j = 0; j < 8; j += 8)
+        float in0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0);
+        float in0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1);
+        float in0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2);
+        float in0_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3);
+        float in0_4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4);
+        ref float weights0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights);
+        ref float bias0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias);
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, 0) = ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 4), in0_4, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 0), in0_0, global::System.Runtime.CompilerServices.Unsafe.Add(ref bias0, 0)))) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 1) * in0_1)) + ((global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 2) * in0_2) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 3) * in0_3));
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, 1) = ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 9), in0_4, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 5), in0_0, global::System.Runtime.CompilerServices.Unsafe.Add(ref bias0, 1)))) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 6) * in0_1)) + ((global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 7) * in0_2) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 8) * in0_3));
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, 2) = ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 14), in0_4, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 10), in0_0, global::System.Runtime.CompilerServices.Unsafe.Add(ref bias0, 2)))) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 11) * in0_1)) + ((global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 12) * in0_2) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 13) * in0_3));
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, 3) = ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 19), in0_4, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 15), in0_0, global::System.Runtime.CompilerServices.Unsafe.Add(ref bias0, 3)))) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 16) * in0_1)) + ((global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 17) * in0_2) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 18) * in0_3));
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, 4) = ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 24), in0_4, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 20), in0_0, global::System.Runtime.CompilerServices.Unsafe.Add(ref bias0, 4)))) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 21) * in0_1)) + ((global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 22) * in0_2) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 23) * in0_3));
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, 5) = ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 29), in0_4, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 25), in0_0, global::System.Runtime.CompilerServices.Unsafe.Add(ref bias0, 5)))) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 26) * in0_1)) + ((global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 27) * in0_2) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 28) * in0_3));
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, 6) = ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 34), in0_4, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 30), in0_0, global::System.Runtime.CompilerServices.Unsafe.Add(ref bias0, 6)))) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 31) * in0_1)) + ((global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 32) * in0_2) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 33) * in0_3));
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, 7) = ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 39), in0_4, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 35), in0_0, global::System.Runtime.CompilerServices.Unsafe.Add(ref bias0, 7)))) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 36) * in0_1)) + ((global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 37) * in0_2) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 38) * in0_3));
         {
-            ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 5);
-            ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 5);
-            ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 10);
-            ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 15);
-            ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20);
-            ref float w5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 25);
-            ref float w6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 30);
-            ref float w7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 35);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero, s5 = global::System.Numerics.Vector<float>.Zero, s6 = global::System.Numerics.Vector<float>.Zero, s7 = global::System.Numerics.Vector<float>.Zero;
-            int i = 0;
-            for (; i <= 5 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+            int j = 0;
+            for (; j <= 8 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
             {
-                global::System.Numerics.Vector<float> v = global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i);
-                s0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i), v, s0);
-                s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
-                s2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w2, (nuint)i), v, s2);
-                s3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w3, (nuint)i), v, s3);
-                s4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w4, (nuint)i), v, s4);
-                s5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w5, (nuint)i), v, s5);
-                s6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w6, (nuint)i), v, s6);
-                s7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w7, (nuint)i), v, s7);
+                global::System.Numerics.Vector<float> value = global::System.Numerics.Vector.LoadUnsafe(ref z0, (nuint)j);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(value), ref a0, (nuint)j);
             }
-            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3), d4 = global::System.Numerics.Vector.Sum(s4), d5 = global::System.Numerics.Vector.Sum(s5), d6 = global::System.Numerics.Vector.Sum(s6), d7 = global::System.Numerics.Vector.Sum(s7);
-            for (; i < 5; i++)
+            for (; j < 8; j++)
             {
-                float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                d0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, d0);
-                d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
-                d2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, d2);
-                d3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, d3);
-                d4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, d4);
-                d5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w5, i), v, d5);
-                d6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w6, i), v, d6);
-                d7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w7, i), v, d7);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = global::StaticNet.Kernels.Relu(global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j));
             }
-            float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = sum0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = global::StaticNet.Kernels.Relu(sum0);
-            float sum1 = d1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1) = sum1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 1) = global::StaticNet.Kernels.Relu(sum1);
-            float sum2 = d2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 2);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 2) = sum2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 2) = global::StaticNet.Kernels.Relu(sum2);
-            float sum3 = d3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 3) = sum3;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 3) = global::StaticNet.Kernels.Relu(sum3);
-            float sum4 = d4 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 4);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 4) = sum4;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 4) = global::StaticNet.Kernels.Relu(sum4);
-            float sum5 = d5 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 5);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 5) = sum5;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 5) = global::StaticNet.Kernels.Relu(sum5);
-            float sum6 = d6 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 6);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 6) = sum6;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 6) = global::StaticNet.Kernels.Relu(sum6);
-            float sum7 = d7 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 7);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 7) = sum7;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 7) = global::StaticNet.Kernels.Relu(sum7);
         }
 
         // Forward, layer 1: dense 8 -> 4, identity
-        {
-            const int j = 0;
-            ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 8);
-            ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 8);
-            ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 16);
-            ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 24);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
-            int i = 0;
-            for (; i <= 8 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-            {
-                global::System.Numerics.Vector<float> v = global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)i);
-                s0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i), v, s0);
-                s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
-                s2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w2, (nuint)i), v, s2);
-                s3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w3, (nuint)i), v, s3);
-            }
-            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3);
-            for (; i < 8; i++)
-            {
-                float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i);
-                d0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, d0);
-                d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
-                d2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, d2);
-                d3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, d3);
-            }
-            float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j) = sum0;
-            float sum1 = d1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j + 1) = sum1;
-            float sum2 = d2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 2);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j + 2) = sum2;
-            float sum3 = d3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 3);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j + 3) = sum3;
-        }
+        float in1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 0);
+        float in1_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 1);
+        float in1_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 2);
+        float in1_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 3);
+        float in1_4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 4);
+        float in1_5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 5);
+        float in1_6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 6);
+        float in1_7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 7);
+        ref float weights1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights);
+        ref float bias1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias);
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, 0) = ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 4), in1_4, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 0), in1_0, global::System.Runtime.CompilerServices.Unsafe.Add(ref bias1, 0)))) + (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 5), in1_5, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 1) * in1_1))) + ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 6), in1_6, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 2) * in1_2)) + (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 7), in1_7, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 3) * in1_3)));
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, 1) = ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 12), in1_4, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 8), in1_0, global::System.Runtime.CompilerServices.Unsafe.Add(ref bias1, 1)))) + (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 13), in1_5, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 9) * in1_1))) + ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 14), in1_6, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 10) * in1_2)) + (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 15), in1_7, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 11) * in1_3)));
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, 2) = ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 20), in1_4, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 16), in1_0, global::System.Runtime.CompilerServices.Unsafe.Add(ref bias1, 2)))) + (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 21), in1_5, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 17) * in1_1))) + ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 22), in1_6, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 18) * in1_2)) + (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 23), in1_7, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 19) * in1_3)));
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, 3) = ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 28), in1_4, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 24), in1_0, global::System.Runtime.CompilerServices.Unsafe.Add(ref bias1, 3)))) + (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 29), in1_5, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 25) * in1_1))) + ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 30), in1_6, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 26) * in1_2)) + (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 31), in1_7, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 27) * in1_3)));
 
         float loss = 0f;
         // Cross-entropy of softmax(z) against the target distribution t:

@@ -656,43 +656,21 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
                 s6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w6, (nuint)i), v, s6);
                 s7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w7, (nuint)i), v, s7);
             }
-            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3), d4 = global::System.Numerics.Vector.Sum(s4), d5 = global::System.Numerics.Vector.Sum(s5), d6 = global::System.Numerics.Vector.Sum(s6), d7 = global::System.Numerics.Vector.Sum(s7);
+            // The 8 lane sums, transposed and added into one vector store.
+            global::StaticNet.Kernels.StoreSums(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j), s0, s1, s2, s3, s4, s5, s6, s7);
+            // Inputs left over by the vectors, one at a time.
             for (; i < 40; i++)
             {
                 float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                d0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, d0);
-                d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
-                d2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, d2);
-                d3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, d3);
-                d4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, d4);
-                d5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w5, i), v, d5);
-                d6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w6, i), v, d6);
-                d7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w7, i), v, d7);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 2) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 2));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 3) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 3));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 4) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 4));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 5) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w5, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 5));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 6) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w6, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 6));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 7) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w7, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 7));
             }
-            float sum0 = d0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = sum0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = global::StaticNet.Kernels.Relu(sum0);
-            float sum1 = d1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1) = sum1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 1) = global::StaticNet.Kernels.Relu(sum1);
-            float sum2 = d2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 2) = sum2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 2) = global::StaticNet.Kernels.Relu(sum2);
-            float sum3 = d3;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 3) = sum3;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 3) = global::StaticNet.Kernels.Relu(sum3);
-            float sum4 = d4;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 4) = sum4;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 4) = global::StaticNet.Kernels.Relu(sum4);
-            float sum5 = d5;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 5) = sum5;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 5) = global::StaticNet.Kernels.Relu(sum5);
-            float sum6 = d6;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 6) = sum6;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 6) = global::StaticNet.Kernels.Relu(sum6);
-            float sum7 = d7;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 7) = sum7;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 7) = global::StaticNet.Kernels.Relu(sum7);
         }
         {
             const int j = 8;
@@ -713,76 +691,49 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
                 d0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, d0);
                 d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
             }
-            float sum0 = d0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = sum0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = global::StaticNet.Kernels.Relu(sum0);
-            float sum1 = d1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1) = sum1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 1) = global::StaticNet.Kernels.Relu(sum1);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = d0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1) = d1;
+        }
+        {
+            int j = 0;
+            for (; j <= 10 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+            {
+                global::System.Numerics.Vector<float> value = global::System.Numerics.Vector.LoadUnsafe(ref z0, (nuint)j);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(value), ref a0, (nuint)j);
+            }
+            for (; j < 10; j++)
+            {
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = global::StaticNet.Kernels.Relu(global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j));
+            }
         }
 
         // Forward, layer 1: dense 10 -> 4, tanh
-        {
-            const int j = 0;
-            ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 10);
-            ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 10);
-            ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20);
-            ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 30);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
-            int i = 0;
-            for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-            {
-                global::System.Numerics.Vector<float> v = global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)i);
-                s0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i), v, s0);
-                s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
-                s2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w2, (nuint)i), v, s2);
-                s3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w3, (nuint)i), v, s3);
-            }
-            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3);
-            for (; i < 10; i++)
-            {
-                float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i);
-                d0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, d0);
-                d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
-                d2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, d2);
-                d3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, d3);
-            }
-            float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j) = sum0;
-            float sum1 = d1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j + 1) = sum1;
-            float sum2 = d2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 2);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j + 2) = sum2;
-            float sum3 = d3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 3);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j + 3) = sum3;
-        }
+        float in1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 0);
+        float in1_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 1);
+        float in1_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 2);
+        float in1_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 3);
+        float in1_4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 4);
+        float in1_5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 5);
+        float in1_6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 6);
+        float in1_7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 7);
+        float in1_8 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 8);
+        float in1_9 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 9);
+        ref float weights1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights);
+        ref float bias1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias);
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, 0) = ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 8), in1_8, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 4), in1_4, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 0), in1_0, global::System.Runtime.CompilerServices.Unsafe.Add(ref bias1, 0))))) + (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 9), in1_9, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 5), in1_5, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 1) * in1_1)))) + ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 6), in1_6, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 2) * in1_2)) + (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 7), in1_7, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 3) * in1_3)));
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, 1) = ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 18), in1_8, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 14), in1_4, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 10), in1_0, global::System.Runtime.CompilerServices.Unsafe.Add(ref bias1, 1))))) + (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 19), in1_9, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 15), in1_5, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 11) * in1_1)))) + ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 16), in1_6, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 12) * in1_2)) + (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 17), in1_7, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 13) * in1_3)));
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, 2) = ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 28), in1_8, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 24), in1_4, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 20), in1_0, global::System.Runtime.CompilerServices.Unsafe.Add(ref bias1, 2))))) + (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 29), in1_9, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 25), in1_5, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 21) * in1_1)))) + ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 26), in1_6, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 22) * in1_2)) + (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 27), in1_7, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 23) * in1_3)));
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, 3) = ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 38), in1_8, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 34), in1_4, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 30), in1_0, global::System.Runtime.CompilerServices.Unsafe.Add(ref bias1, 3))))) + (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 39), in1_9, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 35), in1_5, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 31) * in1_1)))) + ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 36), in1_6, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 32) * in1_2)) + (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 37), in1_7, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 33) * in1_3)));
         global::StaticNet.Kernels.Tanh(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z1, 4), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a1, 4));
 
         // Forward, layer 2: dense 4 -> 2, sigmoid
-        {
-            const int j = 0;
-            ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 4);
-            ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero;
-            int i = 0;
-            for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-            {
-                global::System.Numerics.Vector<float> v = global::System.Numerics.Vector.LoadUnsafe(ref a1, (nuint)i);
-                s0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i), v, s0);
-                s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
-            }
-            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1);
-            for (; i < 4; i++)
-            {
-                float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, i);
-                d0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, d0);
-                d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
-            }
-            float sum0 = d0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, j) = sum0;
-            float sum1 = d1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, j + 1) = sum1;
-        }
+        float in2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, 0);
+        float in2_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, 1);
+        float in2_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, 2);
+        float in2_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, 3);
+        ref float weights2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights);
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, 0) = ((global::System.Runtime.CompilerServices.Unsafe.Add(ref weights2, 0) * in2_0) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights2, 1) * in2_1)) + ((global::System.Runtime.CompilerServices.Unsafe.Add(ref weights2, 2) * in2_2) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights2, 3) * in2_3));
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref z2, 1) = ((global::System.Runtime.CompilerServices.Unsafe.Add(ref weights2, 4) * in2_0) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights2, 5) * in2_1)) + ((global::System.Runtime.CompilerServices.Unsafe.Add(ref weights2, 6) * in2_2) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights2, 7) * in2_3));
         global::StaticNet.Kernels.Sigmoid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z2, 2), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a2, 2));
 
         float loss = 0f;

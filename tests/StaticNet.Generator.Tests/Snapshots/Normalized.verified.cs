@@ -737,43 +737,21 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
                 s6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w6, (nuint)i), v, s6);
                 s7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w7, (nuint)i), v, s7);
             }
-            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3), d4 = global::System.Numerics.Vector.Sum(s4), d5 = global::System.Numerics.Vector.Sum(s5), d6 = global::System.Numerics.Vector.Sum(s6), d7 = global::System.Numerics.Vector.Sum(s7);
+            // The 8 lane sums, transposed and added into one vector store.
+            global::StaticNet.Kernels.StoreSums(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j), s0, s1, s2, s3, s4, s5, s6, s7);
+            // Inputs left over by the vectors, one at a time.
             for (; i < 3; i++)
             {
                 float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                d0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, d0);
-                d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
-                d2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, d2);
-                d3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, d3);
-                d4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, d4);
-                d5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w5, i), v, d5);
-                d6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w6, i), v, d6);
-                d7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w7, i), v, d7);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 2) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 2));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 3) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 3));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 4) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 4));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 5) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w5, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 5));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 6) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w6, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 6));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 7) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w7, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 7));
             }
-            float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = sum0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = global::StaticNet.Kernels.Relu(sum0);
-            float sum1 = d1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1) = sum1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 1) = global::StaticNet.Kernels.Relu(sum1);
-            float sum2 = d2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 2);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 2) = sum2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 2) = global::StaticNet.Kernels.Relu(sum2);
-            float sum3 = d3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 3) = sum3;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 3) = global::StaticNet.Kernels.Relu(sum3);
-            float sum4 = d4 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 4);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 4) = sum4;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 4) = global::StaticNet.Kernels.Relu(sum4);
-            float sum5 = d5 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 5);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 5) = sum5;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 5) = global::StaticNet.Kernels.Relu(sum5);
-            float sum6 = d6 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 6);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 6) = sum6;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 6) = global::StaticNet.Kernels.Relu(sum6);
-            float sum7 = d7 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 7);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 7) = sum7;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 7) = global::StaticNet.Kernels.Relu(sum7);
         }
         {
             const int j = 88;
@@ -794,87 +772,158 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
                 d0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, d0);
                 d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
             }
-            float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = sum0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = global::StaticNet.Kernels.Relu(sum0);
-            float sum1 = d1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1) = sum1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 1) = global::StaticNet.Kernels.Relu(sum1);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = d0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1) = d1;
+        }
+        {
+            // The bias, a vector at a time.
+            int j = 0;
+            for (; j <= 90 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+            {
+                global::System.Numerics.Vector<float> z = global::System.Numerics.Vector.LoadUnsafe(ref z0, (nuint)j) + global::System.Numerics.Vector.LoadUnsafe(ref p, (nuint)(Layer0Bias + j));
+                global::System.Numerics.Vector.StoreUnsafe(z, ref z0, (nuint)j);
+            }
+            for (; j < 90; j++)
+            {
+                float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = z;
+            }
+        }
+        {
+            int j = 0;
+            for (; j <= 90 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+            {
+                global::System.Numerics.Vector<float> value = global::System.Numerics.Vector.LoadUnsafe(ref z0, (nuint)j);
+                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.Relu(value), ref a0, (nuint)j);
+            }
+            for (; j < 90; j++)
+            {
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = global::StaticNet.Kernels.Relu(global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j));
+            }
         }
 
         // Forward, layer 1: dense 90 -> 2, softmax
-        {
-            const int j = 0;
-            ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 90);
-            ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 90);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero;
-            int i = 0;
-            for (; i <= 90 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-            {
-                global::System.Numerics.Vector<float> v = global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)i);
-                s0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i), v, s0);
-                s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
-            }
-            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1);
-            for (; i < 90; i++)
-            {
-                float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i);
-                d0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, d0);
-                d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
-            }
-            float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j) = sum0;
-            float sum1 = d1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j + 1) = sum1;
-        }
+        float in1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 0);
+        float in1_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 1);
+        float in1_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 2);
+        float in1_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 3);
+        float in1_4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 4);
+        float in1_5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 5);
+        float in1_6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 6);
+        float in1_7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 7);
+        float in1_8 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 8);
+        float in1_9 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 9);
+        float in1_10 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 10);
+        float in1_11 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 11);
+        float in1_12 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 12);
+        float in1_13 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 13);
+        float in1_14 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 14);
+        float in1_15 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 15);
+        float in1_16 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 16);
+        float in1_17 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 17);
+        float in1_18 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 18);
+        float in1_19 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 19);
+        float in1_20 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 20);
+        float in1_21 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 21);
+        float in1_22 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 22);
+        float in1_23 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 23);
+        float in1_24 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 24);
+        float in1_25 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 25);
+        float in1_26 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 26);
+        float in1_27 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 27);
+        float in1_28 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 28);
+        float in1_29 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 29);
+        float in1_30 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 30);
+        float in1_31 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 31);
+        float in1_32 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 32);
+        float in1_33 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 33);
+        float in1_34 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 34);
+        float in1_35 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 35);
+        float in1_36 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 36);
+        float in1_37 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 37);
+        float in1_38 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 38);
+        float in1_39 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 39);
+        float in1_40 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 40);
+        float in1_41 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 41);
+        float in1_42 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 42);
+        float in1_43 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 43);
+        float in1_44 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 44);
+        float in1_45 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 45);
+        float in1_46 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 46);
+        float in1_47 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 47);
+        float in1_48 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 48);
+        float in1_49 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 49);
+        float in1_50 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 50);
+        float in1_51 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 51);
+        float in1_52 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 52);
+        float in1_53 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 53);
+        float in1_54 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 54);
+        float in1_55 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 55);
+        float in1_56 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 56);
+        float in1_57 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 57);
+        float in1_58 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 58);
+        float in1_59 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 59);
+        float in1_60 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 60);
+        float in1_61 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 61);
+        float in1_62 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 62);
+        float in1_63 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 63);
+        float in1_64 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 64);
+        float in1_65 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 65);
+        float in1_66 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 66);
+        float in1_67 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 67);
+        float in1_68 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 68);
+        float in1_69 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 69);
+        float in1_70 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 70);
+        float in1_71 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 71);
+        float in1_72 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 72);
+        float in1_73 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 73);
+        float in1_74 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 74);
+        float in1_75 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 75);
+        float in1_76 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 76);
+        float in1_77 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 77);
+        float in1_78 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 78);
+        float in1_79 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 79);
+        float in1_80 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 80);
+        float in1_81 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 81);
+        float in1_82 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 82);
+        float in1_83 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 83);
+        float in1_84 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 84);
+        float in1_85 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 85);
+        float in1_86 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 86);
+        float in1_87 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 87);
+        float in1_88 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 88);
+        float in1_89 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 89);
+        ref float weights1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights);
+        ref float bias1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias);
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, 0) = ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 88), in1_88, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 84), in1_84, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 80), in1_80, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 76), in1_76, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 72), in1_72, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 68), in1_68, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 64), in1_64, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 60), in1_60, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 56), in1_56, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 52), in1_52, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 48), in1_48, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 44), in1_44, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 40), in1_40, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 36), in1_36, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 32), in1_32, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 28), in1_28, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 24), in1_24, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 20), in1_20, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 16), in1_16, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 12), in1_12, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 8), in1_8, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 4), in1_4, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 0), in1_0, global::System.Runtime.CompilerServices.Unsafe.Add(ref bias1, 0))))))))))))))))))))))))) + (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 89), in1_89, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 85), in1_85, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 81), in1_81, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 77), in1_77, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 73), in1_73, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 69), in1_69, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 65), in1_65, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 61), in1_61, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 57), in1_57, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 53), in1_53, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 49), in1_49, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 45), in1_45, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 41), in1_41, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 37), in1_37, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 33), in1_33, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 29), in1_29, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 25), in1_25, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 21), in1_21, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 17), in1_17, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 13), in1_13, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 9), in1_9, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 5), in1_5, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 1) * in1_1)))))))))))))))))))))))) + ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 86), in1_86, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 82), in1_82, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 78), in1_78, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 74), in1_74, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 70), in1_70, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 66), in1_66, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 62), in1_62, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 58), in1_58, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 54), in1_54, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 50), in1_50, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 46), in1_46, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 42), in1_42, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 38), in1_38, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 34), in1_34, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 30), in1_30, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 26), in1_26, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 22), in1_22, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 18), in1_18, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 14), in1_14, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 10), in1_10, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 6), in1_6, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 2) * in1_2)))))))))))))))))))))) + (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 87), in1_87, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 83), in1_83, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 79), in1_79, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 75), in1_75, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 71), in1_71, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 67), in1_67, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 63), in1_63, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 59), in1_59, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 55), in1_55, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 51), in1_51, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 47), in1_47, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 43), in1_43, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 39), in1_39, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 35), in1_35, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 31), in1_31, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 27), in1_27, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 23), in1_23, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 19), in1_19, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 15), in1_15, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 11), in1_11, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 7), in1_7, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 3) * in1_3)))))))))))))))))))))));
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, 1) = ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 178), in1_88, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 174), in1_84, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 170), in1_80, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 166), in1_76, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 162), in1_72, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 158), in1_68, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 154), in1_64, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 150), in1_60, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 146), in1_56, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 142), in1_52, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 138), in1_48, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 134), in1_44, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 130), in1_40, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 126), in1_36, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 122), in1_32, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 118), in1_28, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 114), in1_24, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 110), in1_20, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 106), in1_16, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 102), in1_12, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 98), in1_8, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 94), in1_4, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 90), in1_0, global::System.Runtime.CompilerServices.Unsafe.Add(ref bias1, 1))))))))))))))))))))))))) + (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 179), in1_89, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 175), in1_85, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 171), in1_81, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 167), in1_77, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 163), in1_73, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 159), in1_69, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 155), in1_65, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 151), in1_61, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 147), in1_57, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 143), in1_53, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 139), in1_49, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 135), in1_45, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 131), in1_41, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 127), in1_37, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 123), in1_33, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 119), in1_29, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 115), in1_25, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 111), in1_21, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 107), in1_17, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 103), in1_13, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 99), in1_9, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 95), in1_5, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 91) * in1_1)))))))))))))))))))))))) + ((global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 176), in1_86, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 172), in1_82, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 168), in1_78, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 164), in1_74, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 160), in1_70, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 156), in1_66, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 152), in1_62, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 148), in1_58, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 144), in1_54, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 140), in1_50, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 136), in1_46, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 132), in1_42, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 128), in1_38, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 124), in1_34, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 120), in1_30, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 116), in1_26, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 112), in1_22, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 108), in1_18, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 104), in1_14, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 100), in1_10, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 96), in1_6, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 92) * in1_2)))))))))))))))))))))) + (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 177), in1_87, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 173), in1_83, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 169), in1_79, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 165), in1_75, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 161), in1_71, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 157), in1_67, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 153), in1_63, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 149), in1_59, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 145), in1_55, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 141), in1_51, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 137), in1_47, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 133), in1_43, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 129), in1_39, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 125), in1_35, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 121), in1_31, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 117), in1_27, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 113), in1_23, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 109), in1_19, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 105), in1_15, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 101), in1_11, global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 97), in1_7, global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 93) * in1_3)))))))))))))))))))))));
         global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z1, 2).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a1, 2));
-        {
-            float max = a1;
-            for (int j = 1; j < 2; j++)
-            {
-                max = global::System.MathF.Max(max, global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, j));
-            }
-            float total = 0f;
-            for (int j = 0; j < 2; j++)
-            {
-                float e = global::System.MathF.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, j) - max);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, j) = e;
-                total += e;
-            }
-            float scale = 1f / total;
-            for (int j = 0; j < 2; j++)
-            {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, j) *= scale;
-            }
-        }
+        global::StaticNet.Kernels.Softmax(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a1, 2));
 
         float loss = 0f;
-        // Cross-entropy of softmax(z) against the target distribution t:
-        // loss = sum_j t_j (logsumexp(z) - z_j), dloss/dz_j = softmax(z)_j * sum(t) - t_j.
+        // Cross-entropy of softmax(z) against the target distribution t, from the softmax a already computed:
+        // logsumexp(z) = max z - log(a at the max), loss = sum_j t_j (logsumexp(z) - z_j), dloss/dz_j = a_j * sum(t) - t_j.
         {
             float max = z1;
+            int argmax = 0;
             for (int j = 1; j < 2; j++)
             {
-                max = global::System.MathF.Max(max, global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j));
+                if (global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j) > max)
+                {
+                    max = global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j);
+                    argmax = j;
+                }
             }
-            float total = 0f;
-            for (int j = 0; j < 2; j++)
-            {
-                float e = global::System.MathF.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j) - max);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j) = e;
-                total += e;
-            }
-            float logSumExp = max + global::System.MathF.Log(total);
+            float logSumExp = max - global::System.MathF.Log(global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, argmax));
             float targetSum = 0f;
             for (int j = 0; j < 2; j++)
             {
                 loss += global::System.Runtime.CompilerServices.Unsafe.Add(ref t, j) * (logSumExp - global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j));
                 targetSum += global::System.Runtime.CompilerServices.Unsafe.Add(ref t, j);
             }
-            float scale = targetSum / total;
             for (int j = 0; j < 2; j++)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j) * scale - global::System.Runtime.CompilerServices.Unsafe.Add(ref t, j);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, j) * targetSum - global::System.Runtime.CompilerServices.Unsafe.Add(ref t, j);
             }
         }
         if (!float.IsFinite(loss) && global::System.Runtime.CompilerServices.Unsafe.AreSame(ref g, ref p))

@@ -467,52 +467,20 @@ public sealed partial class XorNet : global::StaticNet.INetwork<float>
         ref float deltaB = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 8);
 
         // Forward, layer 0: dense 2 -> 2, sigmoid
-        {
-            const int j = 0;
-            ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 2);
-            ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 2);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero;
-            int i = 0;
-            for (; i <= 2 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-            {
-                global::System.Numerics.Vector<float> v = global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i);
-                s0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i), v, s0);
-                s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
-            }
-            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1);
-            for (; i < 2; i++)
-            {
-                float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                d0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, d0);
-                d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
-            }
-            float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = sum0;
-            float sum1 = d1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1) = sum1;
-        }
+        float in0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0);
+        float in0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1);
+        ref float weights0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights);
+        ref float bias0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias);
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, 0) = (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 0), in0_0, global::System.Runtime.CompilerServices.Unsafe.Add(ref bias0, 0))) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 1) * in0_1);
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, 1) = (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 2), in0_0, global::System.Runtime.CompilerServices.Unsafe.Add(ref bias0, 1))) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, 3) * in0_1);
         global::StaticNet.Kernels.Sigmoid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z0, 2), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a0, 2));
 
         // Forward, layer 1: dense 2 -> 1, sigmoid
-        {
-            const int j = 0;
-            ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 2);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
-            int i = 0;
-            for (; i <= 2 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-            {
-                global::System.Numerics.Vector<float> v = global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)i);
-                s0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i), v, s0);
-            }
-            float d0 = global::System.Numerics.Vector.Sum(s0);
-            for (; i < 2; i++)
-            {
-                float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i);
-                d0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, d0);
-            }
-            float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j) = sum0;
-        }
+        float in1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 0);
+        float in1_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, 1);
+        ref float weights1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights);
+        ref float bias1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias);
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, 0) = (global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 0), in1_0, global::System.Runtime.CompilerServices.Unsafe.Add(ref bias1, 0))) + (global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, 1) * in1_1);
         global::StaticNet.Kernels.Sigmoid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z1, 1), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a1, 1));
 
         float loss = 0f;

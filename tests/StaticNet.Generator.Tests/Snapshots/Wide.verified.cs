@@ -654,35 +654,21 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
                 s6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w6, (nuint)i), v, s6);
                 s7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w7, (nuint)i), v, s7);
             }
-            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3), d4 = global::System.Numerics.Vector.Sum(s4), d5 = global::System.Numerics.Vector.Sum(s5), d6 = global::System.Numerics.Vector.Sum(s6), d7 = global::System.Numerics.Vector.Sum(s7);
+            // The 8 lane sums, transposed and added into one vector store.
+            global::StaticNet.Kernels.StoreSums(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j), s0, s1, s2, s3, s4, s5, s6, s7);
+            // Inputs left over by the vectors, one at a time.
             for (; i < 63; i++)
             {
                 float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                d0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, d0);
-                d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
-                d2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, d2);
-                d3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, d3);
-                d4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, d4);
-                d5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w5, i), v, d5);
-                d6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w6, i), v, d6);
-                d7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w7, i), v, d7);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 2) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 2));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 3) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 3));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 4) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 4));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 5) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w5, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 5));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 6) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w6, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 6));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 7) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w7, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 7));
             }
-            float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = sum0;
-            float sum1 = d1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1) = sum1;
-            float sum2 = d2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 2);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 2) = sum2;
-            float sum3 = d3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 3) = sum3;
-            float sum4 = d4 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 4);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 4) = sum4;
-            float sum5 = d5 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 5);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 5) = sum5;
-            float sum6 = d6 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 6);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 6) = sum6;
-            float sum7 = d7 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 7);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 7) = sum7;
         }
         {
             const int j = 96;
@@ -700,8 +686,21 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
                 float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
                 d0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, d0);
             }
-            float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = sum0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = d0;
+        }
+        {
+            // The bias, a vector at a time.
+            int j = 0;
+            for (; j <= 97 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+            {
+                global::System.Numerics.Vector<float> z = global::System.Numerics.Vector.LoadUnsafe(ref z0, (nuint)j) + global::System.Numerics.Vector.LoadUnsafe(ref p, (nuint)(Layer0Bias + j));
+                global::System.Numerics.Vector.StoreUnsafe(z, ref z0, (nuint)j);
+            }
+            for (; j < 97; j++)
+            {
+                float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = z;
+            }
         }
         global::StaticNet.Kernels.Tanh(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z0, 97), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a0, 97));
 
@@ -734,65 +733,53 @@ public sealed partial class WideNet : global::StaticNet.INetwork<float>
                 d3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, d3);
                 d4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, d4);
             }
-            float sum0 = d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j) = sum0;
-            float sum1 = d1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j + 1) = sum1;
-            float sum2 = d2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 2);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j + 2) = sum2;
-            float sum3 = d3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 3);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j + 3) = sum3;
-            float sum4 = d4 + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 4);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j + 4) = sum4;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j) = d0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j + 1) = d1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j + 2) = d2;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j + 3) = d3;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j + 4) = d4;
+        }
+        {
+            // The bias, a vector at a time.
+            int j = 0;
+            for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+            {
+                global::System.Numerics.Vector<float> z = global::System.Numerics.Vector.LoadUnsafe(ref z1, (nuint)j) + global::System.Numerics.Vector.LoadUnsafe(ref p, (nuint)(Layer1Bias + j));
+                global::System.Numerics.Vector.StoreUnsafe(z, ref z1, (nuint)j);
+            }
+            for (; j < 5; j++)
+            {
+                float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j) + global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j) = z;
+            }
         }
         global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z1, 5).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a1, 5));
-        {
-            float max = a1;
-            for (int j = 1; j < 5; j++)
-            {
-                max = global::System.MathF.Max(max, global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, j));
-            }
-            float total = 0f;
-            for (int j = 0; j < 5; j++)
-            {
-                float e = global::System.MathF.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, j) - max);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, j) = e;
-                total += e;
-            }
-            float scale = 1f / total;
-            for (int j = 0; j < 5; j++)
-            {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, j) *= scale;
-            }
-        }
+        global::StaticNet.Kernels.Softmax(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a1, 5));
 
         float loss = 0f;
-        // Cross-entropy of softmax(z) against the target distribution t:
-        // loss = sum_j t_j (logsumexp(z) - z_j), dloss/dz_j = softmax(z)_j * sum(t) - t_j.
+        // Cross-entropy of softmax(z) against the target distribution t, from the softmax a already computed:
+        // logsumexp(z) = max z - log(a at the max), loss = sum_j t_j (logsumexp(z) - z_j), dloss/dz_j = a_j * sum(t) - t_j.
         {
             float max = z1;
+            int argmax = 0;
             for (int j = 1; j < 5; j++)
             {
-                max = global::System.MathF.Max(max, global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j));
+                if (global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j) > max)
+                {
+                    max = global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j);
+                    argmax = j;
+                }
             }
-            float total = 0f;
-            for (int j = 0; j < 5; j++)
-            {
-                float e = global::System.MathF.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j) - max);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j) = e;
-                total += e;
-            }
-            float logSumExp = max + global::System.MathF.Log(total);
+            float logSumExp = max - global::System.MathF.Log(global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, argmax));
             float targetSum = 0f;
             for (int j = 0; j < 5; j++)
             {
                 loss += global::System.Runtime.CompilerServices.Unsafe.Add(ref t, j) * (logSumExp - global::System.Runtime.CompilerServices.Unsafe.Add(ref z1, j));
                 targetSum += global::System.Runtime.CompilerServices.Unsafe.Add(ref t, j);
             }
-            float scale = targetSum / total;
             for (int j = 0; j < 5; j++)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j) * scale - global::System.Runtime.CompilerServices.Unsafe.Add(ref t, j);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, j) * targetSum - global::System.Runtime.CompilerServices.Unsafe.Add(ref t, j);
             }
         }
         if (!float.IsFinite(loss) && global::System.Runtime.CompilerServices.Unsafe.AreSame(ref g, ref p))
