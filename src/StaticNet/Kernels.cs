@@ -796,42 +796,24 @@ public static class Kernels
     }
 
     /// <summary>Softmax in place, shifted by the maximum (scalar; double precision keeps <see cref="Math.Exp"/>).</summary>
-    public static void Softmax(Span<double> values)
-    {
-        double max = values[0];
-        for (int j = 1; j < values.Length; j++)
-        {
-            max = Math.Max(max, values[j]);
-        }
-        double total = 0;
-        for (int j = 0; j < values.Length; j++)
-        {
-            double e = Math.Exp(values[j] - max);
-            values[j] = e;
-            total += e;
-        }
-        double scale = 1 / total;
-        for (int j = 0; j < values.Length; j++)
-        {
-            values[j] *= scale;
-        }
-    }
+    public static void Softmax(Span<double> values) => SoftmaxScalar(values);
 
-    private static void SoftmaxScalar(Span<float> values)
+    /// <summary>Softmax in place, shifted by the maximum, one value at a time (float.Max/Exp are MathF's).</summary>
+    private static void SoftmaxScalar<T>(Span<T> values) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        float max = values[0];
+        T max = values[0];
         for (int j = 1; j < values.Length; j++)
         {
-            max = MathF.Max(max, values[j]);
+            max = T.Max(max, values[j]);
         }
-        float total = 0;
+        T total = T.Zero;
         for (int j = 0; j < values.Length; j++)
         {
-            float e = MathF.Exp(values[j] - max);
+            T e = T.Exp(values[j] - max);
             values[j] = e;
             total += e;
         }
-        float scale = 1 / total;
+        T scale = T.One / total;
         for (int j = 0; j < values.Length; j++)
         {
             values[j] *= scale;
