@@ -596,7 +596,14 @@ internal sealed partial class NetworkEmitter
         EmitStoreBlock(rows, "output", "j");
     }
 
-    private string VectorOffset(int v) => v == 1 ? "lanes" : $"{v} * lanes";
+    private static string VectorOffset(int v) => v == 1 ? "lanes" : $"{v} * lanes";
+
+    /// <summary>The sum of the given offset terms (nulls left out), or null when there are none.</summary>
+    private static string? Offset(params string?[] terms)
+    {
+        string[] present = terms.Where(t => t is not null).Select(t => t!).ToArray();
+        return present.Length == 0 ? null : string.Join(" + ", present);
+    }
 
     private string Load(string reference, string? offset) =>
         offset is null ? $"{TypeNames.Vector}.LoadUnsafe(ref {reference})" : $"{TypeNames.Vector}.LoadUnsafe(ref {reference}, (nuint)({offset}))";
@@ -610,15 +617,8 @@ internal sealed partial class NetworkEmitter
             var stores = new List<string>();
             for (int v = 0; v < TileVectors; v++)
             {
-                string value = $"acc{r}{v}";
-                string offset = (r, v) switch
-                {
-                    (0, 0) => "",
-                    (0, _) => $", (nuint)({VectorOffset(v)})",
-                    (_, 0) => $", (nuint)({r} * width)",
-                    _ => $", (nuint)({r} * width + {VectorOffset(v)})",
-                };
-                stores.Add($"{TypeNames.Vector}.StoreUnsafe({value}, ref block{offset});");
+                string? offset = Offset(r == 0 ? null : $"{r} * width", v == 0 ? null : VectorOffset(v));
+                stores.Add($"{TypeNames.Vector}.StoreUnsafe(acc{r}{v}, ref block{(offset is null ? "" : $", (nuint)({offset})")});");
             }
             _w.Line(string.Join(" ", stores));
         }
@@ -728,13 +728,7 @@ internal sealed partial class NetworkEmitter
             {
                 for (int v = 0; v < vectors; v++)
                 {
-                    string at = (r, v) switch
-                    {
-                        (0, 0) => "(nuint)i",
-                        (0, _) => $"(nuint)(i + {VectorOffset(v)})",
-                        (_, 0) => $"(nuint)({r * fanIn} + i)",
-                        _ => $"(nuint)({r * fanIn} + i + {VectorOffset(v)})",
-                    };
+                    string at = $"(nuint)({Offset(r == 0 ? null : $"{r * fanIn}", "i", v == 0 ? null : VectorOffset(v))})";
                     _w.Line($"{TypeNames.Vector}.StoreUnsafe({fma}(acc{r}{v}, scaleVector, {TypeNames.Vector}.LoadUnsafe(ref gw, {at})), ref gw, {at});");
                 }
             }
