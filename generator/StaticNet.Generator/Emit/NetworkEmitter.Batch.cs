@@ -313,13 +313,15 @@ internal sealed partial class NetworkEmitter
     }
 
     /// <summary>
-    /// Applies a layer's activation from <paramref name="z"/> to <paramref name="a"/> over a whole tile (or
-    /// <paramref name="length"/> values): the span kernel, a scalar loop, or for softmax one row per sample
-    /// (only ever sample-major).
+    /// Applies a layer's activation from <paramref name="z"/> to <paramref name="a"/> over a whole feature-major
+    /// tile, or, given <paramref name="sampleRowsLength"/>, over that many values of rows stored one per sample:
+    /// the span kernel, a vector loop (a tile is a whole number of vectors), a scalar loop, or for softmax one row
+    /// per sample (only ever sample-major).
     /// </summary>
-    private void EmitTileActivation(ActivationEmitter activation, LayerModel layer, string z, string a, string? length = null)
+    private void EmitTileActivation(ActivationEmitter activation, LayerModel layer, string z, string a, string? sampleRowsLength = null)
     {
-        length ??= $"{layer.Units} * width";
+        bool wholeVectors = sampleRowsLength is null;
+        string length = sampleRowsLength ?? $"{layer.Units} * width";
         if (!activation.IsElementwise)
         {
             if (z != a)
@@ -335,9 +337,8 @@ internal sealed partial class NetworkEmitter
         {
             EmitSpanActivation(activation, z, a, length);
         }
-        else if (activation.ApplyVector("value", layer, _types) is { } vectorForm && layer.Activation != ActivationKind.Identity && length.EndsWith(" * width", StringComparison.Ordinal))
+        else if (wholeVectors && layer.Activation != ActivationKind.Identity && activation.ApplyVector("value", layer, _types) is { } vectorForm)
         {
-            // A tile row is a whole number of vectors.
             _w.Open($"for (int i = 0; i < {length}; i += lanes)");
             _w.Line($"{_types.VectorT} value = {Load(z, "i")};");
             _w.Line($"{TypeNames.Vector}.StoreUnsafe({vectorForm}, ref {a}, (nuint)i);");
