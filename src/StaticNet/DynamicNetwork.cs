@@ -376,23 +376,8 @@ public sealed class DynamicNetwork<T> : INetwork<T> where T : unmanaged, IFloati
 
     private static void Softmax(ReadOnlySpan<T> z, Span<T> y)
     {
-        T max = z[0];
-        for (int j = 1; j < z.Length; j++)
-        {
-            max = T.Max(max, z[j]);
-        }
-        T total = T.Zero;
-        for (int j = 0; j < z.Length; j++)
-        {
-            T e = T.Exp(z[j] - max);
-            y[j] = e;
-            total += e;
-        }
-        T scale = T.One / total;
-        for (int j = 0; j < y.Length; j++)
-        {
-            y[j] *= scale;
-        }
+        z.CopyTo(y);
+        Kernels.SoftmaxScalar(y);
     }
 
     // ---- backward ------------------------------------------------------------------------------------

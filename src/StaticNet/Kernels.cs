@@ -799,7 +799,7 @@ public static class Kernels
     public static void Softmax(Span<double> values) => SoftmaxScalar(values);
 
     /// <summary>Softmax in place, shifted by the maximum, one value at a time (float.Max/Exp are MathF's).</summary>
-    private static void SoftmaxScalar<T>(Span<T> values) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void SoftmaxScalar<T>(Span<T> values) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T max = values[0];
         for (int j = 1; j < values.Length; j++)

@@ -71,7 +71,7 @@ internal sealed partial class NetworkEmitter
         _w.Open($"private {T} Backpropagate(ref {T} x, ref {T} t, ref {T} g, {T} gradientScale)");
         _w.Line($"ref {T} p = ref {TypeNames.MemoryMarshal}.GetArrayDataReference(_parameters);");
         DeclareBuffer("buffer", size.ToString(CultureInfo.InvariantCulture), size, slot: 0);
-        DeclareTrainingBuffers(rows: 1, maxUnits);
+        DeclareTrainingBuffers(maxUnits);
 
         // Forward, storing z and a.
         string input = "x";
@@ -191,21 +191,21 @@ internal sealed partial class NetworkEmitter
     }
 
     /// <summary>
-    /// Carves the <c>buffer</c> span into <c>z{k}</c> and <c>a{k}</c> of every layer (a aliases z for identity
-    /// layers) and the two delta buffers, each <paramref name="rows"/> samples deep.
+    /// Carves one sample's <c>buffer</c> span into <c>z{k}</c> and <c>a{k}</c> of every layer (a aliases z for
+    /// identity layers) and the two delta buffers.
     /// </summary>
-    private void DeclareTrainingBuffers(int rows, int maxUnits)
+    private void DeclareTrainingBuffers(int maxUnits)
     {
         _w.Line($"ref {T} start = ref {TypeNames.MemoryMarshal}.GetReference(buffer);");
         int offset = 0;
         foreach (LayerModel layer in _network.Layers)
         {
             _w.Line($"ref {T} z{layer.Index} = ref {At("start", offset)};");
-            offset += rows * layer.Units;
+            offset += layer.Units;
             if (HasOwnActivations(layer))
             {
                 _w.Line($"ref {T} a{layer.Index} = ref {At("start", offset)};");
-                offset += rows * layer.Units;
+                offset += layer.Units;
             }
             else
             {
@@ -213,7 +213,7 @@ internal sealed partial class NetworkEmitter
             }
         }
         _w.Line($"ref {T} deltaA = ref {At("start", offset)};");
-        _w.Line($"ref {T} deltaB = ref {At("start", offset + rows * maxUnits)};");
+        _w.Line($"ref {T} deltaB = ref {At("start", offset + maxUnits)};");
     }
 
     private static bool HasOwnActivations(LayerModel layer) => layer.Activation != ActivationKind.Identity;

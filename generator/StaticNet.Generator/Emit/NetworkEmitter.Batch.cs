@@ -33,8 +33,6 @@ internal sealed partial class NetworkEmitter
     /// <summary>The most samples a tile can hold (512-bit vectors), for sizing buffers at generation time.</summary>
     private int MaxTileWidth => TileVectors * 64 / ElementSize;
 
-    private int ElementSize => _network.Precision == PrecisionKind.Double ? 8 : 4;
-
     /// <summary>The length expression and worst-case length of a buffer of <paramref name="rows"/> tile rows.</summary>
     private (string Expression, int Length) TileRows(int rows) =>
         ($"{rows.ToString(CultureInfo.InvariantCulture)} * TileWidth", rows * MaxTileWidth);
@@ -259,8 +257,7 @@ internal sealed partial class NetworkEmitter
         _w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
         _w.Open($"private void ForwardTile(ref {T} x, ref {T} y, int count)");
         _w.Line($"ref {T} p = ref {TypeNames.MemoryMarshal}.GetArrayDataReference(_parameters);");
-        _w.Line($"int lanes = {_types.Lanes};");
-        _w.Line("int width = TileWidth;");
+        DeclareLanesAndWidth();
         DeclareTileBuffer("buffer", _network.InputSize + layers.Sum(l => l.Units), slot: 0);
         _w.Line($"ref {T} xT = ref {TypeNames.MemoryMarshal}.GetReference(buffer);");
         int offset = _network.InputSize;
@@ -270,8 +267,7 @@ internal sealed partial class NetworkEmitter
             offset += layer.Units;
         }
         _w.Line();
-        _w.Line("// The tile's inputs, feature-major: one row per input, one lane per sample.");
-        _w.Line($"{TypeNames.Kernels}.ToFeatureMajor({SpanOf("x", "count * InputSize", readOnly: true)}, InputSize, {SpanOf("xT", "InputSize * width")});");
+        EmitInputsToFeatureMajor();
 
         string input = "xT";
         foreach (LayerModel layer in layers)
@@ -329,8 +325,7 @@ internal sealed partial class NetworkEmitter
                 _w.Line($"{SpanOf(z, length, readOnly: true)}.CopyTo({SpanOf(a, length)});");
             }
             _w.Open("for (int s = 0; s < count; s++)");
-            _w.Line($"ref {T} row = ref {TypeNames.Unsafe}.Add(ref {a}, s * {layer.Units});");
-            EmitSoftmaxInPlace("row", layer.Units);
+            _w.Line($"{TypeNames.Kernels}.Softmax({TypeNames.MemoryMarshal}.CreateSpan(ref {TypeNames.Unsafe}.Add(ref {a}, s * {layer.Units}), {layer.Units}));");
             _w.Close();
         }
         else if (activation.SpanKernel is not null)
@@ -375,8 +370,7 @@ internal sealed partial class NetworkEmitter
         _w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
         _w.Open($"private {T} BackpropagateTile(ref {T} x, ref {T} t, int count, ref {T} g, {T} gradientScale)");
         _w.Line($"ref {T} p = ref {TypeNames.MemoryMarshal}.GetArrayDataReference(_parameters);");
-        _w.Line($"int lanes = {_types.Lanes};");
-        _w.Line("int width = TileWidth;");
+        DeclareLanesAndWidth();
 
         // Buffer layout, in tile rows: inputs^T, z^T and a^T of every layer (a aliases z for identity), the
         // output layer's z, a and delta per sample, two deltas^T, and one layer input per sample.
@@ -426,8 +420,7 @@ internal sealed partial class NetworkEmitter
             _w.Line($"ref {T} aRows = ref zRows; // identity: a = z");
         }
         _w.Line();
-        _w.Line("// The tile's inputs, feature-major: one row per input, one lane per sample.");
-        _w.Line($"{TypeNames.Kernels}.ToFeatureMajor({SpanOf("x", "count * InputSize", readOnly: true)}, InputSize, {SpanOf("xT", "InputSize * width")});");
+        EmitInputsToFeatureMajor();
 
         string input = "xT";
         foreach (LayerModel layer in layers)
@@ -521,6 +514,20 @@ internal sealed partial class NetworkEmitter
         _w.Line($"{TypeNames.Kernels}.ToFeatureMajor({SpanOf("deltaRows", $"count * {output.Units}", readOnly: true)}, {output.Units}, {SpanOf(delta, $"{output.Units} * width")});");
     }
 
+    /// <summary>The locals every tile method uses: the vector width and the tile width, both JIT-time constants.</summary>
+    private void DeclareLanesAndWidth()
+    {
+        _w.Line($"int lanes = {_types.Lanes};");
+        _w.Line("int width = TileWidth;");
+    }
+
+    /// <summary>Copies the tile's input rows <c>x</c> into <c>xT</c>, one row per input and one lane per sample.</summary>
+    private void EmitInputsToFeatureMajor()
+    {
+        _w.Line("// The tile's inputs, feature-major: one row per input, one lane per sample.");
+        _w.Line($"{TypeNames.Kernels}.ToFeatureMajor({SpanOf("x", "count * InputSize", readOnly: true)}, InputSize, {SpanOf("xT", "InputSize * width")});");
+    }
+
     private string SpanOf(string reference, string length, bool readOnly = false) =>
         $"{TypeNames.MemoryMarshal}.{(readOnly ? "CreateReadOnlySpan" : "CreateSpan")}(ref {reference}, {length})";
 
@@ -541,8 +548,7 @@ internal sealed partial class NetworkEmitter
         _w.Line($"/// <summary>{summary}</summary>");
         _w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
         _w.Open($"private static void {signature}");
-        _w.Line($"int lanes = {_types.Lanes};");
-        _w.Line("int width = TileWidth;");
+        DeclareLanesAndWidth();
     }
 
     /// <summary>

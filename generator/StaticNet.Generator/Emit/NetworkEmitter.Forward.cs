@@ -371,26 +371,4 @@ internal sealed partial class NetworkEmitter
         int half = (terms.Count + 1) / 2;
         return $"{_types.Math}.Max({TreeMax(terms.Take(half).ToList())}, {TreeMax(terms.Skip(half).ToList())})";
     }
-
-    /// <summary>Softmax over <paramref name="count"/> values behind <paramref name="values"/>, in place.</summary>
-    private void EmitSoftmaxInPlace(string values, int count)
-    {
-        string at = $"{TypeNames.Unsafe}.Add(ref {values}, j)";
-        _w.Open("");
-        _w.Line($"{T} max = {values};");
-        _w.Open($"for (int j = 1; j < {count}; j++)");
-        _w.Line($"max = {_types.Math}.Max(max, {at});");
-        _w.Close();
-        _w.Line($"{T} total = {_types.Literal(0)};");
-        _w.Open($"for (int j = 0; j < {count}; j++)");
-        _w.Line($"{T} e = {_types.Math}.Exp({at} - max);");
-        _w.Line($"{at} = e;");
-        _w.Line("total += e;");
-        _w.Close();
-        _w.Line($"{T} scale = {_types.Literal(1)} / total;");
-        _w.Open($"for (int j = 0; j < {count}; j++)");
-        _w.Line($"{at} *= scale;");
-        _w.Close();
-        _w.Close();
-    }
 }

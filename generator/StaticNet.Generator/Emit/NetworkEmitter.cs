@@ -355,30 +355,17 @@ internal sealed partial class NetworkEmitter
 
     /// <summary>
     /// The <c>ref T</c> argument for the first layer's input: the span itself, or, with input normalization,
-    /// a normalized copy that this emits first (into the <c>normalized</c> buffer, declared here unless
-    /// <paramref name="declared"/> says a caller declared it once outside a loop).
+    /// a normalized copy that this emits first (into the <c>normalized</c> buffer, declared here).
     /// </summary>
-    private string InputReference(string input, bool declared = false)
+    private string InputReference(string input)
     {
         if (!HasNormalization)
         {
             return $"ref {TypeNames.MemoryMarshal}.GetReference({input})";
         }
-        if (!declared)
-        {
-            DeclareNormalizedInput();
-        }
+        DeclareBuffer("normalized", "InputSize", _network.InputSize, slot: 2);
         _w.Line($"global::StaticNet.InputNormalization.Apply<{T}>({input}, _normalization, normalized);");
         return $"ref {TypeNames.MemoryMarshal}.GetReference(normalized)";
-    }
-
-    /// <summary>Declares the <c>normalized</c> buffer of one input row, when the network normalizes its inputs.</summary>
-    private void DeclareNormalizedInput()
-    {
-        if (HasNormalization)
-        {
-            DeclareBuffer("normalized", "InputSize", _network.InputSize, slot: 2);
-        }
     }
 
     private static string NormalizationMember(string kind) => kind switch
@@ -395,11 +382,13 @@ internal sealed partial class NetworkEmitter
         _w.Close();
     }
 
+    /// <summary>Bytes per value: 4 for float, 8 for double.</summary>
+    private int ElementSize => _network.Precision == PrecisionKind.Double ? 8 : 4;
+
     /// <summary>Declares <c>Span&lt;T&gt; name</c> of <paramref name="length"/> elements, on the stack when small.</summary>
     private void DeclareBuffer(string name, string lengthExpression, int length, int slot)
     {
-        int elementSize = _network.Precision == PrecisionKind.Double ? 8 : 4;
-        if ((long)length * elementSize <= StackLimitBytes)
+        if ((long)length * ElementSize <= StackLimitBytes)
         {
             _w.Line($"global::System.Span<{T}> {name} = stackalloc {T}[{lengthExpression}];");
         }

@@ -54,6 +54,9 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
     private int _parts;
     private bool _measureAccuracy;
 
+    // Set when a declined fused SGD step has already gathered this batch into part 0: how many rows it classified right.
+    private long? _gatheredByFusedAttempt;
+
     public TrainingSession(INetwork<T> network, IOptimizer? optimizer, double? clipNorm, int threads, long parallelThreshold)
     {
         _network = network;
@@ -98,7 +101,14 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
 
         _clearInParts = !_gradientsZero;
         _gradientsZero = false;
-        RunRound(_trainPart, data, rows, start, count, measureAccuracy);
+        try
+        {
+            RunRound(_trainPart, data, rows, start, count, measureAccuracy);
+        }
+        finally
+        {
+            _gatheredByFusedAttempt = null;
+        }
 
         Span<T> gradient = _gradients[0];
         if (_parts > 1)
@@ -154,6 +164,8 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
             : _network.TrySgdStep(inputs, _gatheredTargets[0].AsSpan(0, count * data.TargetSize), learningRate, out lossSum);
         if (!fused)
         {
+            // The unfused path runs this batch as one part: part 0 reuses the rows and the accuracy gathered here.
+            _gatheredByFusedAttempt = correct;
             return null;
         }
 
@@ -259,7 +271,9 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
             gradient.Clear();
         }
 
-        long correct = Gather(data, _rows!, from, to, part, _measureAccuracy);
+        long correct = part == 0 && _gatheredByFusedAttempt is long gathered
+            ? gathered
+            : Gather(data, _rows!, from, to, part, _measureAccuracy);
         int count = to - from;
         ReadOnlySpan<T> inputs = _gatheredInputs[part].AsSpan(0, count * data.InputSize);
         T partLoss = data.LabelArray is not null

@@ -322,26 +322,7 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a1, OutputSize * width), OutputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, count * OutputSize));
         for (int s = 0; s < count; s++)
         {
-            ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 3);
-            {
-                double max = row;
-                for (int j = 1; j < 3; j++)
-                {
-                    max = global::System.Math.Max(max, global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j));
-                }
-                double total = 0.0;
-                for (int j = 0; j < 3; j++)
-                {
-                    double e = global::System.Math.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) - max);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) = e;
-                    total += e;
-                }
-                double scale = 1.0 / total;
-                for (int j = 0; j < 3; j++)
-                {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) *= scale;
-                }
-            }
+            global::StaticNet.Kernels.Softmax(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 3), 3));
         }
     }
 
@@ -868,26 +849,7 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref zRows, count * 3).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref aRows, count * 3));
         for (int s = 0; s < count; s++)
         {
-            ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aRows, s * 3);
-            {
-                double max = row;
-                for (int j = 1; j < 3; j++)
-                {
-                    max = global::System.Math.Max(max, global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j));
-                }
-                double total = 0.0;
-                for (int j = 0; j < 3; j++)
-                {
-                    double e = global::System.Math.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) - max);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) = e;
-                    total += e;
-                }
-                double scale = 1.0 / total;
-                for (int j = 0; j < 3; j++)
-                {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) *= scale;
-                }
-            }
+            global::StaticNet.Kernels.Softmax(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aRows, s * 3), 3));
         }
         double loss = 0.0;
         for (int s = 0; s < count; s++)
