@@ -1,8 +1,13 @@
+using System;
 using System.Text;
 
 namespace StaticNet.Generator.Emit;
 
-/// <summary>Builds source text line by line with four-space indentation and '\n' line endings.</summary>
+/// <summary>
+/// Builds source text line by line with four-space indentation and '\n' line endings. Braced blocks are
+/// disposable scopes, as in CommunityToolkit.Mvvm's IndentedTextWriter:
+/// <c>using (writer.Block("for (...)")) { ... }</c> writes the header and the braces and indents what is inside.
+/// </summary>
 internal sealed class IndentedWriter
 {
     private readonly StringBuilder _builder = new();
@@ -19,15 +24,41 @@ internal sealed class IndentedWriter
         return this;
     }
 
-    /// <summary>Writes <paramref name="text"/> (if any) followed by an opening brace, and indents.</summary>
-    public IndentedWriter Open(string text)
+    /// <summary>Writes <paramref name="header"/> (if any) and an opening brace; disposing the scope closes it with <paramref name="suffix"/>.</summary>
+    public Scope Block(string header = "", string suffix = "")
     {
-        if (text.Length > 0)
+        if (header.Length > 0)
         {
-            Line(text);
+            Line(header);
         }
         Line("{");
         _indent++;
+        return new Scope(this, suffix);
+    }
+
+    /// <summary>The open block of <see cref="Block"/>: disposing it dedents and writes the closing brace.</summary>
+    public readonly struct Scope : IDisposable
+    {
+        private readonly IndentedWriter _writer;
+        private readonly string _suffix;
+
+        internal Scope(IndentedWriter writer, string suffix)
+        {
+            _writer = writer;
+            _suffix = suffix;
+        }
+
+        public void Dispose()
+        {
+            _writer._indent--;
+            _writer.Line("}" + _suffix);
+        }
+    }
+
+    /// <summary>Writes <paramref name="text"/> (if any) followed by an opening brace, and indents; <see cref="Close"/> ends it.</summary>
+    public IndentedWriter Open(string text)
+    {
+        Block(text);
         return this;
     }
 

@@ -312,55 +312,19 @@ internal sealed partial class NetworkEmitter
     /// </summary>
     private void EmitLayerBackward(LayerModel layer, string input, string delta, string? deltaBelow, LayerModel? below)
     {
-        int fanIn = layer.FanIn;
-        string vector = _types.VectorT;
-        string lanes = _types.Lanes;
-        string unsafeAdd = TypeNames.Unsafe + ".Add";
-        string load = TypeNames.Vector + ".LoadUnsafe";
-        string storeVector = TypeNames.Vector + ".StoreUnsafe";
-        string fma = TypeNames.Kernels + ".MultiplyAdd";
-
+        string sizes = $"<{T}, {SizeName(layer.FanIn)}, {SizeName(layer.Units)}>";
         _w.Line();
-        _w.Line(deltaBelow is null
-            ? $"// Backward, layer {layer.Index}: weight{(layer.HasBias ? " and bias" : "")} gradients."
-            : $"// Backward, layer {layer.Index}: weight{(layer.HasBias ? " and bias" : "")} gradients, and the delta of layer {layer.Index - 1}.");
-        if (deltaBelow is not null)
+        if (deltaBelow is null)
         {
-            _w.Line($"{TypeNames.MemoryMarshal}.CreateSpan(ref {deltaBelow}, {fanIn}).Clear();");
+            _w.Line($"// Backward, layer {layer.Index}: weight{(layer.HasBias ? " and bias" : "")} gradients.");
+            _w.Line($"{TypeNames.DenseSample}.Gradient{sizes}(ref {delta}, ref {input}, {GradientWeightsAndBias(layer)}, gradientScale);");
         }
-        _w.Open($"for (int j = 0; j < {layer.Units}; j++)");
-        _w.Line($"{T} dj = {unsafeAdd}(ref {delta}, j);");
-        _w.Line($"{T} gj = dj * gradientScale;");
-        if (layer.HasBias)
+        else
         {
-            _w.Line($"{unsafeAdd}(ref g, {BiasOffsetName(layer)} + j) += gj;");
+            _w.Line($"// Backward, layer {layer.Index}: weight{(layer.HasBias ? " and bias" : "")} gradients, and the delta of layer {layer.Index - 1}.");
+            _w.Line($"{TypeNames.DenseSample}.Backward{sizes}(ref {Weights(layer, "p")}, ref {delta}, ref {input}, {GradientWeightsAndBias(layer)}, gradientScale, ref {deltaBelow});");
         }
-        _w.Line($"ref {T} gw = ref {unsafeAdd}(ref g, {WeightOffsetName(layer)} + j * {fanIn});");
-        if (deltaBelow is not null)
-        {
-            _w.Line($"ref {T} w = ref {unsafeAdd}(ref p, {WeightOffsetName(layer)} + j * {fanIn});");
-            _w.Line($"{vector} dv = new {vector}(dj);");
-        }
-        _w.Line($"{vector} gv = new {vector}(gj);");
-        _w.Line("int i = 0;");
-        _w.Open($"for (; i <= {fanIn} - {lanes}; i += {lanes})");
-        if (deltaBelow is not null)
-        {
-            // The delta below reads W before the gradient is added: g may be the parameters themselves.
-            _w.Line($"{storeVector}({fma}(dv, {load}(ref w, (nuint)i), {load}(ref {deltaBelow}, (nuint)i)), ref {deltaBelow}, (nuint)i);");
-        }
-        _w.Line($"{storeVector}({fma}(gv, {load}(ref {input}, (nuint)i), {load}(ref gw, (nuint)i)), ref gw, (nuint)i);");
-        _w.Close();
-        _w.Open($"for (; i < {fanIn}; i++)");
-        if (deltaBelow is not null)
-        {
-            _w.Line($"{unsafeAdd}(ref {deltaBelow}, i) = {fma}(dj, {unsafeAdd}(ref w, i), {unsafeAdd}(ref {deltaBelow}, i));");
-        }
-        _w.Line($"{unsafeAdd}(ref gw, i) = {fma}(gj, {unsafeAdd}(ref {input}, i), {unsafeAdd}(ref gw, i));");
-        _w.Close();
-        _w.Close();
-
-        EmitActivationDerivative(below, deltaBelow, fanIn.ToString(CultureInfo.InvariantCulture));
+        EmitActivationDerivative(below, deltaBelow, layer.FanIn.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>

@@ -277,7 +277,7 @@ internal sealed partial class NetworkEmitter
             bool isLast = layer.Index == last;
             _w.Line();
             _w.Line($"// Layer {layer.Index}: dense {layer.FanIn} -> {layer.Units}, {ActivationText(layer)}{(isLast ? " (applied per sample below)" : "")}");
-            _w.Line($"{DenseKernelName(layer)}(ref p, ref {input}, ref {output});");
+            _w.Line($"{TileKernel("Forward", layer)}({WeightsAndBias(layer)}, ref {input}, ref {output});");
             if (!isLast)
             {
                 EmitTileActivation(activation, layer, output, output);
@@ -302,10 +302,6 @@ internal sealed partial class NetworkEmitter
         }
         _w.Close();
         _w.Line();
-        foreach (LayerModel layer in layers)
-        {
-            EmitDenseKernel(layer);
-        }
     }
 
     /// <summary>
@@ -431,7 +427,7 @@ internal sealed partial class NetworkEmitter
             _w.Line(isLast
                 ? $"// Forward, layer {layer.Index}: dense {layer.FanIn} -> {layer.Units}, keeping z of the tile ({ActivationText(layer)} per sample below)"
                 : $"// Forward, layer {layer.Index}: dense {layer.FanIn} -> {layer.Units}, {ActivationText(layer)}, keeping z and a of the tile");
-            _w.Line($"{DenseKernelName(layer)}(ref p, ref {input}, ref z{layer.Index});");
+            _w.Line($"{TileKernel("Forward", layer)}({WeightsAndBias(layer)}, ref {input}, ref z{layer.Index});");
             if (!isLast && HasOwnActivations(layer))
             {
                 EmitTileActivation(activation, layer, $"z{layer.Index}", $"a{layer.Index}");
@@ -460,24 +456,16 @@ internal sealed partial class NetworkEmitter
                 LayerModel below = layers[l - 1];
                 string deltaBelow = DeltaName(l - 1, last);
                 _w.Line($"// Backward, layer {layer.Index}: the delta of layer {below.Index} (before this layer's gradients, which may update the weights).");
-                _w.Line($"{DeltaBelowKernelName(layer)}(ref p, ref {layerDelta}, ref {deltaBelow});");
+                _w.Line($"{TileKernel("DeltaBelow", layer)}(ref {Weights(layer, "p")}, ref {layerDelta}, ref {deltaBelow});");
                 EmitActivationDerivative(below, deltaBelow, $"{below.Units} * width");
                 _w.Line($"{TypeNames.Kernels}.ToSampleMajor({SpanOf($"a{below.Index}", $"{below.Units} * width", readOnly: true)}, {below.Units}, {SpanOf("inputRows", $"count * {below.Units}")});");
             }
             _w.Line($"// Backward, layer {layer.Index}: weight{(layer.HasBias ? " and bias" : "")} gradients, summed over the tile's samples.");
-            _w.Line($"{GradientKernelName(layer)}(ref {(l == 0 ? "x" : "inputRows")}, ref {layerDelta}, count, ref g, gradientScale);");
+            _w.Line($"{TileKernel("Gradient", layer)}(ref {(l == 0 ? "x" : "inputRows")}, ref {layerDelta}, count, {GradientWeightsAndBias(layer)}, gradientScale);");
         }
         _w.Line("return loss;");
         _w.Close();
         _w.Line();
-        foreach (LayerModel layer in layers)
-        {
-            if (layer.Index > 0)
-            {
-                EmitDeltaBelowKernel(layer);
-            }
-            EmitWeightGradientKernel(layer);
-        }
     }
 
     /// <summary>Whether the tile's loss is computed for all lanes at once: cross-entropy in float (the vector exponential is float-only).</summary>
@@ -536,240 +524,9 @@ internal sealed partial class NetworkEmitter
 
     // ---- kernels ------------------------------------------------------------------------------------
 
-    private static string DenseKernelName(LayerModel layer) => $"Layer{layer.Index}Tile";
-
-    private static string DeltaBelowKernelName(LayerModel layer) => $"Layer{layer.Index}DeltaBelowTile";
-
-    private static string GradientKernelName(LayerModel layer) => $"Layer{layer.Index}GradientTile";
-
-    /// <summary>Opens a kernel method: each kernel is its own method, so the JIT's inlining budget covers its FMAs.</summary>
-    private void OpenKernel(string summary, string signature)
-    {
-        _w.Line($"/// <summary>{summary}</summary>");
-        _w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
-        _w.Open($"private static void {signature}");
-        DeclareLanesAndWidth();
-    }
-
-    /// <summary>
-    /// out^T[j, :] = W[j, :] in^T + b[j] for all lanes of a tile: blocks of <see cref="KernelRows"/> rows x
-    /// <see cref="TileVectors"/> vectors of samples accumulate in registers while the loop walks the inputs,
-    /// broadcasting one weight per row.
-    /// </summary>
-    private void EmitDenseKernel(LayerModel layer)
-    {
-        OpenKernel($"Layer {layer.Index} for a feature-major tile: z^T[j, :] = W[j, :] in^T{(layer.HasBias ? " + b[j]" : "")}, {layer.FanIn} -> {layer.Units}.",
-            $"{DenseKernelName(layer)}(ref {T} p, ref {T} input, ref {T} output)");
-        int units = layer.Units;
-        int fullRows = units / KernelRows * KernelRows;
-        if (fullRows > 0)
-        {
-            _w.Open($"for (int j = 0; j < {fullRows}; j += {KernelRows})");
-            EmitDenseBlock(layer, KernelRows);
-            _w.Close();
-        }
-        if (units > fullRows)
-        {
-            _w.Open("");
-            _w.Line($"const int j = {fullRows};");
-            EmitDenseBlock(layer, units - fullRows);
-            _w.Close();
-        }
-        _w.Close();
-        _w.Line();
-    }
-
-    private void EmitDenseBlock(LayerModel layer, int rows)
-    {
-        int fanIn = layer.FanIn;
-        string vector = _types.VectorT;
-        _w.Line($"ref {T} w = ref {TypeNames.Unsafe}.Add(ref p, {WeightOffsetName(layer)} + j * {fanIn});");
-        for (int r = 0; r < rows; r++)
-        {
-            string initial = layer.HasBias
-                ? $"new {vector}({TypeNames.Unsafe}.Add(ref p, {BiasOffsetName(layer)} + j{(r == 0 ? "" : $" + {r}")}))"
-                : $"{vector}.Zero";
-            _w.Line($"{vector} acc{r}0 = {initial}" + string.Concat(Enumerable.Range(1, TileVectors - 1).Select(v => $", acc{r}{v} = acc{r}0")) + ";");
-        }
-        _w.Open($"for (int i = 0; i < {fanIn}; i++)");
-        _w.Line($"ref {T} column = ref {TypeNames.Unsafe}.Add(ref input, i * width);");
-        _w.Line($"{vector} " + string.Join(", ", Enumerable.Range(0, TileVectors).Select(v => $"x{v} = {Load("column", v == 0 ? null : VectorOffset(v))}")) + ";");
-        for (int r = 0; r < rows; r++)
-        {
-            _w.Line($"{(r == 0 ? vector + " " : "")}weight = new {vector}({TypeNames.Unsafe}.Add(ref w, {(r == 0 ? "i" : $"{r * fanIn} + i")}));");
-            _w.Line(string.Join(" ", Enumerable.Range(0, TileVectors).Select(v => $"acc{r}{v} = {TypeNames.Kernels}.MultiplyAdd(weight, x{v}, acc{r}{v});")));
-        }
-        _w.Close();
-        EmitStoreBlock(rows, "output", "j");
-    }
-
-    private static string VectorOffset(int v) => v == 1 ? "lanes" : $"{v} * lanes";
-
-    /// <summary>The sum of the given offset terms (nulls left out), or null when there are none.</summary>
-    private static string? Offset(params string?[] terms)
-    {
-        string[] present = terms.Where(t => t is not null).Select(t => t!).ToArray();
-        return present.Length == 0 ? null : string.Join(" + ", present);
-    }
-
-    private string Load(string reference, string? offset) =>
+    private static string Load(string reference, string? offset) =>
         offset is null ? $"{TypeNames.Vector}.LoadUnsafe(ref {reference})" : $"{TypeNames.Vector}.LoadUnsafe(ref {reference}, (nuint)({offset}))";
 
-    /// <summary>Stores the block's accumulators as rows <c>{row}..</c> of the feature-major tile <paramref name="output"/>.</summary>
-    private void EmitStoreBlock(int rows, string output, string row)
-    {
-        _w.Line($"ref {T} block = ref {TypeNames.Unsafe}.Add(ref {output}, {row} * width);");
-        for (int r = 0; r < rows; r++)
-        {
-            var stores = new List<string>();
-            for (int v = 0; v < TileVectors; v++)
-            {
-                string? offset = Offset(r == 0 ? null : $"{r} * width", v == 0 ? null : VectorOffset(v));
-                stores.Add($"{TypeNames.Vector}.StoreUnsafe(acc{r}{v}, ref block{(offset is null ? "" : $", (nuint)({offset})")});");
-            }
-            _w.Line(string.Join(" ", stores));
-        }
-    }
-
-    /// <summary>
-    /// deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :]: blocks of <see cref="KernelRows"/> weight columns x
-    /// <see cref="TileVectors"/> vectors of samples in registers while the loop walks the rows of W.
-    /// </summary>
-    private void EmitDeltaBelowKernel(LayerModel layer)
-    {
-        OpenKernel($"Layer {layer.Index} for a feature-major tile: the delta of the layer below (before f'), deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :].",
-            $"{DeltaBelowKernelName(layer)}(ref {T} p, ref {T} delta, ref {T} deltaBelow)");
-        int fanIn = layer.FanIn;
-        int full = fanIn / KernelRows * KernelRows;
-        if (full > 0)
-        {
-            _w.Open($"for (int i = 0; i < {full}; i += {KernelRows})");
-            EmitInputGradientBlock(layer, KernelRows, "delta", "deltaBelow");
-            _w.Close();
-        }
-        if (fanIn > full)
-        {
-            _w.Open("");
-            _w.Line($"const int i = {full};");
-            EmitInputGradientBlock(layer, fanIn - full, "delta", "deltaBelow");
-            _w.Close();
-        }
-        _w.Close();
-        _w.Line();
-    }
-
-    private void EmitInputGradientBlock(LayerModel layer, int columns, string delta, string deltaBelow)
-    {
-        string vector = _types.VectorT;
-        _w.Line($"ref {T} w = ref {TypeNames.Unsafe}.Add(ref p, {WeightOffsetName(layer)} + i);");
-        _w.Line($"{vector} " + string.Join(", ", Enumerable.Range(0, columns).SelectMany(c => Enumerable.Range(0, TileVectors).Select(v => $"acc{c}{v} = {vector}.Zero"))) + ";");
-        _w.Open($"for (int j = 0; j < {layer.Units}; j++)");
-        _w.Line($"ref {T} row = ref {TypeNames.Unsafe}.Add(ref {delta}, j * width);");
-        _w.Line($"{vector} " + string.Join(", ", Enumerable.Range(0, TileVectors).Select(v => $"d{v} = {Load("row", v == 0 ? null : VectorOffset(v))}")) + ";");
-        _w.Line($"ref {T} weights = ref {TypeNames.Unsafe}.Add(ref w, j * {layer.FanIn});");
-        for (int c = 0; c < columns; c++)
-        {
-            _w.Line($"{(c == 0 ? vector + " " : "")}weight = new {vector}({(c == 0 ? "weights" : $"{TypeNames.Unsafe}.Add(ref weights, {c})")});");
-            _w.Line(string.Join(" ", Enumerable.Range(0, TileVectors).Select(v => $"acc{c}{v} = {TypeNames.Kernels}.MultiplyAdd(weight, d{v}, acc{c}{v});")));
-        }
-        _w.Close();
-        EmitStoreBlock(columns, deltaBelow, "i");
-    }
-
-    /// <summary>
-    /// g_W[j, :] += sum_s delta^T[j, s] in[s, :] over the tile's samples (the layer inputs one row per sample):
-    /// blocks of <see cref="GradientRows"/> rows x <see cref="GradientVectors"/> vectors of the row in
-    /// registers while the loop walks the samples; then single vectors and scalars for the rest of the row,
-    /// and g_b[j] += the sum of delta^T[j, :] (idle lanes hold 0).
-    /// </summary>
-    private void EmitWeightGradientKernel(LayerModel layer)
-    {
-        OpenKernel($"Layer {layer.Index}: adds the weight{(layer.HasBias ? " and bias" : "")} gradients of a tile's <paramref name=\"count\"/> samples (inputs one row per sample, delta feature-major), times <paramref name=\"gradientScale\"/>, to <paramref name=\"g\"/>.",
-            $"{GradientKernelName(layer)}(ref {T} input, ref {T} delta, int count, ref {T} g, {T} gradientScale)");
-        _w.Line($"{_types.VectorT} scaleVector = new {_types.VectorT}(gradientScale);");
-        const string input = "input", delta = "delta";
-        int units = layer.Units;
-        int full = units / GradientRows * GradientRows;
-        if (full > 0)
-        {
-            _w.Open($"for (int j = 0; j < {full}; j += {GradientRows})");
-            EmitWeightGradientBlock(layer, GradientRows, input, delta);
-            _w.Close();
-        }
-        if (units > full)
-        {
-            _w.Open("");
-            _w.Line($"const int j = {full};");
-            EmitWeightGradientBlock(layer, units - full, input, delta);
-            _w.Close();
-        }
-        _w.Close();
-        _w.Line();
-    }
-
-    private void EmitWeightGradientBlock(LayerModel layer, int rows, string input, string delta)
-    {
-        int fanIn = layer.FanIn;
-        string vector = _types.VectorT;
-        string fma = TypeNames.Kernels + ".MultiplyAdd";
-        string unsafeAdd = TypeNames.Unsafe + ".Add";
-        _w.Line($"ref {T} gw = ref {unsafeAdd}(ref g, {WeightOffsetName(layer)} + j * {fanIn});");
-        _w.Line($"ref {T} d = ref {unsafeAdd}(ref {delta}, j * width);");
-        _w.Line("int i = 0;");
-        foreach (int vectors in new[] { GradientVectors, 1 })
-        {
-            _w.Open(vectors == 1
-                ? $"for (; i <= {fanIn} - lanes; i += lanes)"
-                : $"for (; i <= {fanIn} - {vectors} * lanes; i += {vectors} * lanes)");
-            _w.Line($"{vector} " + string.Join(", ", Enumerable.Range(0, rows).SelectMany(r => Enumerable.Range(0, vectors).Select(v => $"acc{r}{v} = {vector}.Zero"))) + ";");
-            _w.Open("for (int s = 0; s < count; s++)");
-            _w.Line($"ref {T} row = ref {unsafeAdd}(ref {input}, s * {fanIn} + i);");
-            _w.Line($"{vector} " + string.Join(", ", Enumerable.Range(0, vectors).Select(v => $"x{v} = {Load("row", v == 0 ? null : VectorOffset(v))}")) + ";");
-            for (int r = 0; r < rows; r++)
-            {
-                _w.Line($"{(r == 0 ? vector + " " : "")}dr = new {vector}({unsafeAdd}(ref d, {(r == 0 ? "s" : $"{r} * width + s")}));");
-                _w.Line(string.Join(" ", Enumerable.Range(0, vectors).Select(v => $"acc{r}{v} = {fma}(dr, x{v}, acc{r}{v});")));
-            }
-            _w.Close();
-            for (int r = 0; r < rows; r++)
-            {
-                for (int v = 0; v < vectors; v++)
-                {
-                    string at = $"(nuint)({Offset(r == 0 ? null : $"{r * fanIn}", "i", v == 0 ? null : VectorOffset(v))})";
-                    _w.Line($"{TypeNames.Vector}.StoreUnsafe({fma}(acc{r}{v}, scaleVector, {TypeNames.Vector}.LoadUnsafe(ref gw, {at})), ref gw, {at});");
-                }
-            }
-            _w.Close();
-        }
-        _w.Open($"for (; i < {fanIn}; i++)");
-        _w.Line($"{T} " + string.Join(", ", Enumerable.Range(0, rows).Select(r => $"sum{r} = {_types.Literal(0)}")) + ";");
-        _w.Open("for (int s = 0; s < count; s++)");
-        _w.Line($"{T} xs = {unsafeAdd}(ref {input}, s * {fanIn} + i);");
-        for (int r = 0; r < rows; r++)
-        {
-            _w.Line($"sum{r} = {fma}({unsafeAdd}(ref d, {(r == 0 ? "s" : $"{r} * width + s")}), xs, sum{r});");
-        }
-        _w.Close();
-        for (int r = 0; r < rows; r++)
-        {
-            string at = $"{unsafeAdd}(ref gw, {(r == 0 ? "i" : $"{r * fanIn} + i")})";
-            _w.Line($"{at} = {fma}(sum{r}, gradientScale, {at});");
-        }
-        _w.Close();
-        if (layer.HasBias)
-        {
-            for (int r = 0; r < rows; r++)
-            {
-                string row = r == 0 ? "d" : $"{unsafeAdd}(ref d, {r} * width)";
-                string rowRef = r == 0 ? "d" : $"dRow{r}";
-                if (r > 0)
-                {
-                    _w.Line($"ref {T} {rowRef} = ref {row};");
-                }
-                string sum = string.Join(" + ", Enumerable.Range(0, TileVectors).Select(v => Load(rowRef, v == 0 ? null : VectorOffset(v))));
-                string at = $"{unsafeAdd}(ref g, {BiasOffsetName(layer)} + j{(r == 0 ? "" : $" + {r}")})";
-                _w.Line($"{at} = {fma}({TypeNames.Vector}.Sum({sum}), gradientScale, {at});");
-            }
-        }
-    }
+    /// <summary>A runtime kernel of <c>StaticNet.Compute.DenseTile</c> specialised for the layer's sizes.</summary>
+    private string TileKernel(string name, LayerModel layer) => $"{TypeNames.DenseTile}.{name}<{T}, {SizeName(layer.FanIn)}, {SizeName(layer.Units)}>";
 }

@@ -194,21 +194,8 @@ internal sealed partial class NetworkEmitter
     /// </summary>
     private void EmitPredictDense(LayerModel layer, string input, string output, ActivationEmitter activation)
     {
-        int fullBlocks = layer.Units / RowBlock * RowBlock;
-        if (fullBlocks > 0)
-        {
-            _w.Open($"for (int j = 0; j < {fullBlocks}; j += {RowBlock})");
-            EmitPredictRowBlock(layer, input, output, RowBlock);
-            _w.Close();
-        }
-        int rest = layer.Units - fullBlocks;
-        if (rest > 0)
-        {
-            _w.Open("");
-            _w.Line($"const int j = {fullBlocks};");
-            EmitPredictRowBlock(layer, input, output, rest);
-            _w.Close();
-        }
+        string kernel = Uses512BitLoop(layer) ? "DotWide" : "Dot";
+        _w.Line($"{TypeNames.DenseSample}.{kernel}<{T}, {SizeName(layer.FanIn)}, {SizeName(layer.Units)}>(ref {Weights(layer, "p")}, ref {input}, ref {output});");
         EmitBiasAndActivation(layer, output, activation);
         EmitSpanActivation(activation, output, output, layer.Units.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
@@ -217,88 +204,12 @@ internal sealed partial class NetworkEmitter
     /// Whether a layer gets the 512-bit loop: rows of at least 128 inputs (8 iterations or more). Measured on the
     /// benchmark networks, it made the long rows of mnist and wide (784 and 256 inputs, weights streaming from L2)
     /// 8-10% faster, and the short rows of digits (64 and 32 inputs, L1-resident, rarely 64-byte aligned, so
-    /// every 512-bit load splits across two cache lines) 7-10% slower. Depends on the row length only, so the
-    /// source stays the same size whatever the width.
+    /// every 512-bit load splits across two cache lines) 7-10% slower.
     /// </summary>
     private static bool Uses512BitLoop(LayerModel layer) => layer.FanIn >= 128;
 
     /// <summary>Whether a loop over <paramref name="length"/> values a Vector&lt;T&gt; at a time can leave values over (Count is 2 to 16).</summary>
     private static bool MayLeaveTail(int length) => length % 16 != 0;
-
-    /// <summary>Rows <c>j .. j + rows</c>: the dot products <c>W[j + r, :] · in</c> (no bias) into <paramref name="output"/>.</summary>
-    private void EmitPredictRowBlock(LayerModel layer, string input, string output, int rows)
-    {
-        int fanIn = layer.FanIn;
-        string vector = _types.VectorT;
-        string lanes = _types.Lanes;
-        _w.Line($"ref {T} w0 = ref {TypeNames.Unsafe}.Add(ref p, {WeightOffsetName(layer)} + j * {fanIn});");
-        for (int r = 1; r < rows; r++)
-        {
-            _w.Line($"ref {T} w{r} = ref {TypeNames.Unsafe}.Add(ref w0, {r * fanIn});");
-        }
-        _w.Line(string.Join(", ", Enumerable.Range(0, rows).Select(r => (r == 0 ? vector + " " : "") + $"s{r} = {vector}.Zero")) + ";");
-        _w.Line("int i = 0;");
-        if (Uses512BitLoop(layer))
-        {
-            // Where the hardware has AVX-512 but Vector<T> is 256-bit (the default), 512-bit FMAs take half the instructions.
-            string wide = $"{TypeNames.Vector512}<{T}>";
-            _w.Open($"if ({TypeNames.Vector512}.IsHardwareAccelerated && {lanes} == {TypeNames.Vector256}<{T}>.Count)");
-            _w.Line(string.Join(", ", Enumerable.Range(0, rows).Select(r => (r == 0 ? wide + " " : "") + $"t{r} = {wide}.Zero")) + ";");
-            _w.Open($"for (; i <= {fanIn} - {wide}.Count; i += {wide}.Count)");
-            _w.Line($"{wide} v = {TypeNames.Vector512}.LoadUnsafe(ref {input}, (nuint)i);");
-            for (int r = 0; r < rows; r++)
-            {
-                _w.Line($"t{r} = {TypeNames.Kernels}.MultiplyAdd({TypeNames.Vector512}.LoadUnsafe(ref w{r}, (nuint)i), v, t{r});");
-            }
-            _w.Close();
-            _w.Line("// Halves added: the Vector<T> loop below finishes the inputs left over.");
-            for (int r = 0; r < rows; r++)
-            {
-                _w.Line($"s{r} = {TypeNames.Kernels}.Fold(t{r});");
-            }
-            _w.Close();
-        }
-        _w.Open($"for (; i <= {fanIn} - {lanes}; i += {lanes})");
-        _w.Line($"{vector} v = {TypeNames.Vector}.LoadUnsafe(ref {input}, (nuint)i);");
-        for (int r = 0; r < rows; r++)
-        {
-            _w.Line($"s{r} = {TypeNames.Kernels}.MultiplyAdd({TypeNames.Vector}.LoadUnsafe(ref w{r}, (nuint)i), v, s{r});");
-        }
-        _w.Close();
-        string At(int r) => $"{TypeNames.Unsafe}.Add(ref {output}, {(r == 0 ? "j" : $"j + {r}")})";
-        if (rows == RowBlock)
-        {
-            _w.Line($"// The {RowBlock} lane sums, transposed and added into one vector store.");
-            _w.Line($"{TypeNames.Kernels}.StoreSums(ref {At(0)}, {string.Join(", ", Enumerable.Range(0, rows).Select(r => $"s{r}"))});");
-            if (MayLeaveTail(fanIn))
-            {
-                _w.Line("// Inputs left over by the vectors, one at a time.");
-                _w.Open($"for (; i < {fanIn}; i++)");
-                _w.Line($"{T} v = {TypeNames.Unsafe}.Add(ref {input}, i);");
-                for (int r = 0; r < rows; r++)
-                {
-                    _w.Line($"{At(r)} = {TypeNames.Kernels}.MultiplyAdd({TypeNames.Unsafe}.Add(ref w{r}, i), v, {At(r)});");
-                }
-                _w.Close();
-            }
-            return;
-        }
-        _w.Line(string.Join(", ", Enumerable.Range(0, rows).Select(r => (r == 0 ? T + " " : "") + $"d{r} = {TypeNames.Vector}.Sum(s{r})")) + ";");
-        if (MayLeaveTail(fanIn))
-        {
-            _w.Open($"for (; i < {fanIn}; i++)");
-            _w.Line($"{T} v = {TypeNames.Unsafe}.Add(ref {input}, i);");
-            for (int r = 0; r < rows; r++)
-            {
-                _w.Line($"d{r} = {TypeNames.Kernels}.MultiplyAdd({TypeNames.Unsafe}.Add(ref w{r}, i), v, d{r});");
-            }
-            _w.Close();
-        }
-        for (int r = 0; r < rows; r++)
-        {
-            _w.Line($"{At(r)} = d{r};");
-        }
-    }
 
     /// <summary>
     /// <c>out[j] = f(out[j] + b[j])</c> over the layer: a vector at a time when the activation has a vector form

@@ -78,6 +78,7 @@ internal sealed partial class NetworkEmitter
             EmitBackpropagateTile();
         }
         EmitInterfaceMembers();
+        EmitSizeTypes();
         _w.Close();
         return _w.ToString();
     }
@@ -399,6 +400,36 @@ internal sealed partial class NetworkEmitter
     }
 
     private static string WeightOffsetName(LayerModel layer) => $"Layer{layer.Index}Weights";
+
+    /// <summary>The nested struct that carries <paramref name="size"/> as a type for the runtime kernels.</summary>
+    private static string SizeName(int size) => "Size" + size.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The first weight of <paramref name="layer"/> in the parameters (or gradient) behind <paramref name="reference"/>.</summary>
+    private static string Weights(LayerModel layer, string reference) => $"{TypeNames.Unsafe}.Add(ref {reference}, {WeightOffsetName(layer)})";
+
+    /// <summary>The arguments weights, bias and whether there is a bias of a kernel, in the parameters or in the gradient.</summary>
+    private static string WeightsAndBias(LayerModel layer, string reference = "p") => layer.HasBias
+        ? $"ref {Weights(layer, reference)}, ref {TypeNames.Unsafe}.Add(ref {reference}, {BiasOffsetName(layer)}), true"
+        : $"ref {Weights(layer, reference)}, ref {reference}, false";
+
+    private static string GradientWeightsAndBias(LayerModel layer) => WeightsAndBias(layer, "g");
+
+    /// <summary>The layer widths the runtime kernels are called with, each as a nested struct.</summary>
+    private void EmitSizeTypes()
+    {
+        var sizes = new System.Collections.Generic.SortedSet<int> { _network.InputSize };
+        foreach (LayerModel layer in _network.Layers)
+        {
+            sizes.Add(layer.FanIn);
+            sizes.Add(layer.Units);
+        }
+        _w.Line();
+        _w.Line("// Layer widths as types: the runtime kernels are compiled for exactly these sizes.");
+        foreach (int size in sizes)
+        {
+            _w.Line($"private struct {SizeName(size)} : global::StaticNet.Compute.ISize {{ public static int Value => {size}; }}");
+        }
+    }
 
     private static string BiasOffsetName(LayerModel layer) => $"Layer{layer.Index}Bias";
 

@@ -7,6 +7,8 @@ namespace StaticNet.Generator.Emit;
 internal sealed class TypeNames
 {
     public const string Kernels = "global::StaticNet.Kernels";
+    public const string DenseTile = "global::StaticNet.Compute.DenseTile";
+    public const string DenseSample = "global::StaticNet.Compute.DenseSample";
     public const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
     public const string MemoryMarshal = "global::System.Runtime.InteropServices.MemoryMarshal";
     public const string Vector = "global::System.Numerics.Vector";

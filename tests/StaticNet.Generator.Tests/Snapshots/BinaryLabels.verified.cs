@@ -188,33 +188,11 @@ public sealed partial class SpamFilter : global::StaticNet.INetwork<float>
         global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
 
         // Layer 0: dense 3 -> 1, sigmoid (applied per sample below)
-        Layer0Tile(ref p, ref xT, ref a0);
+        global::StaticNet.Compute.DenseTile.Forward<float, Size3, Size1>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias), true, ref xT, ref a0);
 
         // Outputs back to one row per sample, then the sigmoid of each row.
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a0, OutputSize * width), OutputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, count * OutputSize));
         global::StaticNet.Kernels.Sigmoid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref y, count * OutputSize), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, count * OutputSize));
-    }
-
-    /// <summary>Layer 0 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 3 -> 1.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Tile(ref float p, ref float input, ref float output)
-    {
-        int lanes = global::System.Numerics.Vector<float>.Count;
-        int width = TileWidth;
-        {
-            const int j = 0;
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 3);
-            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
-            for (int i = 0; i < 3; i++)
-            {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
-                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
-            }
-            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
-        }
     }
 
     /// <summary>Adds (+=) the gradient of this sample's binary_cross_entropy loss against <paramref name="target"/> to <paramref name="gradient"/> and returns the loss.</summary>
@@ -449,23 +427,7 @@ public sealed partial class SpamFilter : global::StaticNet.INetwork<float>
         }
 
         // Backward, layer 0: weight and bias gradients.
-        for (int j = 0; j < 1; j++)
-        {
-            float dj = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j);
-            float gj = dj * gradientScale;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) += gj;
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 3);
-            global::System.Numerics.Vector<float> gv = new global::System.Numerics.Vector<float>(gj);
-            int i = 0;
-            for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-            {
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(gv, global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
-            }
-            for (; i < 3; i++)
-            {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(gj, global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
-            }
-        }
+        global::StaticNet.Compute.DenseSample.Gradient<float, Size3, Size1>(ref deltaA, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias), true, gradientScale);
         return loss;
     }
 
@@ -494,7 +456,7 @@ public sealed partial class SpamFilter : global::StaticNet.INetwork<float>
         global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
 
         // Forward, layer 0: dense 3 -> 1, keeping z of the tile (sigmoid per sample below)
-        Layer0Tile(ref p, ref xT, ref z0);
+        global::StaticNet.Compute.DenseTile.Forward<float, Size3, Size1>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias), true, ref xT, ref z0);
 
         // Loss per sample, on the output layer's rows; then its delta back to feature-major (idle lanes get 0).
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z0, 1 * width), 1, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref zRows, count * 1));
@@ -526,61 +488,8 @@ public sealed partial class SpamFilter : global::StaticNet.INetwork<float>
         global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref deltaRows, count * 1), 1, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaA, 1 * width));
 
         // Backward, layer 0: weight and bias gradients, summed over the tile's samples.
-        Layer0GradientTile(ref x, ref deltaA, count, ref g, gradientScale);
+        global::StaticNet.Compute.DenseTile.Gradient<float, Size3, Size1>(ref x, ref deltaA, count, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias), true, gradientScale);
         return loss;
-    }
-
-    /// <summary>Layer 0: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major), times <paramref name="gradientScale"/>, to <paramref name="g"/>.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0GradientTile(ref float input, ref float delta, int count, ref float g, float gradientScale)
-    {
-        int lanes = global::System.Numerics.Vector<float>.Count;
-        int width = TileWidth;
-        global::System.Numerics.Vector<float> scaleVector = new global::System.Numerics.Vector<float>(gradientScale);
-        {
-            const int j = 0;
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 3);
-            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
-            int i = 0;
-            for (; i <= 3 - 4 * lanes; i += 4 * lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 3 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i))), ref gw, (nuint)(i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
-            }
-            for (; i <= 3 - lanes; i += lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 3 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i))), ref gw, (nuint)(i));
-            }
-            for (; i < 3; i++)
-            {
-                float sum0 = 0f;
-                for (int s = 0; s < count; s++)
-                {
-                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 3 + i);
-                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j));
-        }
     }
 
     global::StaticNet.NetworkDescription global::StaticNet.INetwork<float>.Description => Description;
@@ -589,4 +498,8 @@ public sealed partial class SpamFilter : global::StaticNet.INetwork<float>
     int global::StaticNet.INetwork<float>.ParameterCount => ParameterCount;
     bool global::StaticNet.INetwork<float>.IsTrainable => true;
     int global::StaticNet.INetwork<float>.Classify(global::System.ReadOnlySpan<float> input) => (int)Classify(input);
+
+    // Layer widths as types: the runtime kernels are compiled for exactly these sizes.
+    private struct Size1 : global::StaticNet.Compute.ISize { public static int Value => 1; }
+    private struct Size3 : global::StaticNet.Compute.ISize { public static int Value => 3; }
 }

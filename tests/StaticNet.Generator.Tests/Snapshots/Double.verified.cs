@@ -166,76 +166,7 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         ref double a0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
 
         // Layer 0: dense 30 -> 20, relu, vectorized over the inputs
-        for (int j = 0; j < 16; j += 8)
-        {
-            ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
-            ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 30);
-            ref double w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 60);
-            ref double w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 90);
-            ref double w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 120);
-            ref double w5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 150);
-            ref double w6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 180);
-            ref double w7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 210);
-            global::System.Numerics.Vector<double> s0 = global::System.Numerics.Vector<double>.Zero, s1 = global::System.Numerics.Vector<double>.Zero, s2 = global::System.Numerics.Vector<double>.Zero, s3 = global::System.Numerics.Vector<double>.Zero, s4 = global::System.Numerics.Vector<double>.Zero, s5 = global::System.Numerics.Vector<double>.Zero, s6 = global::System.Numerics.Vector<double>.Zero, s7 = global::System.Numerics.Vector<double>.Zero;
-            int i = 0;
-            for (; i <= 30 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-            {
-                global::System.Numerics.Vector<double> v = global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i);
-                s0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i), v, s0);
-                s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
-                s2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w2, (nuint)i), v, s2);
-                s3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w3, (nuint)i), v, s3);
-                s4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w4, (nuint)i), v, s4);
-                s5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w5, (nuint)i), v, s5);
-                s6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w6, (nuint)i), v, s6);
-                s7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w7, (nuint)i), v, s7);
-            }
-            // The 8 lane sums, transposed and added into one vector store.
-            global::StaticNet.Kernels.StoreSums(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j), s0, s1, s2, s3, s4, s5, s6, s7);
-            // Inputs left over by the vectors, one at a time.
-            for (; i < 30; i++)
-            {
-                double v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 1));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 2) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 2));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 3) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 3));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 4) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 4));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 5) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w5, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 5));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 6) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w6, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 6));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 7) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w7, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 7));
-            }
-        }
-        {
-            const int j = 16;
-            ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
-            ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 30);
-            ref double w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 60);
-            ref double w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 90);
-            global::System.Numerics.Vector<double> s0 = global::System.Numerics.Vector<double>.Zero, s1 = global::System.Numerics.Vector<double>.Zero, s2 = global::System.Numerics.Vector<double>.Zero, s3 = global::System.Numerics.Vector<double>.Zero;
-            int i = 0;
-            for (; i <= 30 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-            {
-                global::System.Numerics.Vector<double> v = global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i);
-                s0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i), v, s0);
-                s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
-                s2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w2, (nuint)i), v, s2);
-                s3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w3, (nuint)i), v, s3);
-            }
-            double d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3);
-            for (; i < 30; i++)
-            {
-                double v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                d0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, d0);
-                d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
-                d2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, d2);
-                d3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, d3);
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = d0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 1) = d1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 2) = d2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 3) = d3;
-        }
+        global::StaticNet.Compute.DenseSample.Dot<double, Size30, Size20>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights), ref x, ref a0);
         {
             // The bias and relu, a vector at a time.
             int j = 0;
@@ -308,7 +239,7 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
 
         // Layer 0: dense 30 -> 20, relu
-        Layer0Tile(ref p, ref xT, ref a0);
+        global::StaticNet.Compute.DenseTile.Forward<double, Size30, Size20>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias), true, ref xT, ref a0);
         for (int i = 0; i < 20 * width; i += lanes)
         {
             global::System.Numerics.Vector<double> value = global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)(i));
@@ -316,77 +247,13 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         }
 
         // Layer 1: dense 20 -> 3, softmax (applied per sample below)
-        Layer1Tile(ref p, ref a0, ref a1);
+        global::StaticNet.Compute.DenseTile.Forward<double, Size20, Size3>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias), true, ref a0, ref a1);
 
         // Outputs back to one row per sample, then the softmax of each row.
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a1, OutputSize * width), OutputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, count * OutputSize));
         for (int s = 0; s < count; s++)
         {
             global::StaticNet.Kernels.Softmax(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 3), 3));
-        }
-    }
-
-    /// <summary>Layer 0 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 30 -> 20.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Tile(ref double p, ref double input, ref double output)
-    {
-        int lanes = global::System.Numerics.Vector<double>.Count;
-        int width = TileWidth;
-        for (int j = 0; j < 20; j += 4)
-        {
-            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
-            global::System.Numerics.Vector<double> acc00 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
-            global::System.Numerics.Vector<double> acc10 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1)), acc11 = acc10, acc12 = acc10, acc13 = acc10;
-            global::System.Numerics.Vector<double> acc20 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 2)), acc21 = acc20, acc22 = acc20, acc23 = acc20;
-            global::System.Numerics.Vector<double> acc30 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3)), acc31 = acc30, acc32 = acc30, acc33 = acc30;
-            for (int i = 0; i < 30; i++)
-            {
-                ref double column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
-                global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
-                global::System.Numerics.Vector<double> weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 30 + i));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 60 + i));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc23);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 90 + i));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc33);
-            }
-            ref double block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc32, ref block, (nuint)(3 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc33, ref block, (nuint)(3 * width + 3 * lanes));
-        }
-    }
-
-    /// <summary>Layer 1 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 20 -> 3.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Tile(ref double p, ref double input, ref double output)
-    {
-        int lanes = global::System.Numerics.Vector<double>.Count;
-        int width = TileWidth;
-        {
-            const int j = 0;
-            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
-            global::System.Numerics.Vector<double> acc00 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
-            global::System.Numerics.Vector<double> acc10 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1)), acc11 = acc10, acc12 = acc10, acc13 = acc10;
-            global::System.Numerics.Vector<double> acc20 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 2)), acc21 = acc20, acc22 = acc20, acc23 = acc20;
-            for (int i = 0; i < 20; i++)
-            {
-                ref double column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
-                global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
-                global::System.Numerics.Vector<double> weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 20 + i));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 40 + i));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc23);
-            }
-            ref double block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
         }
     }
 
@@ -600,76 +467,7 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         ref double deltaB = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 66);
 
         // Forward, layer 0: dense 30 -> 20, relu
-        for (int j = 0; j < 16; j += 8)
-        {
-            ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
-            ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 30);
-            ref double w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 60);
-            ref double w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 90);
-            ref double w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 120);
-            ref double w5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 150);
-            ref double w6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 180);
-            ref double w7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 210);
-            global::System.Numerics.Vector<double> s0 = global::System.Numerics.Vector<double>.Zero, s1 = global::System.Numerics.Vector<double>.Zero, s2 = global::System.Numerics.Vector<double>.Zero, s3 = global::System.Numerics.Vector<double>.Zero, s4 = global::System.Numerics.Vector<double>.Zero, s5 = global::System.Numerics.Vector<double>.Zero, s6 = global::System.Numerics.Vector<double>.Zero, s7 = global::System.Numerics.Vector<double>.Zero;
-            int i = 0;
-            for (; i <= 30 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-            {
-                global::System.Numerics.Vector<double> v = global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i);
-                s0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i), v, s0);
-                s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
-                s2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w2, (nuint)i), v, s2);
-                s3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w3, (nuint)i), v, s3);
-                s4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w4, (nuint)i), v, s4);
-                s5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w5, (nuint)i), v, s5);
-                s6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w6, (nuint)i), v, s6);
-                s7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w7, (nuint)i), v, s7);
-            }
-            // The 8 lane sums, transposed and added into one vector store.
-            global::StaticNet.Kernels.StoreSums(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j), s0, s1, s2, s3, s4, s5, s6, s7);
-            // Inputs left over by the vectors, one at a time.
-            for (; i < 30; i++)
-            {
-                double v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 2) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 2));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 3) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 3));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 4) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 4));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 5) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w5, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 5));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 6) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w6, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 6));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 7) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w7, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 7));
-            }
-        }
-        {
-            const int j = 16;
-            ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 30);
-            ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 30);
-            ref double w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 60);
-            ref double w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 90);
-            global::System.Numerics.Vector<double> s0 = global::System.Numerics.Vector<double>.Zero, s1 = global::System.Numerics.Vector<double>.Zero, s2 = global::System.Numerics.Vector<double>.Zero, s3 = global::System.Numerics.Vector<double>.Zero;
-            int i = 0;
-            for (; i <= 30 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-            {
-                global::System.Numerics.Vector<double> v = global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i);
-                s0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i), v, s0);
-                s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
-                s2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w2, (nuint)i), v, s2);
-                s3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w3, (nuint)i), v, s3);
-            }
-            double d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1), d2 = global::System.Numerics.Vector.Sum(s2), d3 = global::System.Numerics.Vector.Sum(s3);
-            for (; i < 30; i++)
-            {
-                double v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                d0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, d0);
-                d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
-                d2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, d2);
-                d3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, d3);
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = d0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1) = d1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 2) = d2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 3) = d3;
-        }
+        global::StaticNet.Compute.DenseSample.Dot<double, Size30, Size20>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights), ref x, ref z0);
         {
             // The bias, a vector at a time.
             int j = 0;
@@ -758,51 +556,14 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         }
 
         // Backward, layer 1: weight and bias gradients, and the delta of layer 0.
-        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaB, 20).Clear();
-        for (int j = 0; j < 3; j++)
-        {
-            double dj = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j);
-            double gj = dj * gradientScale;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += gj;
-            ref double gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 20);
-            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 20);
-            global::System.Numerics.Vector<double> dv = new global::System.Numerics.Vector<double>(dj);
-            global::System.Numerics.Vector<double> gv = new global::System.Numerics.Vector<double>(gj);
-            int i = 0;
-            for (; i <= 20 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-            {
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref deltaB, (nuint)i)), ref deltaB, (nuint)i);
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(gv, global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
-            }
-            for (; i < 20; i++)
-            {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(gj, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
-            }
-        }
+        global::StaticNet.Compute.DenseSample.Backward<double, Size20, Size3>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights), ref deltaA, ref a0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias), true, gradientScale, ref deltaB);
         for (int i = 0; i < 20; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) *= global::StaticNet.Kernels.ReluDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, i));
         }
 
         // Backward, layer 0: weight and bias gradients.
-        for (int j = 0; j < 20; j++)
-        {
-            double dj = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, j);
-            double gj = dj * gradientScale;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) += gj;
-            ref double gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 30);
-            global::System.Numerics.Vector<double> gv = new global::System.Numerics.Vector<double>(gj);
-            int i = 0;
-            for (; i <= 30 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
-            {
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(gv, global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
-            }
-            for (; i < 30; i++)
-            {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(gj, global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
-            }
-        }
+        global::StaticNet.Compute.DenseSample.Gradient<double, Size30, Size20>(ref deltaB, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias), true, gradientScale);
         return loss;
     }
 
@@ -834,7 +595,7 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
 
         // Forward, layer 0: dense 30 -> 20, relu, keeping z and a of the tile
-        Layer0Tile(ref p, ref xT, ref z0);
+        global::StaticNet.Compute.DenseTile.Forward<double, Size30, Size20>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias), true, ref xT, ref z0);
         for (int i = 0; i < 20 * width; i += lanes)
         {
             global::System.Numerics.Vector<double> value = global::System.Numerics.Vector.LoadUnsafe(ref z0, (nuint)(i));
@@ -842,7 +603,7 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         }
 
         // Forward, layer 1: dense 20 -> 3, keeping z of the tile (softmax per sample below)
-        Layer1Tile(ref p, ref a0, ref z1);
+        global::StaticNet.Compute.DenseTile.Forward<double, Size20, Size3>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias), true, ref a0, ref z1);
 
         // Loss per sample, on the output layer's rows; then its delta back to feature-major (idle lanes get 0).
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z1, 3 * width), 3, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref zRows, count * 3));
@@ -896,221 +657,18 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref deltaRows, count * 3), 3, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaA, 3 * width));
 
         // Backward, layer 1: the delta of layer 0 (before this layer's gradients, which may update the weights).
-        Layer1DeltaBelowTile(ref p, ref deltaA, ref deltaB);
+        global::StaticNet.Compute.DenseTile.DeltaBelow<double, Size20, Size3>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights), ref deltaA, ref deltaB);
         for (int i = 0; i < 20 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) *= global::StaticNet.Kernels.ReluDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, i));
         }
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a0, 20 * width), 20, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref inputRows, count * 20));
         // Backward, layer 1: weight and bias gradients, summed over the tile's samples.
-        Layer1GradientTile(ref inputRows, ref deltaA, count, ref g, gradientScale);
+        global::StaticNet.Compute.DenseTile.Gradient<double, Size20, Size3>(ref inputRows, ref deltaA, count, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias), true, gradientScale);
 
         // Backward, layer 0: weight and bias gradients, summed over the tile's samples.
-        Layer0GradientTile(ref x, ref deltaB, count, ref g, gradientScale);
+        global::StaticNet.Compute.DenseTile.Gradient<double, Size30, Size20>(ref x, ref deltaB, count, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias), true, gradientScale);
         return loss;
-    }
-
-    /// <summary>Layer 0: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major), times <paramref name="gradientScale"/>, to <paramref name="g"/>.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0GradientTile(ref double input, ref double delta, int count, ref double g, double gradientScale)
-    {
-        int lanes = global::System.Numerics.Vector<double>.Count;
-        int width = TileWidth;
-        global::System.Numerics.Vector<double> scaleVector = new global::System.Numerics.Vector<double>(gradientScale);
-        for (int j = 0; j < 20; j += 4)
-        {
-            ref double gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 30);
-            ref double d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
-            int i = 0;
-            for (; i <= 30 - 4 * lanes; i += 4 * lanes)
-            {
-                global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero, acc02 = global::System.Numerics.Vector<double>.Zero, acc03 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc11 = global::System.Numerics.Vector<double>.Zero, acc12 = global::System.Numerics.Vector<double>.Zero, acc13 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc21 = global::System.Numerics.Vector<double>.Zero, acc22 = global::System.Numerics.Vector<double>.Zero, acc23 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero, acc31 = global::System.Numerics.Vector<double>.Zero, acc32 = global::System.Numerics.Vector<double>.Zero, acc33 = global::System.Numerics.Vector<double>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 30 + i);
-                    global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                    global::System.Numerics.Vector<double> dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
-                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
-                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
-                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
-                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
-                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc33);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i))), ref gw, (nuint)(i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i))), ref gw, (nuint)(30 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc11, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i + lanes))), ref gw, (nuint)(30 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc12, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i + 2 * lanes))), ref gw, (nuint)(30 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc13, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i + 3 * lanes))), ref gw, (nuint)(30 + i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(60 + i))), ref gw, (nuint)(60 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc21, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(60 + i + lanes))), ref gw, (nuint)(60 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc22, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(60 + i + 2 * lanes))), ref gw, (nuint)(60 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc23, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(60 + i + 3 * lanes))), ref gw, (nuint)(60 + i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc30, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(90 + i))), ref gw, (nuint)(90 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc31, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(90 + i + lanes))), ref gw, (nuint)(90 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc32, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(90 + i + 2 * lanes))), ref gw, (nuint)(90 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc33, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(90 + i + 3 * lanes))), ref gw, (nuint)(90 + i + 3 * lanes));
-            }
-            for (; i <= 30 - lanes; i += lanes)
-            {
-                global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 30 + i);
-                    global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
-                    global::System.Numerics.Vector<double> dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
-                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
-                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
-                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
-                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
-                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i))), ref gw, (nuint)(i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i))), ref gw, (nuint)(30 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(60 + i))), ref gw, (nuint)(60 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc30, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(90 + i))), ref gw, (nuint)(90 + i));
-            }
-            for (; i < 30; i++)
-            {
-                double sum0 = 0.0, sum1 = 0.0, sum2 = 0.0, sum3 = 0.0;
-                for (int s = 0; s < count; s++)
-                {
-                    double xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 30 + i);
-                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
-                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
-                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
-                    sum3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s), xs, sum3);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 30 + i) = global::StaticNet.Kernels.MultiplyAdd(sum1, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 30 + i));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 60 + i) = global::StaticNet.Kernels.MultiplyAdd(sum2, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 60 + i));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 90 + i) = global::StaticNet.Kernels.MultiplyAdd(sum3, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 90 + i));
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j));
-            ref double dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 1));
-            ref double dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 2) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 2));
-            ref double dRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 3) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow3) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 3));
-        }
-    }
-
-    /// <summary>Layer 1 for a feature-major tile: the delta of the layer below (before f'), deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :].</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1DeltaBelowTile(ref double p, ref double delta, ref double deltaBelow)
-    {
-        int lanes = global::System.Numerics.Vector<double>.Count;
-        int width = TileWidth;
-        for (int i = 0; i < 20; i += 4)
-        {
-            ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + i);
-            global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero, acc02 = global::System.Numerics.Vector<double>.Zero, acc03 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc11 = global::System.Numerics.Vector<double>.Zero, acc12 = global::System.Numerics.Vector<double>.Zero, acc13 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc21 = global::System.Numerics.Vector<double>.Zero, acc22 = global::System.Numerics.Vector<double>.Zero, acc23 = global::System.Numerics.Vector<double>.Zero, acc30 = global::System.Numerics.Vector<double>.Zero, acc31 = global::System.Numerics.Vector<double>.Zero, acc32 = global::System.Numerics.Vector<double>.Zero, acc33 = global::System.Numerics.Vector<double>.Zero;
-            for (int j = 0; j < 3; j++)
-            {
-                ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
-                global::System.Numerics.Vector<double> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), d2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), d3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                ref double weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 20);
-                global::System.Numerics.Vector<double> weight = new global::System.Numerics.Vector<double>(weights);
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc03);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc13);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc23);
-                weight = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc33);
-            }
-            ref double block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc32, ref block, (nuint)(3 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc33, ref block, (nuint)(3 * width + 3 * lanes));
-        }
-    }
-
-    /// <summary>Layer 1: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major), times <paramref name="gradientScale"/>, to <paramref name="g"/>.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1GradientTile(ref double input, ref double delta, int count, ref double g, double gradientScale)
-    {
-        int lanes = global::System.Numerics.Vector<double>.Count;
-        int width = TileWidth;
-        global::System.Numerics.Vector<double> scaleVector = new global::System.Numerics.Vector<double>(gradientScale);
-        {
-            const int j = 0;
-            ref double gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 20);
-            ref double d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
-            int i = 0;
-            for (; i <= 20 - 4 * lanes; i += 4 * lanes)
-            {
-                global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc01 = global::System.Numerics.Vector<double>.Zero, acc02 = global::System.Numerics.Vector<double>.Zero, acc03 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc11 = global::System.Numerics.Vector<double>.Zero, acc12 = global::System.Numerics.Vector<double>.Zero, acc13 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero, acc21 = global::System.Numerics.Vector<double>.Zero, acc22 = global::System.Numerics.Vector<double>.Zero, acc23 = global::System.Numerics.Vector<double>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 20 + i);
-                    global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                    global::System.Numerics.Vector<double> dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
-                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
-                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
-                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i))), ref gw, (nuint)(i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i))), ref gw, (nuint)(20 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc11, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + lanes))), ref gw, (nuint)(20 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc12, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + 2 * lanes))), ref gw, (nuint)(20 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc13, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + 3 * lanes))), ref gw, (nuint)(20 + i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i))), ref gw, (nuint)(40 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc21, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + lanes))), ref gw, (nuint)(40 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc22, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + 2 * lanes))), ref gw, (nuint)(40 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc23, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + 3 * lanes))), ref gw, (nuint)(40 + i + 3 * lanes));
-            }
-            for (; i <= 20 - lanes; i += lanes)
-            {
-                global::System.Numerics.Vector<double> acc00 = global::System.Numerics.Vector<double>.Zero, acc10 = global::System.Numerics.Vector<double>.Zero, acc20 = global::System.Numerics.Vector<double>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 20 + i);
-                    global::System.Numerics.Vector<double> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
-                    global::System.Numerics.Vector<double> dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
-                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
-                    dr = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
-                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i))), ref gw, (nuint)(i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i))), ref gw, (nuint)(20 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i))), ref gw, (nuint)(40 + i));
-            }
-            for (; i < 20; i++)
-            {
-                double sum0 = 0.0, sum1 = 0.0, sum2 = 0.0;
-                for (int s = 0; s < count; s++)
-                {
-                    double xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 20 + i);
-                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
-                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
-                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 20 + i) = global::StaticNet.Kernels.MultiplyAdd(sum1, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 20 + i));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 40 + i) = global::StaticNet.Kernels.MultiplyAdd(sum2, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 40 + i));
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j));
-            ref double dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 1));
-            ref double dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 2) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 2));
-        }
     }
 
     global::StaticNet.NetworkDescription global::StaticNet.INetwork<double>.Description => Description;
@@ -1118,4 +676,9 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
     int global::StaticNet.INetwork<double>.OutputSize => OutputSize;
     int global::StaticNet.INetwork<double>.ParameterCount => ParameterCount;
     bool global::StaticNet.INetwork<double>.IsTrainable => true;
+
+    // Layer widths as types: the runtime kernels are compiled for exactly these sizes.
+    private struct Size3 : global::StaticNet.Compute.ISize { public static int Value => 3; }
+    private struct Size20 : global::StaticNet.Compute.ISize { public static int Value => 20; }
+    private struct Size30 : global::StaticNet.Compute.ISize { public static int Value => 30; }
 }

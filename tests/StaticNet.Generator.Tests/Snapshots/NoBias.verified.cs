@@ -168,68 +168,7 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
         ref float a0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
 
         // Layer 0: dense 40 -> 10, relu, vectorized over the inputs
-        for (int j = 0; j < 8; j += 8)
-        {
-            ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 40);
-            ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 40);
-            ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 80);
-            ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 120);
-            ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 160);
-            ref float w5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 200);
-            ref float w6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 240);
-            ref float w7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 280);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero, s5 = global::System.Numerics.Vector<float>.Zero, s6 = global::System.Numerics.Vector<float>.Zero, s7 = global::System.Numerics.Vector<float>.Zero;
-            int i = 0;
-            for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-            {
-                global::System.Numerics.Vector<float> v = global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i);
-                s0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i), v, s0);
-                s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
-                s2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w2, (nuint)i), v, s2);
-                s3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w3, (nuint)i), v, s3);
-                s4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w4, (nuint)i), v, s4);
-                s5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w5, (nuint)i), v, s5);
-                s6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w6, (nuint)i), v, s6);
-                s7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w7, (nuint)i), v, s7);
-            }
-            // The 8 lane sums, transposed and added into one vector store.
-            global::StaticNet.Kernels.StoreSums(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j), s0, s1, s2, s3, s4, s5, s6, s7);
-            // Inputs left over by the vectors, one at a time.
-            for (; i < 40; i++)
-            {
-                float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 1));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 2) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 2));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 3) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 3));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 4) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 4));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 5) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w5, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 5));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 6) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w6, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 6));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 7) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w7, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 7));
-            }
-        }
-        {
-            const int j = 8;
-            ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 40);
-            ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 40);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero;
-            int i = 0;
-            for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-            {
-                global::System.Numerics.Vector<float> v = global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i);
-                s0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i), v, s0);
-                s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
-            }
-            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1);
-            for (; i < 40; i++)
-            {
-                float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                d0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, d0);
-                d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = d0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 1) = d1;
-        }
+        global::StaticNet.Compute.DenseSample.Dot<float, Size40, Size10>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights), ref x, ref a0);
         {
             // Relu, a vector at a time.
             int j = 0;
@@ -289,7 +228,7 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
         global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
 
         // Layer 0: dense 40 -> 10, relu
-        Layer0Tile(ref p, ref xT, ref a0);
+        global::StaticNet.Compute.DenseTile.Forward<float, Size40, Size10>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights), ref p, false, ref xT, ref a0);
         for (int i = 0; i < 10 * width; i += lanes)
         {
             global::System.Numerics.Vector<float> value = global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)(i));
@@ -297,127 +236,15 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
         }
 
         // Layer 1: dense 10 -> 4, tanh
-        Layer1Tile(ref p, ref a0, ref a1);
+        global::StaticNet.Compute.DenseTile.Forward<float, Size10, Size4>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias), true, ref a0, ref a1);
         global::StaticNet.Kernels.Tanh(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a1, 4 * width), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a1, 4 * width));
 
         // Layer 2: dense 4 -> 2, sigmoid (applied per sample below)
-        Layer2Tile(ref p, ref a1, ref a2);
+        global::StaticNet.Compute.DenseTile.Forward<float, Size4, Size2>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights), ref p, false, ref a1, ref a2);
 
         // Outputs back to one row per sample, then the sigmoid of each row.
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a2, OutputSize * width), OutputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, count * OutputSize));
         global::StaticNet.Kernels.Sigmoid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref y, count * OutputSize), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, count * OutputSize));
-    }
-
-    /// <summary>Layer 0 for a feature-major tile: z^T[j, :] = W[j, :] in^T, 40 -> 10.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Tile(ref float p, ref float input, ref float output)
-    {
-        int lanes = global::System.Numerics.Vector<float>.Count;
-        int width = TileWidth;
-        for (int j = 0; j < 8; j += 4)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 40);
-            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = acc00, acc02 = acc00, acc03 = acc00;
-            global::System.Numerics.Vector<float> acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = acc10, acc12 = acc10, acc13 = acc10;
-            global::System.Numerics.Vector<float> acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = acc20, acc22 = acc20, acc23 = acc20;
-            global::System.Numerics.Vector<float> acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = acc30, acc32 = acc30, acc33 = acc30;
-            for (int i = 0; i < 40; i++)
-            {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
-                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 40 + i));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 80 + i));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc23);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 120 + i));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc33);
-            }
-            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc32, ref block, (nuint)(3 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc33, ref block, (nuint)(3 * width + 3 * lanes));
-        }
-        {
-            const int j = 8;
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 40);
-            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = acc00, acc02 = acc00, acc03 = acc00;
-            global::System.Numerics.Vector<float> acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = acc10, acc12 = acc10, acc13 = acc10;
-            for (int i = 0; i < 40; i++)
-            {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
-                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 40 + i));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
-            }
-            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
-        }
-    }
-
-    /// <summary>Layer 1 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 10 -> 4.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Tile(ref float p, ref float input, ref float output)
-    {
-        int lanes = global::System.Numerics.Vector<float>.Count;
-        int width = TileWidth;
-        for (int j = 0; j < 4; j += 4)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 10);
-            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
-            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1)), acc11 = acc10, acc12 = acc10, acc13 = acc10;
-            global::System.Numerics.Vector<float> acc20 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 2)), acc21 = acc20, acc22 = acc20, acc23 = acc20;
-            global::System.Numerics.Vector<float> acc30 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 3)), acc31 = acc30, acc32 = acc30, acc33 = acc30;
-            for (int i = 0; i < 10; i++)
-            {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
-                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 10 + i));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 20 + i));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc23);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 30 + i));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc33);
-            }
-            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc32, ref block, (nuint)(3 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc33, ref block, (nuint)(3 * width + 3 * lanes));
-        }
-    }
-
-    /// <summary>Layer 2 for a feature-major tile: z^T[j, :] = W[j, :] in^T, 4 -> 2.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2Tile(ref float p, ref float input, ref float output)
-    {
-        int lanes = global::System.Numerics.Vector<float>.Count;
-        int width = TileWidth;
-        {
-            const int j = 0;
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 4);
-            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = acc00, acc02 = acc00, acc03 = acc00;
-            global::System.Numerics.Vector<float> acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = acc10, acc12 = acc10, acc13 = acc10;
-            for (int i = 0; i < 4; i++)
-            {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
-                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 + i));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
-            }
-            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
-        }
     }
 
     /// <summary>Adds (+=) the gradient of this sample's mse loss against <paramref name="target"/> to <paramref name="gradient"/> and returns the loss.</summary>
@@ -632,68 +459,7 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
         ref float deltaB = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 42);
 
         // Forward, layer 0: dense 40 -> 10, relu
-        for (int j = 0; j < 8; j += 8)
-        {
-            ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 40);
-            ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 40);
-            ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 80);
-            ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 120);
-            ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 160);
-            ref float w5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 200);
-            ref float w6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 240);
-            ref float w7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 280);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero, s5 = global::System.Numerics.Vector<float>.Zero, s6 = global::System.Numerics.Vector<float>.Zero, s7 = global::System.Numerics.Vector<float>.Zero;
-            int i = 0;
-            for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-            {
-                global::System.Numerics.Vector<float> v = global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i);
-                s0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i), v, s0);
-                s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
-                s2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w2, (nuint)i), v, s2);
-                s3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w3, (nuint)i), v, s3);
-                s4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w4, (nuint)i), v, s4);
-                s5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w5, (nuint)i), v, s5);
-                s6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w6, (nuint)i), v, s6);
-                s7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w7, (nuint)i), v, s7);
-            }
-            // The 8 lane sums, transposed and added into one vector store.
-            global::StaticNet.Kernels.StoreSums(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j), s0, s1, s2, s3, s4, s5, s6, s7);
-            // Inputs left over by the vectors, one at a time.
-            for (; i < 40; i++)
-            {
-                float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 2) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 2));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 3) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 3));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 4) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 4));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 5) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w5, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 5));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 6) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w6, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 6));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 7) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w7, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 7));
-            }
-        }
-        {
-            const int j = 8;
-            ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 40);
-            ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 40);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero;
-            int i = 0;
-            for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-            {
-                global::System.Numerics.Vector<float> v = global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i);
-                s0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i), v, s0);
-                s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
-            }
-            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1);
-            for (; i < 40; i++)
-            {
-                float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                d0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, d0);
-                d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = d0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1) = d1;
-        }
+        global::StaticNet.Compute.DenseSample.Dot<float, Size40, Size10>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights), ref x, ref z0);
         {
             int j = 0;
             for (; j <= 10 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
@@ -751,77 +517,21 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
         }
 
         // Backward, layer 2: weight gradients, and the delta of layer 1.
-        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaB, 4).Clear();
-        for (int j = 0; j < 2; j++)
-        {
-            float dj = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j);
-            float gj = dj * gradientScale;
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Weights + j * 4);
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + j * 4);
-            global::System.Numerics.Vector<float> dv = new global::System.Numerics.Vector<float>(dj);
-            global::System.Numerics.Vector<float> gv = new global::System.Numerics.Vector<float>(gj);
-            int i = 0;
-            for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-            {
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref deltaB, (nuint)i)), ref deltaB, (nuint)i);
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(gv, global::System.Numerics.Vector.LoadUnsafe(ref a1, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
-            }
-            for (; i < 4; i++)
-            {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(gj, global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
-            }
-        }
+        global::StaticNet.Compute.DenseSample.Backward<float, Size4, Size2>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights), ref deltaA, ref a1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Weights), ref g, false, gradientScale, ref deltaB);
         for (int i = 0; i < 4; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) *= global::StaticNet.Kernels.TanhDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, i));
         }
 
         // Backward, layer 1: weight and bias gradients, and the delta of layer 0.
-        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaA, 10).Clear();
-        for (int j = 0; j < 4; j++)
-        {
-            float dj = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, j);
-            float gj = dj * gradientScale;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += gj;
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 10);
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 10);
-            global::System.Numerics.Vector<float> dv = new global::System.Numerics.Vector<float>(dj);
-            global::System.Numerics.Vector<float> gv = new global::System.Numerics.Vector<float>(gj);
-            int i = 0;
-            for (; i <= 10 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-            {
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref deltaA, (nuint)i)), ref deltaA, (nuint)i);
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(gv, global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
-            }
-            for (; i < 10; i++)
-            {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, i));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(gj, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
-            }
-        }
+        global::StaticNet.Compute.DenseSample.Backward<float, Size10, Size4>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights), ref deltaB, ref a0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias), true, gradientScale, ref deltaA);
         for (int i = 0; i < 10; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, i) *= global::StaticNet.Kernels.ReluDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, i));
         }
 
         // Backward, layer 0: weight gradients.
-        for (int j = 0; j < 10; j++)
-        {
-            float dj = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j);
-            float gj = dj * gradientScale;
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 40);
-            global::System.Numerics.Vector<float> gv = new global::System.Numerics.Vector<float>(gj);
-            int i = 0;
-            for (; i <= 40 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-            {
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(gv, global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
-            }
-            for (; i < 40; i++)
-            {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(gj, global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
-            }
-        }
+        global::StaticNet.Compute.DenseSample.Gradient<float, Size40, Size10>(ref deltaA, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights), ref g, false, gradientScale);
         return loss;
     }
 
@@ -855,7 +565,7 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
         global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
 
         // Forward, layer 0: dense 40 -> 10, relu, keeping z and a of the tile
-        Layer0Tile(ref p, ref xT, ref z0);
+        global::StaticNet.Compute.DenseTile.Forward<float, Size40, Size10>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights), ref p, false, ref xT, ref z0);
         for (int i = 0; i < 10 * width; i += lanes)
         {
             global::System.Numerics.Vector<float> value = global::System.Numerics.Vector.LoadUnsafe(ref z0, (nuint)(i));
@@ -863,11 +573,11 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
         }
 
         // Forward, layer 1: dense 10 -> 4, tanh, keeping z and a of the tile
-        Layer1Tile(ref p, ref a0, ref z1);
+        global::StaticNet.Compute.DenseTile.Forward<float, Size10, Size4>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias), true, ref a0, ref z1);
         global::StaticNet.Kernels.Tanh(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z1, 4 * width), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a1, 4 * width));
 
         // Forward, layer 2: dense 4 -> 2, keeping z of the tile (sigmoid per sample below)
-        Layer2Tile(ref p, ref a1, ref z2);
+        global::StaticNet.Compute.DenseTile.Forward<float, Size4, Size2>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights), ref p, false, ref a1, ref z2);
 
         // Loss per sample, on the output layer's rows; then its delta back to feature-major (idle lanes get 0).
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z2, 2 * width), 2, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref zRows, count * 2));
@@ -897,404 +607,28 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
         global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref deltaRows, count * 2), 2, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaA, 2 * width));
 
         // Backward, layer 2: the delta of layer 1 (before this layer's gradients, which may update the weights).
-        Layer2DeltaBelowTile(ref p, ref deltaA, ref deltaB);
+        global::StaticNet.Compute.DenseTile.DeltaBelow<float, Size4, Size2>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights), ref deltaA, ref deltaB);
         for (int i = 0; i < 4 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) *= global::StaticNet.Kernels.TanhDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, i));
         }
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a1, 4 * width), 4, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref inputRows, count * 4));
         // Backward, layer 2: weight gradients, summed over the tile's samples.
-        Layer2GradientTile(ref inputRows, ref deltaA, count, ref g, gradientScale);
+        global::StaticNet.Compute.DenseTile.Gradient<float, Size4, Size2>(ref inputRows, ref deltaA, count, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Weights), ref g, false, gradientScale);
 
         // Backward, layer 1: the delta of layer 0 (before this layer's gradients, which may update the weights).
-        Layer1DeltaBelowTile(ref p, ref deltaB, ref deltaA);
+        global::StaticNet.Compute.DenseTile.DeltaBelow<float, Size10, Size4>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights), ref deltaB, ref deltaA);
         for (int i = 0; i < 10 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, i) *= global::StaticNet.Kernels.ReluDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, i));
         }
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a0, 10 * width), 10, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref inputRows, count * 10));
         // Backward, layer 1: weight and bias gradients, summed over the tile's samples.
-        Layer1GradientTile(ref inputRows, ref deltaB, count, ref g, gradientScale);
+        global::StaticNet.Compute.DenseTile.Gradient<float, Size10, Size4>(ref inputRows, ref deltaB, count, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias), true, gradientScale);
 
         // Backward, layer 0: weight gradients, summed over the tile's samples.
-        Layer0GradientTile(ref x, ref deltaA, count, ref g, gradientScale);
+        global::StaticNet.Compute.DenseTile.Gradient<float, Size40, Size10>(ref x, ref deltaA, count, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights), ref g, false, gradientScale);
         return loss;
-    }
-
-    /// <summary>Layer 0: adds the weight gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major), times <paramref name="gradientScale"/>, to <paramref name="g"/>.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0GradientTile(ref float input, ref float delta, int count, ref float g, float gradientScale)
-    {
-        int lanes = global::System.Numerics.Vector<float>.Count;
-        int width = TileWidth;
-        global::System.Numerics.Vector<float> scaleVector = new global::System.Numerics.Vector<float>(gradientScale);
-        for (int j = 0; j < 8; j += 4)
-        {
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 40);
-            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
-            int i = 0;
-            for (; i <= 40 - 4 * lanes; i += 4 * lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 40 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
-                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
-                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc33);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i))), ref gw, (nuint)(i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i))), ref gw, (nuint)(40 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc11, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + lanes))), ref gw, (nuint)(40 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc12, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + 2 * lanes))), ref gw, (nuint)(40 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc13, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + 3 * lanes))), ref gw, (nuint)(40 + i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(80 + i))), ref gw, (nuint)(80 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc21, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(80 + i + lanes))), ref gw, (nuint)(80 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc22, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(80 + i + 2 * lanes))), ref gw, (nuint)(80 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc23, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(80 + i + 3 * lanes))), ref gw, (nuint)(80 + i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc30, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(120 + i))), ref gw, (nuint)(120 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc31, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(120 + i + lanes))), ref gw, (nuint)(120 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc32, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(120 + i + 2 * lanes))), ref gw, (nuint)(120 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc33, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(120 + i + 3 * lanes))), ref gw, (nuint)(120 + i + 3 * lanes));
-            }
-            for (; i <= 40 - lanes; i += lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 40 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
-                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
-                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i))), ref gw, (nuint)(i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i))), ref gw, (nuint)(40 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(80 + i))), ref gw, (nuint)(80 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc30, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(120 + i))), ref gw, (nuint)(120 + i));
-            }
-            for (; i < 40; i++)
-            {
-                float sum0 = 0f, sum1 = 0f, sum2 = 0f, sum3 = 0f;
-                for (int s = 0; s < count; s++)
-                {
-                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 40 + i);
-                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
-                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
-                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
-                    sum3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s), xs, sum3);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 40 + i) = global::StaticNet.Kernels.MultiplyAdd(sum1, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 40 + i));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 80 + i) = global::StaticNet.Kernels.MultiplyAdd(sum2, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 80 + i));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 120 + i) = global::StaticNet.Kernels.MultiplyAdd(sum3, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 120 + i));
-            }
-        }
-        {
-            const int j = 8;
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 40);
-            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
-            int i = 0;
-            for (; i <= 40 - 4 * lanes; i += 4 * lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 40 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i))), ref gw, (nuint)(i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i))), ref gw, (nuint)(40 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc11, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + lanes))), ref gw, (nuint)(40 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc12, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + 2 * lanes))), ref gw, (nuint)(40 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc13, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i + 3 * lanes))), ref gw, (nuint)(40 + i + 3 * lanes));
-            }
-            for (; i <= 40 - lanes; i += lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 40 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i))), ref gw, (nuint)(i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(40 + i))), ref gw, (nuint)(40 + i));
-            }
-            for (; i < 40; i++)
-            {
-                float sum0 = 0f, sum1 = 0f;
-                for (int s = 0; s < count; s++)
-                {
-                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 40 + i);
-                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
-                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 40 + i) = global::StaticNet.Kernels.MultiplyAdd(sum1, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 40 + i));
-            }
-        }
-    }
-
-    /// <summary>Layer 1 for a feature-major tile: the delta of the layer below (before f'), deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :].</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1DeltaBelowTile(ref float p, ref float delta, ref float deltaBelow)
-    {
-        int lanes = global::System.Numerics.Vector<float>.Count;
-        int width = TileWidth;
-        for (int i = 0; i < 8; i += 4)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + i);
-            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
-            for (int j = 0; j < 4; j++)
-            {
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
-                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), d2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), d3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 10);
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc03);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc13);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc23);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc33);
-            }
-            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc32, ref block, (nuint)(3 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc33, ref block, (nuint)(3 * width + 3 * lanes));
-        }
-        {
-            const int i = 8;
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + i);
-            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero;
-            for (int j = 0; j < 4; j++)
-            {
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
-                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), d2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), d3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 10);
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc03);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc13);
-            }
-            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
-        }
-    }
-
-    /// <summary>Layer 1: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major), times <paramref name="gradientScale"/>, to <paramref name="g"/>.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1GradientTile(ref float input, ref float delta, int count, ref float g, float gradientScale)
-    {
-        int lanes = global::System.Numerics.Vector<float>.Count;
-        int width = TileWidth;
-        global::System.Numerics.Vector<float> scaleVector = new global::System.Numerics.Vector<float>(gradientScale);
-        for (int j = 0; j < 4; j += 4)
-        {
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 10);
-            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
-            int i = 0;
-            for (; i <= 10 - 4 * lanes; i += 4 * lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 10 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
-                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
-                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc33);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i))), ref gw, (nuint)(i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(10 + i))), ref gw, (nuint)(10 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc11, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(10 + i + lanes))), ref gw, (nuint)(10 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc12, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(10 + i + 2 * lanes))), ref gw, (nuint)(10 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc13, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(10 + i + 3 * lanes))), ref gw, (nuint)(10 + i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i))), ref gw, (nuint)(20 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc21, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + lanes))), ref gw, (nuint)(20 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc22, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + 2 * lanes))), ref gw, (nuint)(20 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc23, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i + 3 * lanes))), ref gw, (nuint)(20 + i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc30, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i))), ref gw, (nuint)(30 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc31, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i + lanes))), ref gw, (nuint)(30 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc32, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i + 2 * lanes))), ref gw, (nuint)(30 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc33, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i + 3 * lanes))), ref gw, (nuint)(30 + i + 3 * lanes));
-            }
-            for (; i <= 10 - lanes; i += lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 10 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
-                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
-                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i))), ref gw, (nuint)(i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(10 + i))), ref gw, (nuint)(10 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(20 + i))), ref gw, (nuint)(20 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc30, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(30 + i))), ref gw, (nuint)(30 + i));
-            }
-            for (; i < 10; i++)
-            {
-                float sum0 = 0f, sum1 = 0f, sum2 = 0f, sum3 = 0f;
-                for (int s = 0; s < count; s++)
-                {
-                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 10 + i);
-                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
-                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
-                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
-                    sum3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s), xs, sum3);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 10 + i) = global::StaticNet.Kernels.MultiplyAdd(sum1, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 10 + i));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 20 + i) = global::StaticNet.Kernels.MultiplyAdd(sum2, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 20 + i));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 30 + i) = global::StaticNet.Kernels.MultiplyAdd(sum3, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 30 + i));
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j));
-            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 1));
-            ref float dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 2) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 2));
-            ref float dRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 3) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow3) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 3));
-        }
-    }
-
-    /// <summary>Layer 2 for a feature-major tile: the delta of the layer below (before f'), deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :].</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2DeltaBelowTile(ref float p, ref float delta, ref float deltaBelow)
-    {
-        int lanes = global::System.Numerics.Vector<float>.Count;
-        int width = TileWidth;
-        for (int i = 0; i < 4; i += 4)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer2Weights + i);
-            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
-            for (int j = 0; j < 2; j++)
-            {
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
-                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), d2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), d3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 4);
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc03);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc13);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc23);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc33);
-            }
-            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc32, ref block, (nuint)(3 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc33, ref block, (nuint)(3 * width + 3 * lanes));
-        }
-    }
-
-    /// <summary>Layer 2: adds the weight gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major), times <paramref name="gradientScale"/>, to <paramref name="g"/>.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2GradientTile(ref float input, ref float delta, int count, ref float g, float gradientScale)
-    {
-        int lanes = global::System.Numerics.Vector<float>.Count;
-        int width = TileWidth;
-        global::System.Numerics.Vector<float> scaleVector = new global::System.Numerics.Vector<float>(gradientScale);
-        {
-            const int j = 0;
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer2Weights + j * 4);
-            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
-            int i = 0;
-            for (; i <= 4 - 4 * lanes; i += 4 * lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 4 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i))), ref gw, (nuint)(i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(4 + i))), ref gw, (nuint)(4 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc11, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(4 + i + lanes))), ref gw, (nuint)(4 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc12, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(4 + i + 2 * lanes))), ref gw, (nuint)(4 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc13, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(4 + i + 3 * lanes))), ref gw, (nuint)(4 + i + 3 * lanes));
-            }
-            for (; i <= 4 - lanes; i += lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 4 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i))), ref gw, (nuint)(i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(4 + i))), ref gw, (nuint)(4 + i));
-            }
-            for (; i < 4; i++)
-            {
-                float sum0 = 0f, sum1 = 0f;
-                for (int s = 0; s < count; s++)
-                {
-                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 4 + i);
-                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
-                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 4 + i) = global::StaticNet.Kernels.MultiplyAdd(sum1, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 4 + i));
-            }
-        }
     }
 
     global::StaticNet.NetworkDescription global::StaticNet.INetwork<float>.Description => Description;
@@ -1302,4 +636,10 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
     int global::StaticNet.INetwork<float>.OutputSize => OutputSize;
     int global::StaticNet.INetwork<float>.ParameterCount => ParameterCount;
     bool global::StaticNet.INetwork<float>.IsTrainable => true;
+
+    // Layer widths as types: the runtime kernels are compiled for exactly these sizes.
+    private struct Size2 : global::StaticNet.Compute.ISize { public static int Value => 2; }
+    private struct Size4 : global::StaticNet.Compute.ISize { public static int Value => 4; }
+    private struct Size10 : global::StaticNet.Compute.ISize { public static int Value => 10; }
+    private struct Size40 : global::StaticNet.Compute.ISize { public static int Value => 40; }
 }

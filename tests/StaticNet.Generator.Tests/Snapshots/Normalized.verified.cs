@@ -185,68 +185,7 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
         ref float a0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
 
         // Layer 0: dense 3 -> 90, relu, vectorized over the inputs
-        for (int j = 0; j < 88; j += 8)
-        {
-            ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 3);
-            ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3);
-            ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 6);
-            ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 9);
-            ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 12);
-            ref float w5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 15);
-            ref float w6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 18);
-            ref float w7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 21);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero, s5 = global::System.Numerics.Vector<float>.Zero, s6 = global::System.Numerics.Vector<float>.Zero, s7 = global::System.Numerics.Vector<float>.Zero;
-            int i = 0;
-            for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-            {
-                global::System.Numerics.Vector<float> v = global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i);
-                s0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i), v, s0);
-                s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
-                s2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w2, (nuint)i), v, s2);
-                s3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w3, (nuint)i), v, s3);
-                s4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w4, (nuint)i), v, s4);
-                s5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w5, (nuint)i), v, s5);
-                s6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w6, (nuint)i), v, s6);
-                s7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w7, (nuint)i), v, s7);
-            }
-            // The 8 lane sums, transposed and added into one vector store.
-            global::StaticNet.Kernels.StoreSums(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j), s0, s1, s2, s3, s4, s5, s6, s7);
-            // Inputs left over by the vectors, one at a time.
-            for (; i < 3; i++)
-            {
-                float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 1));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 2) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 2));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 3) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 3));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 4) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 4));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 5) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w5, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 5));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 6) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w6, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 6));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 7) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w7, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 7));
-            }
-        }
-        {
-            const int j = 88;
-            ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 3);
-            ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero;
-            int i = 0;
-            for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-            {
-                global::System.Numerics.Vector<float> v = global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i);
-                s0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i), v, s0);
-                s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
-            }
-            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1);
-            for (; i < 3; i++)
-            {
-                float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                d0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, d0);
-                d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j) = d0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, j + 1) = d1;
-        }
+        global::StaticNet.Compute.DenseSample.Dot<float, Size3, Size90>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights), ref x, ref a0);
         {
             // The bias and relu, a vector at a time.
             int j = 0;
@@ -386,7 +325,7 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
         global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
 
         // Layer 0: dense 3 -> 90, relu
-        Layer0Tile(ref p, ref xT, ref a0);
+        global::StaticNet.Compute.DenseTile.Forward<float, Size3, Size90>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias), true, ref xT, ref a0);
         for (int i = 0; i < 90 * width; i += lanes)
         {
             global::System.Numerics.Vector<float> value = global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)(i));
@@ -394,89 +333,11 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
         }
 
         // Layer 1: dense 90 -> 2, softmax (applied per sample below)
-        Layer1Tile(ref p, ref a0, ref a1);
+        global::StaticNet.Compute.DenseTile.Forward<float, Size90, Size2>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias), true, ref a0, ref a1);
 
         // Softmax of all lanes at once, then the outputs back to one row per sample.
         global::StaticNet.Kernels.Softmax(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a1, OutputSize * width), OutputSize);
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a1, OutputSize * width), OutputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, count * OutputSize));
-    }
-
-    /// <summary>Layer 0 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 3 -> 90.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Tile(ref float p, ref float input, ref float output)
-    {
-        int lanes = global::System.Numerics.Vector<float>.Count;
-        int width = TileWidth;
-        for (int j = 0; j < 88; j += 4)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 3);
-            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
-            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1)), acc11 = acc10, acc12 = acc10, acc13 = acc10;
-            global::System.Numerics.Vector<float> acc20 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 2)), acc21 = acc20, acc22 = acc20, acc23 = acc20;
-            global::System.Numerics.Vector<float> acc30 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 3)), acc31 = acc30, acc32 = acc30, acc33 = acc30;
-            for (int i = 0; i < 3; i++)
-            {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
-                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 + i));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 6 + i));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc23);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 9 + i));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc33);
-            }
-            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc32, ref block, (nuint)(3 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc33, ref block, (nuint)(3 * width + 3 * lanes));
-        }
-        {
-            const int j = 88;
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 3);
-            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
-            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1)), acc11 = acc10, acc12 = acc10, acc13 = acc10;
-            for (int i = 0; i < 3; i++)
-            {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
-                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 + i));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
-            }
-            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
-        }
-    }
-
-    /// <summary>Layer 1 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 90 -> 2.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Tile(ref float p, ref float input, ref float output)
-    {
-        int lanes = global::System.Numerics.Vector<float>.Count;
-        int width = TileWidth;
-        {
-            const int j = 0;
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 90);
-            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
-            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j + 1)), acc11 = acc10, acc12 = acc10, acc13 = acc10;
-            for (int i = 0; i < 90; i++)
-            {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
-                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 90 + i));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
-            }
-            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
-        }
     }
 
     /// <summary>Adds (+=) the gradient of this sample's cross_entropy loss against <paramref name="target"/> to <paramref name="gradient"/> and returns the loss.</summary>
@@ -713,68 +574,7 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
         ref float deltaB = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, 274);
 
         // Forward, layer 0: dense 3 -> 90, relu
-        for (int j = 0; j < 88; j += 8)
-        {
-            ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 3);
-            ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3);
-            ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 6);
-            ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 9);
-            ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 12);
-            ref float w5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 15);
-            ref float w6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 18);
-            ref float w7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 21);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero, s5 = global::System.Numerics.Vector<float>.Zero, s6 = global::System.Numerics.Vector<float>.Zero, s7 = global::System.Numerics.Vector<float>.Zero;
-            int i = 0;
-            for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-            {
-                global::System.Numerics.Vector<float> v = global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i);
-                s0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i), v, s0);
-                s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
-                s2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w2, (nuint)i), v, s2);
-                s3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w3, (nuint)i), v, s3);
-                s4 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w4, (nuint)i), v, s4);
-                s5 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w5, (nuint)i), v, s5);
-                s6 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w6, (nuint)i), v, s6);
-                s7 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w7, (nuint)i), v, s7);
-            }
-            // The 8 lane sums, transposed and added into one vector store.
-            global::StaticNet.Kernels.StoreSums(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j), s0, s1, s2, s3, s4, s5, s6, s7);
-            // Inputs left over by the vectors, one at a time.
-            for (; i < 3; i++)
-            {
-                float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 2) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 2));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 3) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 3));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 4) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 4));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 5) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w5, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 5));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 6) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w6, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 6));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 7) = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w7, i), v, global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 7));
-            }
-        }
-        {
-            const int j = 88;
-            ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 3);
-            ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3);
-            global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero;
-            int i = 0;
-            for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-            {
-                global::System.Numerics.Vector<float> v = global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i);
-                s0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w0, (nuint)i), v, s0);
-                s1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
-            }
-            float d0 = global::System.Numerics.Vector.Sum(s0), d1 = global::System.Numerics.Vector.Sum(s1);
-            for (; i < 3; i++)
-            {
-                float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                d0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i), v, d0);
-                d1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i), v, d1);
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j) = d0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, j + 1) = d1;
-        }
+        global::StaticNet.Compute.DenseSample.Dot<float, Size3, Size90>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights), ref x, ref z0);
         {
             // The bias, a vector at a time.
             int j = 0;
@@ -932,51 +732,14 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
         }
 
         // Backward, layer 1: weight and bias gradients, and the delta of layer 0.
-        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaB, 90).Clear();
-        for (int j = 0; j < 2; j++)
-        {
-            float dj = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j);
-            float gj = dj * gradientScale;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += gj;
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 90);
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 90);
-            global::System.Numerics.Vector<float> dv = new global::System.Numerics.Vector<float>(dj);
-            global::System.Numerics.Vector<float> gv = new global::System.Numerics.Vector<float>(gj);
-            int i = 0;
-            for (; i <= 90 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-            {
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref deltaB, (nuint)i)), ref deltaB, (nuint)i);
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(gv, global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
-            }
-            for (; i < 90; i++)
-            {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(gj, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
-            }
-        }
+        global::StaticNet.Compute.DenseSample.Backward<float, Size90, Size2>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights), ref deltaA, ref a0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias), true, gradientScale, ref deltaB);
         for (int i = 0; i < 90; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) *= global::StaticNet.Kernels.ReluDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, i));
         }
 
         // Backward, layer 0: weight and bias gradients.
-        for (int j = 0; j < 90; j++)
-        {
-            float dj = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, j);
-            float gj = dj * gradientScale;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) += gj;
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 3);
-            global::System.Numerics.Vector<float> gv = new global::System.Numerics.Vector<float>(gj);
-            int i = 0;
-            for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-            {
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(gv, global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
-            }
-            for (; i < 3; i++)
-            {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(gj, global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
-            }
-        }
+        global::StaticNet.Compute.DenseSample.Gradient<float, Size3, Size90>(ref deltaB, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias), true, gradientScale);
         return loss;
     }
 
@@ -1006,7 +769,7 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
         global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
 
         // Forward, layer 0: dense 3 -> 90, relu, keeping z and a of the tile
-        Layer0Tile(ref p, ref xT, ref z0);
+        global::StaticNet.Compute.DenseTile.Forward<float, Size3, Size90>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias), true, ref xT, ref z0);
         for (int i = 0; i < 90 * width; i += lanes)
         {
             global::System.Numerics.Vector<float> value = global::System.Numerics.Vector.LoadUnsafe(ref z0, (nuint)(i));
@@ -1014,7 +777,7 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
         }
 
         // Forward, layer 1: dense 90 -> 2, keeping z of the tile (softmax per sample below)
-        Layer1Tile(ref p, ref a0, ref z1);
+        global::StaticNet.Compute.DenseTile.Forward<float, Size90, Size2>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias), true, ref a0, ref z1);
 
         // Cross-entropy of softmax(z) for all lanes at once, on the targets made feature-major (idle lanes get 0, so does their delta).
         global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref t, count * 2), 2, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref targetsT, 2 * width));
@@ -1025,283 +788,18 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
         }
 
         // Backward, layer 1: the delta of layer 0 (before this layer's gradients, which may update the weights).
-        Layer1DeltaBelowTile(ref p, ref deltaA, ref deltaB);
+        global::StaticNet.Compute.DenseTile.DeltaBelow<float, Size90, Size2>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights), ref deltaA, ref deltaB);
         for (int i = 0; i < 90 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) *= global::StaticNet.Kernels.ReluDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref z0, i));
         }
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a0, 90 * width), 90, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref inputRows, count * 90));
         // Backward, layer 1: weight and bias gradients, summed over the tile's samples.
-        Layer1GradientTile(ref inputRows, ref deltaA, count, ref g, gradientScale);
+        global::StaticNet.Compute.DenseTile.Gradient<float, Size90, Size2>(ref inputRows, ref deltaA, count, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias), true, gradientScale);
 
         // Backward, layer 0: weight and bias gradients, summed over the tile's samples.
-        Layer0GradientTile(ref x, ref deltaB, count, ref g, gradientScale);
+        global::StaticNet.Compute.DenseTile.Gradient<float, Size3, Size90>(ref x, ref deltaB, count, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias), true, gradientScale);
         return loss;
-    }
-
-    /// <summary>Layer 0: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major), times <paramref name="gradientScale"/>, to <paramref name="g"/>.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0GradientTile(ref float input, ref float delta, int count, ref float g, float gradientScale)
-    {
-        int lanes = global::System.Numerics.Vector<float>.Count;
-        int width = TileWidth;
-        global::System.Numerics.Vector<float> scaleVector = new global::System.Numerics.Vector<float>(gradientScale);
-        for (int j = 0; j < 88; j += 4)
-        {
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 3);
-            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
-            int i = 0;
-            for (; i <= 3 - 4 * lanes; i += 4 * lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 3 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
-                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc23);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
-                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc33);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i))), ref gw, (nuint)(i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(3 + i))), ref gw, (nuint)(3 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc11, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(3 + i + lanes))), ref gw, (nuint)(3 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc12, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(3 + i + 2 * lanes))), ref gw, (nuint)(3 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc13, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(3 + i + 3 * lanes))), ref gw, (nuint)(3 + i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(6 + i))), ref gw, (nuint)(6 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc21, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(6 + i + lanes))), ref gw, (nuint)(6 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc22, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(6 + i + 2 * lanes))), ref gw, (nuint)(6 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc23, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(6 + i + 3 * lanes))), ref gw, (nuint)(6 + i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc30, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i))), ref gw, (nuint)(9 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc31, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i + lanes))), ref gw, (nuint)(9 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc32, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i + 2 * lanes))), ref gw, (nuint)(9 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc33, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i + 3 * lanes))), ref gw, (nuint)(9 + i + 3 * lanes));
-            }
-            for (; i <= 3 - lanes; i += lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 3 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s));
-                    acc20 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc20);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s));
-                    acc30 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc30);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i))), ref gw, (nuint)(i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(3 + i))), ref gw, (nuint)(3 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc20, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(6 + i))), ref gw, (nuint)(6 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc30, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(9 + i))), ref gw, (nuint)(9 + i));
-            }
-            for (; i < 3; i++)
-            {
-                float sum0 = 0f, sum1 = 0f, sum2 = 0f, sum3 = 0f;
-                for (int s = 0; s < count; s++)
-                {
-                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 3 + i);
-                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
-                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
-                    sum2 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width + s), xs, sum2);
-                    sum3 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width + s), xs, sum3);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 3 + i) = global::StaticNet.Kernels.MultiplyAdd(sum1, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 3 + i));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 6 + i) = global::StaticNet.Kernels.MultiplyAdd(sum2, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 6 + i));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 9 + i) = global::StaticNet.Kernels.MultiplyAdd(sum3, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 9 + i));
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j));
-            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 1));
-            ref float dRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 2 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 2) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow2) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow2, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 2));
-            ref float dRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 3 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 3) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow3) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow3, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 3));
-        }
-        {
-            const int j = 88;
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 3);
-            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
-            int i = 0;
-            for (; i <= 3 - 4 * lanes; i += 4 * lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 3 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i))), ref gw, (nuint)(i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(3 + i))), ref gw, (nuint)(3 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc11, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(3 + i + lanes))), ref gw, (nuint)(3 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc12, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(3 + i + 2 * lanes))), ref gw, (nuint)(3 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc13, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(3 + i + 3 * lanes))), ref gw, (nuint)(3 + i + 3 * lanes));
-            }
-            for (; i <= 3 - lanes; i += lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 3 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i))), ref gw, (nuint)(i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(3 + i))), ref gw, (nuint)(3 + i));
-            }
-            for (; i < 3; i++)
-            {
-                float sum0 = 0f, sum1 = 0f;
-                for (int s = 0; s < count; s++)
-                {
-                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 3 + i);
-                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
-                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 3 + i) = global::StaticNet.Kernels.MultiplyAdd(sum1, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 3 + i));
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j));
-            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 1));
-        }
-    }
-
-    /// <summary>Layer 1 for a feature-major tile: the delta of the layer below (before f'), deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :].</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1DeltaBelowTile(ref float p, ref float delta, ref float deltaBelow)
-    {
-        int lanes = global::System.Numerics.Vector<float>.Count;
-        int width = TileWidth;
-        for (int i = 0; i < 88; i += 4)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + i);
-            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero, acc20 = global::System.Numerics.Vector<float>.Zero, acc21 = global::System.Numerics.Vector<float>.Zero, acc22 = global::System.Numerics.Vector<float>.Zero, acc23 = global::System.Numerics.Vector<float>.Zero, acc30 = global::System.Numerics.Vector<float>.Zero, acc31 = global::System.Numerics.Vector<float>.Zero, acc32 = global::System.Numerics.Vector<float>.Zero, acc33 = global::System.Numerics.Vector<float>.Zero;
-            for (int j = 0; j < 2; j++)
-            {
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
-                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), d2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), d3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 90);
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc03);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc13);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 2));
-                acc20 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc20); acc21 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc21); acc22 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc22); acc23 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc23);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 3));
-                acc30 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc30); acc31 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc31); acc32 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc32); acc33 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc33);
-            }
-            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc20, ref block, (nuint)(2 * width)); global::System.Numerics.Vector.StoreUnsafe(acc21, ref block, (nuint)(2 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc22, ref block, (nuint)(2 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc23, ref block, (nuint)(2 * width + 3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc30, ref block, (nuint)(3 * width)); global::System.Numerics.Vector.StoreUnsafe(acc31, ref block, (nuint)(3 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc32, ref block, (nuint)(3 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc33, ref block, (nuint)(3 * width + 3 * lanes));
-        }
-        {
-            const int i = 88;
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + i);
-            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero;
-            for (int j = 0; j < 2; j++)
-            {
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
-                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), d2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), d3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 90);
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc03);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc13);
-            }
-            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
-        }
-    }
-
-    /// <summary>Layer 1: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major), times <paramref name="gradientScale"/>, to <paramref name="g"/>.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1GradientTile(ref float input, ref float delta, int count, ref float g, float gradientScale)
-    {
-        int lanes = global::System.Numerics.Vector<float>.Count;
-        int width = TileWidth;
-        global::System.Numerics.Vector<float> scaleVector = new global::System.Numerics.Vector<float>(gradientScale);
-        {
-            const int j = 0;
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 90);
-            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
-            int i = 0;
-            for (; i <= 90 - 4 * lanes; i += 4 * lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 90 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i))), ref gw, (nuint)(i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(90 + i))), ref gw, (nuint)(90 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc11, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(90 + i + lanes))), ref gw, (nuint)(90 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc12, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(90 + i + 2 * lanes))), ref gw, (nuint)(90 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc13, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(90 + i + 3 * lanes))), ref gw, (nuint)(90 + i + 3 * lanes));
-            }
-            for (; i <= 90 - lanes; i += lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 90 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i))), ref gw, (nuint)(i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(90 + i))), ref gw, (nuint)(90 + i));
-            }
-            for (; i < 90; i++)
-            {
-                float sum0 = 0f, sum1 = 0f;
-                for (int s = 0; s < count; s++)
-                {
-                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 90 + i);
-                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
-                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 90 + i) = global::StaticNet.Kernels.MultiplyAdd(sum1, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 90 + i));
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j));
-            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j + 1));
-        }
     }
 
     global::StaticNet.NetworkDescription global::StaticNet.INetwork<float>.Description => Description;
@@ -1309,4 +807,9 @@ public sealed partial class NormalizedNet : global::StaticNet.INetwork<float>
     int global::StaticNet.INetwork<float>.OutputSize => OutputSize;
     int global::StaticNet.INetwork<float>.ParameterCount => ParameterCount;
     bool global::StaticNet.INetwork<float>.IsTrainable => true;
+
+    // Layer widths as types: the runtime kernels are compiled for exactly these sizes.
+    private struct Size2 : global::StaticNet.Compute.ISize { public static int Value => 2; }
+    private struct Size3 : global::StaticNet.Compute.ISize { public static int Value => 3; }
+    private struct Size90 : global::StaticNet.Compute.ISize { public static int Value => 90; }
 }

@@ -199,63 +199,15 @@ public sealed partial class XorNet : global::StaticNet.INetwork<float>
         global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
 
         // Layer 0: dense 2 -> 2, sigmoid
-        Layer0Tile(ref p, ref xT, ref a0);
+        global::StaticNet.Compute.DenseTile.Forward<float, Size2, Size2>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias), true, ref xT, ref a0);
         global::StaticNet.Kernels.Sigmoid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a0, 2 * width), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a0, 2 * width));
 
         // Layer 1: dense 2 -> 1, sigmoid (applied per sample below)
-        Layer1Tile(ref p, ref a0, ref a1);
+        global::StaticNet.Compute.DenseTile.Forward<float, Size2, Size1>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias), true, ref a0, ref a1);
 
         // Outputs back to one row per sample, then the sigmoid of each row.
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a1, OutputSize * width), OutputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, count * OutputSize));
         global::StaticNet.Kernels.Sigmoid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref y, count * OutputSize), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, count * OutputSize));
-    }
-
-    /// <summary>Layer 0 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 2 -> 2.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Tile(ref float p, ref float input, ref float output)
-    {
-        int lanes = global::System.Numerics.Vector<float>.Count;
-        int width = TileWidth;
-        {
-            const int j = 0;
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 2);
-            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
-            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1)), acc11 = acc10, acc12 = acc10, acc13 = acc10;
-            for (int i = 0; i < 2; i++)
-            {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
-                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 2 + i));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
-            }
-            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
-        }
-    }
-
-    /// <summary>Layer 1 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 2 -> 1.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Tile(ref float p, ref float input, ref float output)
-    {
-        int lanes = global::System.Numerics.Vector<float>.Count;
-        int width = TileWidth;
-        {
-            const int j = 0;
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 2);
-            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
-            for (int i = 0; i < 2; i++)
-            {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
-                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
-            }
-            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
-        }
     }
 
     /// <summary>Adds (+=) the gradient of this sample's binary_cross_entropy loss against <paramref name="target"/> to <paramref name="gradient"/> and returns the loss.</summary>
@@ -500,51 +452,14 @@ public sealed partial class XorNet : global::StaticNet.INetwork<float>
         }
 
         // Backward, layer 1: weight and bias gradients, and the delta of layer 0.
-        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaB, 2).Clear();
-        for (int j = 0; j < 1; j++)
-        {
-            float dj = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaA, j);
-            float gj = dj * gradientScale;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) += gj;
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 2);
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 2);
-            global::System.Numerics.Vector<float> dv = new global::System.Numerics.Vector<float>(dj);
-            global::System.Numerics.Vector<float> gv = new global::System.Numerics.Vector<float>(gj);
-            int i = 0;
-            for (; i <= 2 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-            {
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(dv, global::System.Numerics.Vector.LoadUnsafe(ref w, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref deltaB, (nuint)i)), ref deltaB, (nuint)i);
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(gv, global::System.Numerics.Vector.LoadUnsafe(ref a0, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
-            }
-            for (; i < 2; i++)
-            {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) = global::StaticNet.Kernels.MultiplyAdd(dj, global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(gj, global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
-            }
-        }
+        global::StaticNet.Compute.DenseSample.Backward<float, Size2, Size1>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights), ref deltaA, ref a0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias), true, gradientScale, ref deltaB);
         for (int i = 0; i < 2; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) *= global::StaticNet.Kernels.SigmoidDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i));
         }
 
         // Backward, layer 0: weight and bias gradients.
-        for (int j = 0; j < 2; j++)
-        {
-            float dj = global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, j);
-            float gj = dj * gradientScale;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) += gj;
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 2);
-            global::System.Numerics.Vector<float> gv = new global::System.Numerics.Vector<float>(gj);
-            int i = 0;
-            for (; i <= 2 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-            {
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(gv, global::System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i), global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)i)), ref gw, (nuint)i);
-            }
-            for (; i < 2; i++)
-            {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(gj, global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
-            }
-        }
+        global::StaticNet.Compute.DenseSample.Gradient<float, Size2, Size2>(ref deltaB, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias), true, gradientScale);
         return loss;
     }
 
@@ -576,11 +491,11 @@ public sealed partial class XorNet : global::StaticNet.INetwork<float>
         global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
 
         // Forward, layer 0: dense 2 -> 2, sigmoid, keeping z and a of the tile
-        Layer0Tile(ref p, ref xT, ref z0);
+        global::StaticNet.Compute.DenseTile.Forward<float, Size2, Size2>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias), true, ref xT, ref z0);
         global::StaticNet.Kernels.Sigmoid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z0, 2 * width), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a0, 2 * width));
 
         // Forward, layer 1: dense 2 -> 1, keeping z of the tile (sigmoid per sample below)
-        Layer1Tile(ref p, ref a0, ref z1);
+        global::StaticNet.Compute.DenseTile.Forward<float, Size2, Size1>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias), true, ref a0, ref z1);
 
         // Loss per sample, on the output layer's rows; then its delta back to feature-major (idle lanes get 0).
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z1, 1 * width), 1, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref zRows, count * 1));
@@ -612,163 +527,18 @@ public sealed partial class XorNet : global::StaticNet.INetwork<float>
         global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref deltaRows, count * 1), 1, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaA, 1 * width));
 
         // Backward, layer 1: the delta of layer 0 (before this layer's gradients, which may update the weights).
-        Layer1DeltaBelowTile(ref p, ref deltaA, ref deltaB);
+        global::StaticNet.Compute.DenseTile.DeltaBelow<float, Size2, Size1>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights), ref deltaA, ref deltaB);
         for (int i = 0; i < 2 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaB, i) *= global::StaticNet.Kernels.SigmoidDerivative(global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i));
         }
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a0, 2 * width), 2, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref inputRows, count * 2));
         // Backward, layer 1: weight and bias gradients, summed over the tile's samples.
-        Layer1GradientTile(ref inputRows, ref deltaA, count, ref g, gradientScale);
+        global::StaticNet.Compute.DenseTile.Gradient<float, Size2, Size1>(ref inputRows, ref deltaA, count, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias), true, gradientScale);
 
         // Backward, layer 0: weight and bias gradients, summed over the tile's samples.
-        Layer0GradientTile(ref x, ref deltaB, count, ref g, gradientScale);
+        global::StaticNet.Compute.DenseTile.Gradient<float, Size2, Size2>(ref x, ref deltaB, count, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias), true, gradientScale);
         return loss;
-    }
-
-    /// <summary>Layer 0: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major), times <paramref name="gradientScale"/>, to <paramref name="g"/>.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0GradientTile(ref float input, ref float delta, int count, ref float g, float gradientScale)
-    {
-        int lanes = global::System.Numerics.Vector<float>.Count;
-        int width = TileWidth;
-        global::System.Numerics.Vector<float> scaleVector = new global::System.Numerics.Vector<float>(gradientScale);
-        {
-            const int j = 0;
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Weights + j * 2);
-            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
-            int i = 0;
-            for (; i <= 2 - 4 * lanes; i += 4 * lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 2 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc13);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i))), ref gw, (nuint)(i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(2 + i))), ref gw, (nuint)(2 + i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc11, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(2 + i + lanes))), ref gw, (nuint)(2 + i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc12, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(2 + i + 2 * lanes))), ref gw, (nuint)(2 + i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc13, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(2 + i + 3 * lanes))), ref gw, (nuint)(2 + i + 3 * lanes));
-            }
-            for (; i <= 2 - lanes; i += lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 2 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
-                    dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s));
-                    acc10 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc10);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i))), ref gw, (nuint)(i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc10, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(2 + i))), ref gw, (nuint)(2 + i));
-            }
-            for (; i < 2; i++)
-            {
-                float sum0 = 0f, sum1 = 0f;
-                for (int s = 0; s < count; s++)
-                {
-                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 2 + i);
-                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
-                    sum1 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width + s), xs, sum1);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 2 + i) = global::StaticNet.Kernels.MultiplyAdd(sum1, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, 2 + i));
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j));
-            ref float dRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 1 * width);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 1) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref dRow1) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref dRow1, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer0Bias + j + 1));
-        }
-    }
-
-    /// <summary>Layer 1 for a feature-major tile: the delta of the layer below (before f'), deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :].</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1DeltaBelowTile(ref float p, ref float delta, ref float deltaBelow)
-    {
-        int lanes = global::System.Numerics.Vector<float>.Count;
-        int width = TileWidth;
-        {
-            const int i = 0;
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + i);
-            global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero, acc10 = global::System.Numerics.Vector<float>.Zero, acc11 = global::System.Numerics.Vector<float>.Zero, acc12 = global::System.Numerics.Vector<float>.Zero, acc13 = global::System.Numerics.Vector<float>.Zero;
-            for (int j = 0; j < 1; j++)
-            {
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
-                global::System.Numerics.Vector<float> d0 = global::System.Numerics.Vector.LoadUnsafe(ref row), d1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), d2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), d3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                ref float weights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, j * 2);
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(weights);
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc03);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, d0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, d1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, d2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, d3, acc13);
-            }
-            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltaBelow, i * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
-        }
-    }
-
-    /// <summary>Layer 1: adds the weight and bias gradients of a tile's <paramref name="count"/> samples (inputs one row per sample, delta feature-major), times <paramref name="gradientScale"/>, to <paramref name="g"/>.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1GradientTile(ref float input, ref float delta, int count, ref float g, float gradientScale)
-    {
-        int lanes = global::System.Numerics.Vector<float>.Count;
-        int width = TileWidth;
-        global::System.Numerics.Vector<float> scaleVector = new global::System.Numerics.Vector<float>(gradientScale);
-        {
-            const int j = 0;
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Weights + j * 2);
-            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref delta, j * width);
-            int i = 0;
-            for (; i <= 2 - 4 * lanes; i += 4 * lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero, acc01 = global::System.Numerics.Vector<float>.Zero, acc02 = global::System.Numerics.Vector<float>.Zero, acc03 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 2 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row), x1 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref row, (nuint)(3 * lanes));
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(dr, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(dr, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(dr, x3, acc03);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i))), ref gw, (nuint)(i));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc01, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + lanes))), ref gw, (nuint)(i + lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc02, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 2 * lanes))), ref gw, (nuint)(i + 2 * lanes));
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc03, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i + 3 * lanes))), ref gw, (nuint)(i + 3 * lanes));
-            }
-            for (; i <= 2 - lanes; i += lanes)
-            {
-                global::System.Numerics.Vector<float> acc00 = global::System.Numerics.Vector<float>.Zero;
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 2 + i);
-                    global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref row);
-                    global::System.Numerics.Vector<float> dr = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s));
-                    acc00 = global::StaticNet.Kernels.MultiplyAdd(dr, x0, acc00);
-                }
-                global::System.Numerics.Vector.StoreUnsafe(global::StaticNet.Kernels.MultiplyAdd(acc00, scaleVector, global::System.Numerics.Vector.LoadUnsafe(ref gw, (nuint)(i))), ref gw, (nuint)(i));
-            }
-            for (; i < 2; i++)
-            {
-                float sum0 = 0f;
-                for (int s = 0; s < count; s++)
-                {
-                    float xs = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 2 + i);
-                    sum0 = global::StaticNet.Kernels.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref d, s), xs, sum0);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i) = global::StaticNet.Kernels.MultiplyAdd(sum0, gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, i));
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j) = global::StaticNet.Kernels.MultiplyAdd(global::System.Numerics.Vector.Sum(global::System.Numerics.Vector.LoadUnsafe(ref d) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(2 * lanes)) + global::System.Numerics.Vector.LoadUnsafe(ref d, (nuint)(3 * lanes))), gradientScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Layer1Bias + j));
-        }
     }
 
     global::StaticNet.NetworkDescription global::StaticNet.INetwork<float>.Description => Description;
@@ -776,4 +546,8 @@ public sealed partial class XorNet : global::StaticNet.INetwork<float>
     int global::StaticNet.INetwork<float>.OutputSize => OutputSize;
     int global::StaticNet.INetwork<float>.ParameterCount => ParameterCount;
     bool global::StaticNet.INetwork<float>.IsTrainable => true;
+
+    // Layer widths as types: the runtime kernels are compiled for exactly these sizes.
+    private struct Size1 : global::StaticNet.Compute.ISize { public static int Value => 1; }
+    private struct Size2 : global::StaticNet.Compute.ISize { public static int Value => 2; }
 }

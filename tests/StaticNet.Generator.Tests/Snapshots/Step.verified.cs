@@ -189,68 +189,20 @@ public sealed partial class AndGate : global::StaticNet.INetwork<float>
         global::StaticNet.Kernels.ToFeatureMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, count * InputSize), InputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref xT, InputSize * width));
 
         // Layer 0: dense 2 -> 2, step
-        Layer0Tile(ref p, ref xT, ref a0);
+        global::StaticNet.Compute.DenseTile.Forward<float, Size2, Size2>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias), true, ref xT, ref a0);
         for (int i = 0; i < 2 * width; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i) = global::StaticNet.Kernels.Step(global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, i));
         }
 
         // Layer 1: dense 2 -> 1, step (applied per sample below)
-        Layer1Tile(ref p, ref a0, ref a1);
+        global::StaticNet.Compute.DenseTile.Forward<float, Size2, Size1>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias), true, ref a0, ref a1);
 
         // Outputs back to one row per sample, then the step of each row.
         global::StaticNet.Kernels.ToSampleMajor(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a1, OutputSize * width), OutputSize, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, count * OutputSize));
         for (int i = 0; i < count * OutputSize; i++)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref y, i) = global::StaticNet.Kernels.Step(global::System.Runtime.CompilerServices.Unsafe.Add(ref y, i));
-        }
-    }
-
-    /// <summary>Layer 0 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 2 -> 2.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Tile(ref float p, ref float input, ref float output)
-    {
-        int lanes = global::System.Numerics.Vector<float>.Count;
-        int width = TileWidth;
-        {
-            const int j = 0;
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Weights + j * 2);
-            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
-            global::System.Numerics.Vector<float> acc10 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer0Bias + j + 1)), acc11 = acc10, acc12 = acc10, acc13 = acc10;
-            for (int i = 0; i < 2; i++)
-            {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
-                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
-                weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 2 + i));
-                acc10 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc10); acc11 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc11); acc12 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc12); acc13 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc13);
-            }
-            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
-            global::System.Numerics.Vector.StoreUnsafe(acc10, ref block, (nuint)(1 * width)); global::System.Numerics.Vector.StoreUnsafe(acc11, ref block, (nuint)(1 * width + lanes)); global::System.Numerics.Vector.StoreUnsafe(acc12, ref block, (nuint)(1 * width + 2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc13, ref block, (nuint)(1 * width + 3 * lanes));
-        }
-    }
-
-    /// <summary>Layer 1 for a feature-major tile: z^T[j, :] = W[j, :] in^T + b[j], 2 -> 1.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Tile(ref float p, ref float input, ref float output)
-    {
-        int lanes = global::System.Numerics.Vector<float>.Count;
-        int width = TileWidth;
-        {
-            const int j = 0;
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Weights + j * 2);
-            global::System.Numerics.Vector<float> acc00 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1Bias + j)), acc01 = acc00, acc02 = acc00, acc03 = acc00;
-            for (int i = 0; i < 2; i++)
-            {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i * width);
-                global::System.Numerics.Vector<float> x0 = global::System.Numerics.Vector.LoadUnsafe(ref column), x1 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(lanes)), x2 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(2 * lanes)), x3 = global::System.Numerics.Vector.LoadUnsafe(ref column, (nuint)(3 * lanes));
-                global::System.Numerics.Vector<float> weight = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w, i));
-                acc00 = global::StaticNet.Kernels.MultiplyAdd(weight, x0, acc00); acc01 = global::StaticNet.Kernels.MultiplyAdd(weight, x1, acc01); acc02 = global::StaticNet.Kernels.MultiplyAdd(weight, x2, acc02); acc03 = global::StaticNet.Kernels.MultiplyAdd(weight, x3, acc03);
-            }
-            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, j * width);
-            global::System.Numerics.Vector.StoreUnsafe(acc00, ref block); global::System.Numerics.Vector.StoreUnsafe(acc01, ref block, (nuint)(lanes)); global::System.Numerics.Vector.StoreUnsafe(acc02, ref block, (nuint)(2 * lanes)); global::System.Numerics.Vector.StoreUnsafe(acc03, ref block, (nuint)(3 * lanes));
         }
     }
 
@@ -263,4 +215,8 @@ public sealed partial class AndGate : global::StaticNet.INetwork<float>
         throw new global::System.NotSupportedException("This network uses the step activation and is inference-only: it has no gradient.");
     float global::StaticNet.INetwork<float>.AccumulateGradient(global::System.ReadOnlySpan<float> input, int label, global::System.Span<float> gradient) =>
         throw new global::System.NotSupportedException("This network uses the step activation and is inference-only: it has no gradient.");
+
+    // Layer widths as types: the runtime kernels are compiled for exactly these sizes.
+    private struct Size1 : global::StaticNet.Compute.ISize { public static int Value => 1; }
+    private struct Size2 : global::StaticNet.Compute.ISize { public static int Value => 2; }
 }
