@@ -94,11 +94,16 @@ public sealed class StaticNetGenerator : IIncrementalGenerator
             }
         });
 
+        // Each spec is paired with what it needs only: whether it is a duplicate, and whether short type names
+        // could bind to a user's type (a bool, so the emit step stays cached while the compilation changes).
         IncrementalValuesProvider<GeneratedFile> files = specs
             .Where(static spec => spec.Network is not null)
             .Combine(duplicates)
             .Where(static pair => !pair.Right.Any(d => d.FilePath == pair.Left.FilePath))
-            .Select(static (pair, _) => EmitSafely(pair.Left))
+            .Select(static (pair, _) => pair.Left)
+            .Combine(context.CompilationProvider)
+            .Select(static (pair, _) => (Spec: pair.Left, Qualified: QualifiedNamesSafely(pair.Right, pair.Left.Network!)))
+            .Select(static (pair, _) => EmitSafely(pair.Spec, pair.Qualified))
             .WithTrackingName(Steps.Emit);
 
         context.RegisterSourceOutput(files, static (output, file) =>
@@ -164,12 +169,24 @@ public sealed class StaticNetGenerator : IIncrementalGenerator
         }
     }
 
-    private static GeneratedFile EmitSafely(SpecResult spec)
+    private static bool QualifiedNamesSafely(Compilation compilation, NetworkModel network)
+    {
+        try
+        {
+            return NameConflicts.RequireQualifiedNames(compilation, network);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return true;
+        }
+    }
+
+    private static GeneratedFile EmitSafely(SpecResult spec, bool qualifiedNames)
     {
         NetworkModel network = spec.Network!;
         try
         {
-            return new GeneratedFile(NetworkEmitter.HintName(network), NetworkEmitter.Emit(network), null);
+            return new GeneratedFile(NetworkEmitter.HintName(network), NetworkEmitter.Emit(network, qualifiedNames), null);
         }
         catch (Exception exception)
         {

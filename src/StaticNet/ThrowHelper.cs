@@ -1,6 +1,7 @@
 using System;
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace StaticNet;
 
@@ -31,4 +32,33 @@ public static class ThrowHelper
     public static void LabelOutOfRange(string parameterName, int label, int classes) =>
         throw new ArgumentOutOfRangeException(
             parameterName, label, $"The label must be in [0, {classes}).");
+
+    /// <summary>Throws <see cref="WrongLength"/> unless <paramref name="actual"/> is <paramref name="expected"/>: one line of generated code per check.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void CheckLength(int actual, int expected, string parameterName)
+    {
+        if (actual != expected)
+        {
+            WrongLength(parameterName, actual, expected);
+        }
+    }
+
+    /// <summary>
+    /// The number of rows of a batch, <c>inputsLength / inputSize</c>, checked to be whole rows of the span named
+    /// "inputs", and <paramref name="otherLength"/> checked to be that many rows of <paramref name="otherWidth"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int CheckBatch(int inputsLength, int inputSize, int otherLength, int otherWidth, string otherName)
+    {
+        int count = inputsLength / inputSize;
+        if (count * inputSize != inputsLength)
+        {
+            NotMultipleOfRow("inputs", inputsLength, inputSize);
+        }
+        if (otherLength != count * otherWidth)
+        {
+            WrongBatchLength(otherName, otherLength, count * otherWidth);
+        }
+        return count;
+    }
 }

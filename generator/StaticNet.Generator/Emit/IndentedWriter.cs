@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text;
 
 namespace StaticNet.Generator.Emit;
@@ -7,14 +8,22 @@ namespace StaticNet.Generator.Emit;
 /// Builds source text line by line with four-space indentation and '\n' line endings. Braced blocks are
 /// disposable scopes, as in CommunityToolkit.Mvvm's IndentedTextWriter:
 /// <c>using (writer.Block("for (...)")) { ... }</c> writes the header and the braces and indents what is inside.
+/// A line longer than <see cref="MaxLength"/> is wrapped: comments at spaces, a call one argument per line.
 /// </summary>
 internal sealed class IndentedWriter
 {
+    /// <summary>The longest line written where it can be wrapped.</summary>
+    public const int MaxLength = 160;
+
     private readonly StringBuilder _builder = new();
     private int _indent;
 
     public IndentedWriter Line(string text = "")
     {
+        if (text.Length > 0 && _indent * 4 + text.Length > MaxLength && TryWrap(text))
+        {
+            return this;
+        }
         if (text.Length > 0)
         {
             _builder.Append(' ', _indent * 4);
@@ -22,6 +31,76 @@ internal sealed class IndentedWriter
         }
         _builder.Append('\n');
         return this;
+    }
+
+    private bool TryWrap(string text)
+    {
+        int width = MaxLength - _indent * 4;
+        if (text.StartsWith("//", StringComparison.Ordinal))
+        {
+            string prefix = text.StartsWith("///", StringComparison.Ordinal) ? "/// " : "// ";
+            string[] words = text.Substring(prefix.Length).Split(' ');
+            var line = new StringBuilder(prefix);
+            foreach (string word in words)
+            {
+                if (line.Length > prefix.Length && line.Length + 1 + word.Length > width)
+                {
+                    Line(line.ToString());
+                    line.Clear().Append(prefix);
+                }
+                line.Append(line.Length > prefix.Length ? " " : "").Append(word);
+            }
+            Line(line.ToString());
+            return true;
+        }
+
+        // A call: the text up to its opening parenthesis, then one argument per line.
+        int open = text.IndexOf('(');
+        if (open < 0)
+        {
+            return false;
+        }
+        var arguments = new List<string>();
+        int depth = 0, start = open + 1, close = -1;
+        for (int i = open; i < text.Length && close < 0; i++)
+        {
+            char c = text[i];
+            if (c == '"')
+            {
+                return false;
+            }
+            if (c is '(' or '[' or '{')
+            {
+                depth++;
+            }
+            else if (c is ')' or ']' or '}')
+            {
+                depth--;
+                if (depth == 0)
+                {
+                    close = i;
+                }
+            }
+            else if (c == ',' && depth == 1)
+            {
+                arguments.Add(text.Substring(start, i - start).Trim());
+                start = i + 1;
+            }
+        }
+        string rest = close < 0 ? "" : text.Substring(close + 1);
+        if (close < 0 || (rest.Length > 0 && rest != ";"))
+        {
+            return false;
+        }
+        arguments.Add(text.Substring(start, close - start).Trim());
+        Line(text.Substring(0, open + 1));
+        _indent++;
+        for (int i = 0; i < arguments.Count; i++)
+        {
+            Line(arguments[i] + (i < arguments.Count - 1 ? "," : ")" + rest));
+        }
+        _indent--;
+        return true;
     }
 
     /// <summary>Writes <paramref name="header"/> (if any) and an opening brace; disposing the scope closes it with <paramref name="suffix"/>.</summary>

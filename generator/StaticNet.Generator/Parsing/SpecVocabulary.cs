@@ -22,27 +22,9 @@ internal static class SpecVocabulary
 
     public static readonly string[] Precisions = { "float", "double" };
 
-    public static readonly (string Name, ActivationKind Kind)[] Activations =
-    {
-        ("identity", ActivationKind.Identity),
-        ("sigmoid", ActivationKind.Sigmoid),
-        ("tanh", ActivationKind.Tanh),
-        ("relu", ActivationKind.Relu),
-        ("leaky_relu", ActivationKind.LeakyRelu),
-        ("elu", ActivationKind.Elu),
-        ("gelu", ActivationKind.Gelu),
-        ("silu", ActivationKind.Silu),
-        ("softplus", ActivationKind.Softplus),
-        ("softmax", ActivationKind.Softmax),
-        ("step", ActivationKind.Step),
-    };
+    public static readonly (string Name, ActivationKind Kind)[] Activations = Vocabulary.Activations;
 
-    public static readonly (string Name, LossKind Kind)[] Losses =
-    {
-        ("mse", LossKind.MeanSquaredError),
-        ("cross_entropy", LossKind.CrossEntropy),
-        ("binary_cross_entropy", LossKind.BinaryCrossEntropy),
-    };
+    public static readonly (string Name, LossKind Kind)[] Losses = Vocabulary.Losses;
 
     /// <summary>
     /// Members of the generated class, public and private; a network may not take these names (CS0542). The
@@ -53,13 +35,19 @@ internal static class SpecVocabulary
         "Label", "InputSize", "OutputSize", "ParameterCount", "Description", "Parameters", "Predict",
         "PredictBatch", "Classify", "AccumulateGradient", "Save", "Load", "IsTrainable",
         "Forward", "Backpropagate", "_parameters", "Pretrained", "PretrainedParameters",
-        "NormalizationParameters", "FitNormalization", "_normalization",
+        "NormalizationParameters", "FitNormalization", "_normalization", "ForwardTile", "BackpropagateTile",
+        "TileWidth", "TrySgdStep", "AccumulateGradientBatch", "Fma",
     };
 
     public static bool IsGeneratedMemberName(string name)
     {
         if (GeneratedMemberNames.Contains(name))
         {
+            return true;
+        }
+        if (name.Length > 5 && name.StartsWith("Layer", StringComparison.Ordinal) && IsDigits(name, 5))
+        {
+            // The nested structs that carry each layer's sizes and offsets as a type.
             return true;
         }
         string? rest = name.EndsWith("Weights", StringComparison.Ordinal) ? name.Substring(0, name.Length - 7)
@@ -72,6 +60,18 @@ internal static class SpecVocabulary
         for (int i = 5; i < rest.Length; i++)
         {
             if (rest[i] < '0' || rest[i] > '9')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool IsDigits(string text, int start)
+    {
+        for (int i = start; i < text.Length; i++)
+        {
+            if (text[i] < '0' || text[i] > '9')
             {
                 return false;
             }
@@ -92,29 +92,9 @@ internal static class SpecVocabulary
         return true;
     }
 
-    public static string ActivationName(ActivationKind kind)
-    {
-        foreach ((string name, ActivationKind value) in Activations)
-        {
-            if (value == kind)
-            {
-                return name;
-            }
-        }
-        throw new ArgumentOutOfRangeException(nameof(kind));
-    }
+    public static string ActivationName(ActivationKind kind) => Vocabulary.ActivationName(kind);
 
-    public static string LossName(LossKind kind)
-    {
-        foreach ((string name, LossKind value) in Losses)
-        {
-            if (value == kind)
-            {
-                return name;
-            }
-        }
-        throw new ArgumentOutOfRangeException(nameof(kind));
-    }
+    public static string LossName(LossKind kind) => Vocabulary.LossName(kind);
 
     public static double DefaultAlpha(ActivationKind kind) => kind switch
     {

@@ -17,65 +17,85 @@ public static class DenseSample
     private const int RowBlock = 8;
 
     /// <summary>
-    /// <c>output[j] = W[j, :] · input</c> (no bias) for the TOut rows of <paramref name="weights"/> [TOut x TIn], a
-    /// Vector&lt;T&gt; at a time with several independent accumulators.
+    /// <c>z = W input + b</c> (the layer's weight and bias in <paramref name="parameters"/>), a Vector&lt;T&gt; at a time
+    /// with eight rows' independent accumulators, then <c>a = f(z)</c> (a may be z; nothing for <see cref="Identity"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Dot<T, TIn, TOut>(ref T weights, ref T input, ref T output)
-        where T : unmanaged where TIn : struct, ISize where TOut : struct, ISize =>
-        DotRows<T, TIn, TOut>(ref weights, ref input, ref output, wide: false);
+    public static void Forward<T, TLayer, TActivation>(ref T parameters, ref T input, ref T z, ref T a)
+        where T : unmanaged where TLayer : struct, IDenseLayer where TActivation : struct, IActivation<T>
+    {
+        DotRows<T, TLayer>(ref Unsafe.Add(ref parameters, TLayer.Weights), ref input, ref z, wide: false);
+        BiasAndActivation<T, TLayer, TActivation>(ref parameters, ref z, ref a);
+    }
 
     /// <summary>
-    /// <see cref="Dot"/> with a 512-bit loop where the hardware has AVX-512 but Vector&lt;T&gt; is 256-bit (the
+    /// <see cref="Forward"/> with a 512-bit loop where the hardware has AVX-512 but Vector&lt;T&gt; is 256-bit (the
     /// default): half the instructions for long rows streaming from L2 (measured 8-10% faster for rows of 256 and
     /// 784 inputs; slower for short L1-resident rows, so the plan picks it for rows of at least 128 inputs).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void DotWide<T, TIn, TOut>(ref T weights, ref T input, ref T output)
-        where T : unmanaged where TIn : struct, ISize where TOut : struct, ISize =>
-        DotRows<T, TIn, TOut>(ref weights, ref input, ref output, wide: true);
+    public static void ForwardWide<T, TLayer, TActivation>(ref T parameters, ref T input, ref T z, ref T a)
+        where T : unmanaged where TLayer : struct, IDenseLayer where TActivation : struct, IActivation<T>
+    {
+        DotRows<T, TLayer>(ref Unsafe.Add(ref parameters, TLayer.Weights), ref input, ref z, wide: true);
+        BiasAndActivation<T, TLayer, TActivation>(ref parameters, ref z, ref a);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void DotRows<T, TIn, TOut>(ref T weights, ref T input, ref T output, bool wide)
-        where T : unmanaged where TIn : struct, ISize where TOut : struct, ISize
+    private static void BiasAndActivation<T, TLayer, TActivation>(ref T parameters, ref T z, ref T a)
+        where T : unmanaged where TLayer : struct, IDenseLayer where TActivation : struct, IActivation<T>
+    {
+        if (TLayer.Bias >= 0)
+        {
+            Activations.AddBias(ref z, ref Unsafe.Add(ref parameters, TLayer.Bias), TLayer.Units);
+        }
+        if (typeof(TActivation) != typeof(Identity))
+        {
+            Activations.Apply<T, TActivation>(ref z, ref a, TLayer.Units, Layers.Alpha<T, TLayer>());
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void DotRows<T, TLayer>(ref T weights, ref T input, ref T output, bool wide)
+        where T : unmanaged where TLayer : struct, IDenseLayer
     {
         int j = 0;
-        for (; j <= TOut.Value - RowBlock; j += RowBlock)
+        for (; j <= TLayer.Units - RowBlock; j += RowBlock)
         {
-            DotBlock<T, TIn, Size8>(ref weights, ref input, ref output, j, wide);
+            DotBlock<T, TLayer, Size8>(ref weights, ref input, ref output, j, wide);
         }
-        switch (TOut.Value % RowBlock)
+        switch (TLayer.Units % RowBlock)
         {
             case 7:
-                DotBlock<T, TIn, Size7>(ref weights, ref input, ref output, j, wide);
+                DotBlock<T, TLayer, Size7>(ref weights, ref input, ref output, j, wide);
                 break;
             case 6:
-                DotBlock<T, TIn, Size6>(ref weights, ref input, ref output, j, wide);
+                DotBlock<T, TLayer, Size6>(ref weights, ref input, ref output, j, wide);
                 break;
             case 5:
-                DotBlock<T, TIn, Size5>(ref weights, ref input, ref output, j, wide);
+                DotBlock<T, TLayer, Size5>(ref weights, ref input, ref output, j, wide);
                 break;
             case 4:
-                DotBlock<T, TIn, Size4>(ref weights, ref input, ref output, j, wide);
+                DotBlock<T, TLayer, Size4>(ref weights, ref input, ref output, j, wide);
                 break;
             case 3:
-                DotBlock<T, TIn, Size3>(ref weights, ref input, ref output, j, wide);
+                DotBlock<T, TLayer, Size3>(ref weights, ref input, ref output, j, wide);
                 break;
             case 2:
-                DotBlock<T, TIn, Size2>(ref weights, ref input, ref output, j, wide);
+                DotBlock<T, TLayer, Size2>(ref weights, ref input, ref output, j, wide);
                 break;
             case 1:
-                DotBlock<T, TIn, Size1>(ref weights, ref input, ref output, j, wide);
+                DotBlock<T, TLayer, Size1>(ref weights, ref input, ref output, j, wide);
                 break;
         }
     }
 
-    /// <summary>Rows <c>j .. j + TRows</c> (at most eight) of <see cref="Dot"/>.</summary>
+    /// <summary>Rows <c>j .. j + TRows</c> (at most eight) of the dot products.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void DotBlock<T, TIn, TRows>(ref T weights, ref T input, ref T output, int j, bool wide)
-        where T : unmanaged where TIn : struct, ISize where TRows : struct, ISize
+    private static void DotBlock<T, TLayer, TRows>(ref T weights, ref T input, ref T output, int j, bool wide)
+        where T : unmanaged where TLayer : struct, IDenseLayer where TRows : struct, ISize
     {
-        int fanIn = TIn.Value;
+        int fanIn = TLayer.Inputs;
         int rows = TRows.Value;
         int lanes = Vector<T>.Count;
         ref T w0 = ref Unsafe.Add(ref weights, j * fanIn);
@@ -248,34 +268,34 @@ public static class DenseSample
 
     /// <summary>
     /// One sample's backward pass over the rows of a layer: <c>g_W[j, :] += scale * delta[j] * input</c>,
-    /// <c>g_b[j] += scale * delta[j]</c> when <paramref name="hasBias"/>, and
-    /// <c>deltaBelow = sum_j delta[j] W[j, :]</c> (before the activation derivative of the layer below), read from
-    /// W before its gradient is added (the gradient may be the parameters themselves).
+    /// <c>g_b[j] += scale * delta[j]</c>, and <c>deltaBelow = sum_j delta[j] W[j, :]</c> (before the activation
+    /// derivative of the layer below), read from W before its gradient is added (the gradient may be the parameters).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Backward<T, TIn, TOut>(ref T weights, ref T delta, ref T input, ref T gradientWeights, ref T gradientBias, bool hasBias, T scale, ref T deltaBelow)
-        where T : unmanaged where TIn : struct, ISize where TOut : struct, ISize
-    {
-        BackwardRows<T, TIn, TOut>(ref weights, ref delta, ref input, ref gradientWeights, ref gradientBias, hasBias, scale, ref deltaBelow, below: true);
-    }
+    public static void Backward<T, TLayer>(ref T parameters, ref T delta, ref T input, ref T gradient, T scale, ref T deltaBelow)
+        where T : unmanaged where TLayer : struct, IDenseLayer =>
+        BackwardRows<T, TLayer>(ref Unsafe.Add(ref parameters, TLayer.Weights), ref delta, ref input, ref gradient, scale, ref deltaBelow, below: true);
 
     /// <summary>The backward pass of the first layer: <see cref="Backward"/> without a delta below.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Gradient<T, TIn, TOut>(ref T delta, ref T input, ref T gradientWeights, ref T gradientBias, bool hasBias, T scale)
-        where T : unmanaged where TIn : struct, ISize where TOut : struct, ISize =>
-        BackwardRows<T, TIn, TOut>(ref input, ref delta, ref input, ref gradientWeights, ref gradientBias, hasBias, scale, ref input, below: false);
+    public static void Gradient<T, TLayer>(ref T delta, ref T input, ref T gradient, T scale)
+        where T : unmanaged where TLayer : struct, IDenseLayer =>
+        BackwardRows<T, TLayer>(ref input, ref delta, ref input, ref gradient, scale, ref input, below: false);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void BackwardRows<T, TIn, TOut>(ref T weights, ref T delta, ref T input, ref T gradientWeights, ref T gradientBias, bool hasBias, T scale, ref T deltaBelow, bool below)
-        where T : unmanaged where TIn : struct, ISize where TOut : struct, ISize
+    private static void BackwardRows<T, TLayer>(ref T weights, ref T delta, ref T input, ref T gradient, T scale, ref T deltaBelow, bool below)
+        where T : unmanaged where TLayer : struct, IDenseLayer
     {
-        int fanIn = TIn.Value;
+        ref T gradientWeights = ref Unsafe.Add(ref gradient, TLayer.Weights);
+        ref T gradientBias = ref Unsafe.Add(ref gradient, TLayer.Bias < 0 ? 0 : TLayer.Bias);
+        bool hasBias = TLayer.Bias >= 0;
+        int fanIn = TLayer.Inputs;
         int lanes = Vector<T>.Count;
         if (below)
         {
             System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref deltaBelow, fanIn).Clear();
         }
-        for (int j = 0; j < TOut.Value; j++)
+        for (int j = 0; j < TLayer.Units; j++)
         {
             T dj = Unsafe.Add(ref delta, j);
             T gj = Scalar.Multiply(dj, scale);

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace StaticNet.Compute;
 
@@ -18,39 +19,46 @@ public static class DenseTile
     public const int TileVectors = 4;
 
     /// <summary>
-    /// <c>z^T[j, :] = W[j, :] in^T + b[j]</c> for a feature-major tile: <paramref name="input"/> is [TIn x width],
-    /// <paramref name="output"/> [TOut x width], <paramref name="weights"/> [TOut x TIn] row-major; the bias is
-    /// read only when <paramref name="hasBias"/>.
+    /// <c>z^T[j, :] = W[j, :] in^T + b[j]</c> for a feature-major tile (<paramref name="input"/> [Inputs x width],
+    /// <paramref name="z"/> [Units x width], the layer's weight and bias in <paramref name="parameters"/>), then
+    /// <c>a = f(z)</c> over the tile (a may be z; nothing for <see cref="Identity"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Forward<T, TIn, TOut>(ref T weights, ref T bias, bool hasBias, ref T input, ref T output)
-        where T : unmanaged where TIn : struct, ISize where TOut : struct, ISize
+    public static void Forward<T, TLayer, TActivation>(ref T parameters, ref T input, ref T z, ref T a)
+        where T : unmanaged where TLayer : struct, IDenseLayer where TActivation : struct, IActivation<T>
     {
+        ref T weights = ref Unsafe.Add(ref parameters, TLayer.Weights);
+        ref T bias = ref Unsafe.Add(ref parameters, TLayer.Bias < 0 ? 0 : TLayer.Bias);
+        bool hasBias = TLayer.Bias >= 0;
         int j = 0;
-        for (; j <= TOut.Value - 4; j += 4)
+        for (; j <= TLayer.Units - 4; j += 4)
         {
-            ForwardBlock<T, TIn, Size4>(ref weights, ref bias, hasBias, ref input, ref output, j);
+            ForwardBlock<T, TLayer, Size4>(ref weights, ref bias, hasBias, ref input, ref z, j);
         }
-        switch (TOut.Value % 4)
+        switch (TLayer.Units % 4)
         {
             case 3:
-                ForwardBlock<T, TIn, Size3>(ref weights, ref bias, hasBias, ref input, ref output, j);
+                ForwardBlock<T, TLayer, Size3>(ref weights, ref bias, hasBias, ref input, ref z, j);
                 break;
             case 2:
-                ForwardBlock<T, TIn, Size2>(ref weights, ref bias, hasBias, ref input, ref output, j);
+                ForwardBlock<T, TLayer, Size2>(ref weights, ref bias, hasBias, ref input, ref z, j);
                 break;
             case 1:
-                ForwardBlock<T, TIn, Size1>(ref weights, ref bias, hasBias, ref input, ref output, j);
+                ForwardBlock<T, TLayer, Size1>(ref weights, ref bias, hasBias, ref input, ref z, j);
                 break;
+        }
+        if (typeof(TActivation) != typeof(Identity))
+        {
+            Activations.Apply<T, TActivation>(ref z, ref a, TLayer.Units * TileVectors * Vector<T>.Count, Layers.Alpha<T, TLayer>());
         }
     }
 
     /// <summary>Rows <c>j .. j + TRows</c> of <see cref="Forward"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ForwardBlock<T, TIn, TRows>(ref T weights, ref T bias, bool hasBias, ref T input, ref T output, int j)
-        where T : unmanaged where TIn : struct, ISize where TRows : struct, ISize
+    private static void ForwardBlock<T, TLayer, TRows>(ref T weights, ref T bias, bool hasBias, ref T input, ref T output, int j)
+        where T : unmanaged where TLayer : struct, IDenseLayer where TRows : struct, ISize
     {
-        int fanIn = TIn.Value;
+        int fanIn = TLayer.Inputs;
         int lanes = Vector<T>.Count;
         int width = TileVectors * lanes;
         ref T w = ref Unsafe.Add(ref weights, j * fanIn);
@@ -116,37 +124,38 @@ public static class DenseTile
 
     /// <summary>
     /// The delta of the layer below, before its activation's derivative: <c>deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :]</c>,
-    /// with <paramref name="delta"/> [TOut x width] and <paramref name="deltaBelow"/> [TIn x width].
+    /// with <paramref name="delta"/> [Units x width] and <paramref name="deltaBelow"/> [Inputs x width].
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void DeltaBelow<T, TIn, TOut>(ref T weights, ref T delta, ref T deltaBelow)
-        where T : unmanaged where TIn : struct, ISize where TOut : struct, ISize
+    public static void DeltaBelow<T, TLayer>(ref T parameters, ref T delta, ref T deltaBelow)
+        where T : unmanaged where TLayer : struct, IDenseLayer
     {
+        ref T weights = ref Unsafe.Add(ref parameters, TLayer.Weights);
         int i = 0;
-        for (; i <= TIn.Value - 4; i += 4)
+        for (; i <= TLayer.Inputs - 4; i += 4)
         {
-            DeltaBelowBlock<T, TIn, TOut, Size4>(ref weights, ref delta, ref deltaBelow, i);
+            DeltaBelowBlock<T, TLayer, Size4>(ref weights, ref delta, ref deltaBelow, i);
         }
-        switch (TIn.Value % 4)
+        switch (TLayer.Inputs % 4)
         {
             case 3:
-                DeltaBelowBlock<T, TIn, TOut, Size3>(ref weights, ref delta, ref deltaBelow, i);
+                DeltaBelowBlock<T, TLayer, Size3>(ref weights, ref delta, ref deltaBelow, i);
                 break;
             case 2:
-                DeltaBelowBlock<T, TIn, TOut, Size2>(ref weights, ref delta, ref deltaBelow, i);
+                DeltaBelowBlock<T, TLayer, Size2>(ref weights, ref delta, ref deltaBelow, i);
                 break;
             case 1:
-                DeltaBelowBlock<T, TIn, TOut, Size1>(ref weights, ref delta, ref deltaBelow, i);
+                DeltaBelowBlock<T, TLayer, Size1>(ref weights, ref delta, ref deltaBelow, i);
                 break;
         }
     }
 
     /// <summary>Columns <c>i .. i + TColumns</c> of <see cref="DeltaBelow"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void DeltaBelowBlock<T, TIn, TOut, TColumns>(ref T weights, ref T delta, ref T deltaBelow, int i)
-        where T : unmanaged where TIn : struct, ISize where TOut : struct, ISize where TColumns : struct, ISize
+    private static void DeltaBelowBlock<T, TLayer, TColumns>(ref T weights, ref T delta, ref T deltaBelow, int i)
+        where T : unmanaged where TLayer : struct, IDenseLayer where TColumns : struct, ISize
     {
-        int fanIn = TIn.Value;
+        int fanIn = TLayer.Inputs;
         int lanes = Vector<T>.Count;
         int width = TileVectors * lanes;
         ref T w = ref Unsafe.Add(ref weights, i);
@@ -154,7 +163,7 @@ public static class DenseTile
         Vector<T> acc10 = Vector<T>.Zero, acc11 = Vector<T>.Zero, acc12 = Vector<T>.Zero, acc13 = Vector<T>.Zero;
         Vector<T> acc20 = Vector<T>.Zero, acc21 = Vector<T>.Zero, acc22 = Vector<T>.Zero, acc23 = Vector<T>.Zero;
         Vector<T> acc30 = Vector<T>.Zero, acc31 = Vector<T>.Zero, acc32 = Vector<T>.Zero, acc33 = Vector<T>.Zero;
-        for (int j = 0; j < TOut.Value; j++)
+        for (int j = 0; j < TLayer.Units; j++)
         {
             ref T row = ref Unsafe.Add(ref delta, j * width);
             Vector<T> d0 = Vector.LoadUnsafe(ref row), d1 = Vector.LoadUnsafe(ref row, (nuint)lanes);
@@ -229,40 +238,58 @@ public static class DenseTile
     }
 
     /// <summary>
-    /// Adds <c>scale * sum_s delta^T[j, s] in[s, :]</c> to the weight gradient row j (<paramref name="gradientWeights"/>,
-    /// [TOut x TIn]) and <c>scale * sum_s delta^T[j, s]</c> to <paramref name="gradientBias"/>[j] when
-    /// <paramref name="hasBias"/>, over the tile's <paramref name="count"/> samples: <paramref name="input"/> holds the
+    /// Adds <c>scale * sum_s delta^T[j, s] in[s, :]</c> to the weight gradient row j and <c>scale * sum_s delta^T[j, s]</c>
+    /// to the bias gradient (in <paramref name="gradient"/>, laid out as the parameters), over the tile's <paramref name="count"/> samples: <paramref name="input"/> holds the
     /// layer inputs one row per sample, <paramref name="delta"/> is feature-major with 0 in idle lanes.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Gradient<T, TIn, TOut>(ref T input, ref T delta, int count, ref T gradientWeights, ref T gradientBias, bool hasBias, T scale)
-        where T : unmanaged where TIn : struct, ISize where TOut : struct, ISize
+    public static void Gradient<T, TLayer>(ref T input, ref T delta, int count, ref T gradient, T scale)
+        where T : unmanaged where TLayer : struct, IDenseLayer
     {
+        ref T gradientWeights = ref Unsafe.Add(ref gradient, TLayer.Weights);
+        ref T gradientBias = ref Unsafe.Add(ref gradient, TLayer.Bias < 0 ? 0 : TLayer.Bias);
+        bool hasBias = TLayer.Bias >= 0;
         int j = 0;
-        for (; j <= TOut.Value - 4; j += 4)
+        for (; j <= TLayer.Units - 4; j += 4)
         {
-            GradientBlock<T, TIn, Size4>(ref input, ref delta, count, ref gradientWeights, ref gradientBias, hasBias, scale, j);
+            GradientBlock<T, TLayer, Size4>(ref input, ref delta, count, ref gradientWeights, ref gradientBias, hasBias, scale, j);
         }
-        switch (TOut.Value % 4)
+        switch (TLayer.Units % 4)
         {
             case 3:
-                GradientBlock<T, TIn, Size3>(ref input, ref delta, count, ref gradientWeights, ref gradientBias, hasBias, scale, j);
+                GradientBlock<T, TLayer, Size3>(ref input, ref delta, count, ref gradientWeights, ref gradientBias, hasBias, scale, j);
                 break;
             case 2:
-                GradientBlock<T, TIn, Size2>(ref input, ref delta, count, ref gradientWeights, ref gradientBias, hasBias, scale, j);
+                GradientBlock<T, TLayer, Size2>(ref input, ref delta, count, ref gradientWeights, ref gradientBias, hasBias, scale, j);
                 break;
             case 1:
-                GradientBlock<T, TIn, Size1>(ref input, ref delta, count, ref gradientWeights, ref gradientBias, hasBias, scale, j);
+                GradientBlock<T, TLayer, Size1>(ref input, ref delta, count, ref gradientWeights, ref gradientBias, hasBias, scale, j);
                 break;
         }
     }
 
+    /// <summary>
+    /// <see cref="Gradient"/> of a layer whose inputs are the feature-major activations <paramref name="inputTile"/>
+    /// [Inputs x width] of the layer below: they are first copied one row per sample into <paramref name="inputRows"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void GradientOfTile<T, TLayer>(ref T inputTile, ref T inputRows, ref T delta, int count, ref T gradient, T scale)
+        where T : unmanaged where TLayer : struct, IDenseLayer
+    {
+        int width = TileVectors * Vector<T>.Count;
+        Kernels.ToSampleMajor(
+            MemoryMarshal.CreateReadOnlySpan(ref inputTile, TLayer.Inputs * width),
+            TLayer.Inputs,
+            MemoryMarshal.CreateSpan(ref inputRows, count * TLayer.Inputs));
+        Gradient<T, TLayer>(ref inputRows, ref delta, count, ref gradient, scale);
+    }
+
     /// <summary>Rows <c>j .. j + TRows</c> of <see cref="Gradient"/>: four vectors of a row at a time, then one, then single values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void GradientBlock<T, TIn, TRows>(ref T input, ref T delta, int count, ref T gradientWeights, ref T gradientBias, bool hasBias, T scale, int j)
-        where T : unmanaged where TIn : struct, ISize where TRows : struct, ISize
+    private static void GradientBlock<T, TLayer, TRows>(ref T input, ref T delta, int count, ref T gradientWeights, ref T gradientBias, bool hasBias, T scale, int j)
+        where T : unmanaged where TLayer : struct, IDenseLayer where TRows : struct, ISize
     {
-        int fanIn = TIn.Value;
+        int fanIn = TLayer.Inputs;
         int lanes = Vector<T>.Count;
         int width = TileVectors * lanes;
         var scaleVector = new Vector<T>(scale);

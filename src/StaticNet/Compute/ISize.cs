@@ -77,3 +77,26 @@ public readonly struct Size8 : ISize
     /// <inheritdoc />
     public static int Value => 8;
 }
+
+/// <summary>
+/// A dense layer's shape and place in the parameters, known when the JIT compiles a kernel: generated classes
+/// declare one small struct per layer and pass it as a type argument, so sizes and offsets fold to constants.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public interface IDenseLayer
+{
+    /// <summary>Inputs of the layer (its fan-in).</summary>
+    static abstract int Inputs { get; }
+
+    /// <summary>Outputs of the layer.</summary>
+    static abstract int Units { get; }
+
+    /// <summary>Where the weight [Units x Inputs] starts in the parameters (and in a gradient of the same layout).</summary>
+    static abstract int Weights { get; }
+
+    /// <summary>Where the bias [Units] starts, or -1 for a layer without one.</summary>
+    static abstract int Bias { get; }
+
+    /// <summary>The activation's parameter (leaky_relu, elu); 0 for the others.</summary>
+    static virtual double Alpha => 0;
+}

@@ -102,3 +102,21 @@ internal static class Scalar
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TTo Cast<TFrom, TTo>(TFrom value) => Unsafe.As<TFrom, TTo>(ref value);
 }
+
+/// <summary>Helpers over <see cref="IDenseLayer"/> types.</summary>
+internal static class Layers
+{
+    /// <summary>The layer's alpha as T (a JIT-time constant).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Alpha<T, TLayer>()
+        where T : unmanaged where TLayer : struct, IDenseLayer
+    {
+        if (typeof(T) == typeof(float))
+        {
+            float alpha = (float)TLayer.Alpha;
+            return Unsafe.As<float, T>(ref alpha);
+        }
+        double value = TLayer.Alpha;
+        return Unsafe.As<double, T>(ref value);
+    }
+}

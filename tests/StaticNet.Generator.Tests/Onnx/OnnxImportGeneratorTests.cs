@@ -182,7 +182,7 @@ public sealed class OnnxImportGeneratorTests
         GeneratorRunResult result = Run(spec, TorchMlp().Build());
         if (matches)
         {
-            Assert.Contains("global::StaticNet.INetwork<float>", SingleSource(result));
+            Assert.Contains("INetwork<float>", SingleSource(result));
             return;
         }
         Diagnostic diagnostic = Single(result, "SN0025");
