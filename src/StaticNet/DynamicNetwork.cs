@@ -338,18 +338,19 @@ public sealed class DynamicNetwork<T> : INetwork<T> where T : unmanaged, IFloati
         }
     }
 
+    // The activation math is the runtime's one definition (StaticNet.Compute), which generated networks call too.
     private static T Apply(Activation activation, T alpha, T x) => activation switch
     {
         Activation.Identity => x,
-        Activation.Sigmoid => T.One / (T.One + T.Exp(-x)),
-        Activation.Tanh => T.Tanh(x),
-        Activation.Relu => x > T.Zero ? x : (T.IsNaN(x) ? x : T.Zero),
-        Activation.LeakyRelu => x > T.Zero ? x : x * alpha,
-        Activation.Elu => x > T.Zero ? x : alpha * (T.Exp(x) - T.One),
-        Activation.Gelu => T.CreateTruncating(Kernels.Gelu(double.CreateTruncating(x))),
-        Activation.Silu => x / (T.One + T.Exp(-x)),
-        Activation.Softplus => T.CreateTruncating(Kernels.Softplus(double.CreateTruncating(x))),
-        Activation.Step => x > T.Zero ? T.One : T.Zero,
+        Activation.Sigmoid => Apply<Compute.Sigmoid>(x, alpha),
+        Activation.Tanh => Apply<Compute.Tanh>(x, alpha),
+        Activation.Relu => Apply<Compute.Relu>(x, alpha),
+        Activation.LeakyRelu => Apply<Compute.LeakyRelu>(x, alpha),
+        Activation.Elu => Apply<Compute.Elu>(x, alpha),
+        Activation.Gelu => Apply<Compute.Gelu>(x, alpha),
+        Activation.Silu => Apply<Compute.Silu>(x, alpha),
+        Activation.Softplus => Apply<Compute.Softplus>(x, alpha),
+        Activation.Step => Apply<Compute.Step>(x, alpha),
         _ => throw new InvalidOperationException($"Activation {activation} is not elementwise."),
     };
 
@@ -357,22 +358,28 @@ public sealed class DynamicNetwork<T> : INetwork<T> where T : unmanaged, IFloati
     private static T Derivative(Activation activation, T alpha, T z, T a) => activation switch
     {
         Activation.Identity => T.One,
-        Activation.Sigmoid => a * (T.One - a),
-        Activation.Tanh => T.One - a * a,
-        Activation.Relu => z > T.Zero ? T.One : T.Zero,
-        Activation.LeakyRelu => z > T.Zero ? T.One : alpha,
-        Activation.Elu => z > T.Zero ? T.One : a + alpha,
-        Activation.Gelu => T.CreateTruncating(Kernels.GeluDerivative(double.CreateTruncating(z))),
-        Activation.Silu => SiluDerivative(z),
-        Activation.Softplus => z > T.CreateTruncating(20) ? T.One : T.One / (T.One + T.Exp(-z)),
+        Activation.Sigmoid => Derivative<Compute.Sigmoid>(z, a, alpha),
+        Activation.Tanh => Derivative<Compute.Tanh>(z, a, alpha),
+        Activation.Relu => Derivative<Compute.Relu>(z, a, alpha),
+        Activation.LeakyRelu => Derivative<Compute.LeakyRelu>(z, a, alpha),
+        Activation.Elu => Derivative<Compute.Elu>(z, a, alpha),
+        Activation.Gelu => Derivative<Compute.Gelu>(z, a, alpha),
+        Activation.Silu => Derivative<Compute.Silu>(z, a, alpha),
+        Activation.Softplus => Derivative<Compute.Softplus>(z, a, alpha),
         _ => throw new InvalidOperationException($"Activation {activation} has no elementwise derivative."),
     };
 
-    private static T SiluDerivative(T z)
-    {
-        T s = T.One / (T.One + T.Exp(-z));
-        return s * (T.One + z * (T.One - s));
-    }
+    private static T Apply<TActivation>(T x, T alpha)
+        where TActivation : struct, Compute.IActivation<float>, Compute.IActivation<double> =>
+        typeof(T) == typeof(float)
+            ? T.CreateTruncating(TActivation.Apply(float.CreateTruncating(x), float.CreateTruncating(alpha)))
+            : T.CreateTruncating(TActivation.Apply(double.CreateTruncating(x), double.CreateTruncating(alpha)));
+
+    private static T Derivative<TActivation>(T z, T a, T alpha)
+        where TActivation : struct, Compute.IActivation<float>, Compute.IActivation<double> =>
+        typeof(T) == typeof(float)
+            ? T.CreateTruncating(TActivation.Derivative(float.CreateTruncating(z), float.CreateTruncating(a), float.CreateTruncating(alpha)))
+            : T.CreateTruncating(TActivation.Derivative(double.CreateTruncating(z), double.CreateTruncating(a), double.CreateTruncating(alpha)));
 
     private static void Softmax(ReadOnlySpan<T> z, Span<T> y)
     {

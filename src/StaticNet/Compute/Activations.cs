@@ -139,6 +139,7 @@ public readonly struct Identity : IActivation<float>, IActivation<double>
     public static float Derivative(float z, float a, float alpha) => 1f;
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Apply(ReadOnlySpan<float> z, Span<float> a, float alpha) => z.CopyTo(a);
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -153,6 +154,7 @@ public readonly struct Identity : IActivation<float>, IActivation<double>
     public static double Derivative(double z, double a, double alpha) => 1d;
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Apply(ReadOnlySpan<double> z, Span<double> a, double alpha) => z.CopyTo(a);
 }
 
@@ -172,6 +174,7 @@ public readonly struct Sigmoid : IActivation<float>, IActivation<double>
     public static float Derivative(float z, float a, float alpha) => Kernels.SigmoidDerivative(a);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Apply(ReadOnlySpan<float> z, Span<float> a, float alpha) => Kernels.Sigmoid(z, a);
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -186,6 +189,7 @@ public readonly struct Sigmoid : IActivation<float>, IActivation<double>
     public static double Derivative(double z, double a, double alpha) => Kernels.SigmoidDerivative(a);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Apply(ReadOnlySpan<double> z, Span<double> a, double alpha) => Kernels.Sigmoid(z, a);
 }
 
@@ -205,6 +209,7 @@ public readonly struct Tanh : IActivation<float>, IActivation<double>
     public static float Derivative(float z, float a, float alpha) => Kernels.TanhDerivative(a);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Apply(ReadOnlySpan<float> z, Span<float> a, float alpha) => Kernels.Tanh(z, a);
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -219,6 +224,7 @@ public readonly struct Tanh : IActivation<float>, IActivation<double>
     public static double Derivative(double z, double a, double alpha) => Kernels.TanhDerivative(a);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Apply(ReadOnlySpan<double> z, Span<double> a, double alpha) => Kernels.Tanh(z, a);
 }
 
@@ -238,6 +244,7 @@ public readonly struct Relu : IActivation<float>, IActivation<double>
     public static float Derivative(float z, float a, float alpha) => Kernels.ReluDerivative(z);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Apply(ReadOnlySpan<float> z, Span<float> a, float alpha) => Activations.VectorLoop<float, Relu>(z, a, alpha);
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -252,6 +259,7 @@ public readonly struct Relu : IActivation<float>, IActivation<double>
     public static double Derivative(double z, double a, double alpha) => Kernels.ReluDerivative(z);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Apply(ReadOnlySpan<double> z, Span<double> a, double alpha) => Activations.VectorLoop<double, Relu>(z, a, alpha);
 }
 
@@ -271,6 +279,7 @@ public readonly struct LeakyRelu : IActivation<float>, IActivation<double>
     public static float Derivative(float z, float a, float alpha) => Kernels.LeakyReluDerivative(z, alpha);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Apply(ReadOnlySpan<float> z, Span<float> a, float alpha) => Activations.VectorLoop<float, LeakyRelu>(z, a, alpha);
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -285,6 +294,7 @@ public readonly struct LeakyRelu : IActivation<float>, IActivation<double>
     public static double Derivative(double z, double a, double alpha) => Kernels.LeakyReluDerivative(z, alpha);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Apply(ReadOnlySpan<double> z, Span<double> a, double alpha) => Activations.VectorLoop<double, LeakyRelu>(z, a, alpha);
 }
 
@@ -304,6 +314,7 @@ public readonly struct Elu : IActivation<float>, IActivation<double>
     public static float Derivative(float z, float a, float alpha) => Kernels.EluDerivative(z, a, alpha);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Apply(ReadOnlySpan<float> z, Span<float> a, float alpha) => Activations.ScalarLoop<float, Elu>(z, a, alpha);
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -318,6 +329,7 @@ public readonly struct Elu : IActivation<float>, IActivation<double>
     public static double Derivative(double z, double a, double alpha) => Kernels.EluDerivative(z, a, alpha);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Apply(ReadOnlySpan<double> z, Span<double> a, double alpha) => Activations.ScalarLoop<double, Elu>(z, a, alpha);
 }
 
@@ -337,6 +349,7 @@ public readonly struct Gelu : IActivation<float>, IActivation<double>
     public static float Derivative(float z, float a, float alpha) => Kernels.GeluDerivative(z);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Apply(ReadOnlySpan<float> z, Span<float> a, float alpha) => Activations.ScalarLoop<float, Gelu>(z, a, alpha);
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -351,6 +364,7 @@ public readonly struct Gelu : IActivation<float>, IActivation<double>
     public static double Derivative(double z, double a, double alpha) => Kernels.GeluDerivative(z);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Apply(ReadOnlySpan<double> z, Span<double> a, double alpha) => Activations.ScalarLoop<double, Gelu>(z, a, alpha);
 }
 
@@ -370,6 +384,7 @@ public readonly struct Silu : IActivation<float>, IActivation<double>
     public static float Derivative(float z, float a, float alpha) => Kernels.SiluDerivative(z);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Apply(ReadOnlySpan<float> z, Span<float> a, float alpha) => Activations.ScalarLoop<float, Silu>(z, a, alpha);
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -384,6 +399,7 @@ public readonly struct Silu : IActivation<float>, IActivation<double>
     public static double Derivative(double z, double a, double alpha) => Kernels.SiluDerivative(z);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Apply(ReadOnlySpan<double> z, Span<double> a, double alpha) => Activations.ScalarLoop<double, Silu>(z, a, alpha);
 }
 
@@ -403,6 +419,7 @@ public readonly struct Softplus : IActivation<float>, IActivation<double>
     public static float Derivative(float z, float a, float alpha) => Kernels.SoftplusDerivative(z);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Apply(ReadOnlySpan<float> z, Span<float> a, float alpha) => Activations.ScalarLoop<float, Softplus>(z, a, alpha);
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -417,6 +434,7 @@ public readonly struct Softplus : IActivation<float>, IActivation<double>
     public static double Derivative(double z, double a, double alpha) => Kernels.SoftplusDerivative(z);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Apply(ReadOnlySpan<double> z, Span<double> a, double alpha) => Activations.ScalarLoop<double, Softplus>(z, a, alpha);
 }
 
@@ -436,6 +454,7 @@ public readonly struct Step : IActivation<float>, IActivation<double>
     public static float Derivative(float z, float a, float alpha) => 0f;
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Apply(ReadOnlySpan<float> z, Span<float> a, float alpha) => Activations.ScalarLoop<float, Step>(z, a, alpha);
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -450,5 +469,6 @@ public readonly struct Step : IActivation<float>, IActivation<double>
     public static double Derivative(double z, double a, double alpha) => 0d;
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Apply(ReadOnlySpan<double> z, Span<double> a, double alpha) => Activations.ScalarLoop<double, Step>(z, a, alpha);
 }

@@ -20,7 +20,7 @@ public static class DenseSample
     /// <c>z = W input + b</c> (the layer's weight and bias in <paramref name="parameters"/>), a Vector&lt;T&gt; at a time
     /// with eight rows' independent accumulators, then <c>a = f(z)</c> (a may be z; nothing for <see cref="Identity"/>).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Forward<T, TLayer, TActivation>(ref T parameters, ref T input, ref T z, ref T a)
         where T : unmanaged where TLayer : struct, IDenseLayer where TActivation : struct, IActivation<T>
     {
@@ -33,7 +33,7 @@ public static class DenseSample
     /// default): half the instructions for long rows streaming from L2 (measured 8-10% faster for rows of 256 and
     /// 784 inputs; slower for short L1-resident rows, so the plan picks it for rows of at least 128 inputs).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void ForwardWide<T, TLayer, TActivation>(ref T parameters, ref T input, ref T z, ref T a)
         where T : unmanaged where TLayer : struct, IDenseLayer where TActivation : struct, IActivation<T>
     {
@@ -64,6 +64,20 @@ public static class DenseSample
         {
             DotBlock<T, TLayer, Size8>(ref weights, ref input, ref output, j, wide);
         }
+        if (TLayer.Units % RowBlock != 0)
+        {
+            DotRemainder<T, TLayer>(ref weights, ref input, ref output, j, wide);
+        }
+    }
+
+    /// <summary>
+    /// The rows left after the blocks of eight, each count in its own fully optimized method: a switch over inlined
+    /// blocks would spend the JIT's inlining budget on the arms that never run.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void DotRemainder<T, TLayer>(ref T weights, ref T input, ref T output, int j, bool wide)
+        where T : unmanaged where TLayer : struct, IDenseLayer
+    {
         switch (TLayer.Units % RowBlock)
         {
             case 7:
@@ -90,7 +104,10 @@ public static class DenseSample
         }
     }
 
-    /// <summary>Rows <c>j .. j + TRows</c> (at most eight) of the dot products.</summary>
+    /// <summary>
+    /// Rows <c>j .. j + TRows</c> (at most eight) of the dot products: a method of its own, fully optimized at once
+    /// (it has more locals than the JIT inlines, and a call per eight rows costs little).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void DotBlock<T, TLayer, TRows>(ref T weights, ref T input, ref T output, int j, bool wide)
         where T : unmanaged where TLayer : struct, IDenseLayer where TRows : struct, ISize
@@ -100,12 +117,6 @@ public static class DenseSample
         int lanes = Vector<T>.Count;
         ref T w0 = ref Unsafe.Add(ref weights, j * fanIn);
         ref T w1 = ref Unsafe.Add(ref w0, fanIn);
-        ref T w2 = ref Unsafe.Add(ref w0, 2 * fanIn);
-        ref T w3 = ref Unsafe.Add(ref w0, 3 * fanIn);
-        ref T w4 = ref Unsafe.Add(ref w0, 4 * fanIn);
-        ref T w5 = ref Unsafe.Add(ref w0, 5 * fanIn);
-        ref T w6 = ref Unsafe.Add(ref w0, 6 * fanIn);
-        ref T w7 = ref Unsafe.Add(ref w0, 7 * fanIn);
         Vector<T> s0 = Vector<T>.Zero, s1 = Vector<T>.Zero, s2 = Vector<T>.Zero, s3 = Vector<T>.Zero;
         Vector<T> s4 = Vector<T>.Zero, s5 = Vector<T>.Zero, s6 = Vector<T>.Zero, s7 = Vector<T>.Zero;
         int i = 0;
@@ -119,31 +130,31 @@ public static class DenseSample
                 t0 = Simd.MultiplyAdd(Vector512.LoadUnsafe(ref w0, (nuint)i), v, t0);
                 if (rows > 1)
                 {
-                    t1 = Simd.MultiplyAdd(Vector512.LoadUnsafe(ref w1, (nuint)i), v, t1);
+                    t1 = Simd.MultiplyAdd(Vector512.LoadUnsafe(ref w0, (nuint)(1 * fanIn + i)), v, t1);
                 }
                 if (rows > 2)
                 {
-                    t2 = Simd.MultiplyAdd(Vector512.LoadUnsafe(ref w2, (nuint)i), v, t2);
+                    t2 = Simd.MultiplyAdd(Vector512.LoadUnsafe(ref w0, (nuint)(2 * fanIn + i)), v, t2);
                 }
                 if (rows > 3)
                 {
-                    t3 = Simd.MultiplyAdd(Vector512.LoadUnsafe(ref w3, (nuint)i), v, t3);
+                    t3 = Simd.MultiplyAdd(Vector512.LoadUnsafe(ref w0, (nuint)(3 * fanIn + i)), v, t3);
                 }
                 if (rows > 4)
                 {
-                    t4 = Simd.MultiplyAdd(Vector512.LoadUnsafe(ref w4, (nuint)i), v, t4);
+                    t4 = Simd.MultiplyAdd(Vector512.LoadUnsafe(ref w0, (nuint)(4 * fanIn + i)), v, t4);
                 }
                 if (rows > 5)
                 {
-                    t5 = Simd.MultiplyAdd(Vector512.LoadUnsafe(ref w5, (nuint)i), v, t5);
+                    t5 = Simd.MultiplyAdd(Vector512.LoadUnsafe(ref w0, (nuint)(5 * fanIn + i)), v, t5);
                 }
                 if (rows > 6)
                 {
-                    t6 = Simd.MultiplyAdd(Vector512.LoadUnsafe(ref w6, (nuint)i), v, t6);
+                    t6 = Simd.MultiplyAdd(Vector512.LoadUnsafe(ref w0, (nuint)(6 * fanIn + i)), v, t6);
                 }
                 if (rows > 7)
                 {
-                    t7 = Simd.MultiplyAdd(Vector512.LoadUnsafe(ref w7, (nuint)i), v, t7);
+                    t7 = Simd.MultiplyAdd(Vector512.LoadUnsafe(ref w0, (nuint)(7 * fanIn + i)), v, t7);
                 }
             }
             // Halves added: the Vector<T> loop below finishes the inputs left over.
@@ -162,31 +173,31 @@ public static class DenseSample
             s0 = Simd.MultiplyAdd(Vector.LoadUnsafe(ref w0, (nuint)i), v, s0);
             if (rows > 1)
             {
-                s1 = Simd.MultiplyAdd(Vector.LoadUnsafe(ref w1, (nuint)i), v, s1);
+                s1 = Simd.MultiplyAdd(Vector.LoadUnsafe(ref w0, (nuint)(1 * fanIn + i)), v, s1);
             }
             if (rows > 2)
             {
-                s2 = Simd.MultiplyAdd(Vector.LoadUnsafe(ref w2, (nuint)i), v, s2);
+                s2 = Simd.MultiplyAdd(Vector.LoadUnsafe(ref w0, (nuint)(2 * fanIn + i)), v, s2);
             }
             if (rows > 3)
             {
-                s3 = Simd.MultiplyAdd(Vector.LoadUnsafe(ref w3, (nuint)i), v, s3);
+                s3 = Simd.MultiplyAdd(Vector.LoadUnsafe(ref w0, (nuint)(3 * fanIn + i)), v, s3);
             }
             if (rows > 4)
             {
-                s4 = Simd.MultiplyAdd(Vector.LoadUnsafe(ref w4, (nuint)i), v, s4);
+                s4 = Simd.MultiplyAdd(Vector.LoadUnsafe(ref w0, (nuint)(4 * fanIn + i)), v, s4);
             }
             if (rows > 5)
             {
-                s5 = Simd.MultiplyAdd(Vector.LoadUnsafe(ref w5, (nuint)i), v, s5);
+                s5 = Simd.MultiplyAdd(Vector.LoadUnsafe(ref w0, (nuint)(5 * fanIn + i)), v, s5);
             }
             if (rows > 6)
             {
-                s6 = Simd.MultiplyAdd(Vector.LoadUnsafe(ref w6, (nuint)i), v, s6);
+                s6 = Simd.MultiplyAdd(Vector.LoadUnsafe(ref w0, (nuint)(6 * fanIn + i)), v, s6);
             }
             if (rows > 7)
             {
-                s7 = Simd.MultiplyAdd(Vector.LoadUnsafe(ref w7, (nuint)i), v, s7);
+                s7 = Simd.MultiplyAdd(Vector.LoadUnsafe(ref w0, (nuint)(7 * fanIn + i)), v, s7);
             }
         }
         ref T y = ref Unsafe.Add(ref output, j);
@@ -198,71 +209,51 @@ public static class DenseSample
             {
                 T v = Unsafe.Add(ref input, i);
                 y = Simd.MultiplyAdd(Unsafe.Add(ref w0, i), v, y);
-                Unsafe.Add(ref y, 1) = Simd.MultiplyAdd(Unsafe.Add(ref w1, i), v, Unsafe.Add(ref y, 1));
-                Unsafe.Add(ref y, 2) = Simd.MultiplyAdd(Unsafe.Add(ref w2, i), v, Unsafe.Add(ref y, 2));
-                Unsafe.Add(ref y, 3) = Simd.MultiplyAdd(Unsafe.Add(ref w3, i), v, Unsafe.Add(ref y, 3));
-                Unsafe.Add(ref y, 4) = Simd.MultiplyAdd(Unsafe.Add(ref w4, i), v, Unsafe.Add(ref y, 4));
-                Unsafe.Add(ref y, 5) = Simd.MultiplyAdd(Unsafe.Add(ref w5, i), v, Unsafe.Add(ref y, 5));
-                Unsafe.Add(ref y, 6) = Simd.MultiplyAdd(Unsafe.Add(ref w6, i), v, Unsafe.Add(ref y, 6));
-                Unsafe.Add(ref y, 7) = Simd.MultiplyAdd(Unsafe.Add(ref w7, i), v, Unsafe.Add(ref y, 7));
+                Unsafe.Add(ref y, 1) = Simd.MultiplyAdd(Unsafe.Add(ref w0, 1 * fanIn + i), v, Unsafe.Add(ref y, 1));
+                Unsafe.Add(ref y, 2) = Simd.MultiplyAdd(Unsafe.Add(ref w0, 2 * fanIn + i), v, Unsafe.Add(ref y, 2));
+                Unsafe.Add(ref y, 3) = Simd.MultiplyAdd(Unsafe.Add(ref w0, 3 * fanIn + i), v, Unsafe.Add(ref y, 3));
+                Unsafe.Add(ref y, 4) = Simd.MultiplyAdd(Unsafe.Add(ref w0, 4 * fanIn + i), v, Unsafe.Add(ref y, 4));
+                Unsafe.Add(ref y, 5) = Simd.MultiplyAdd(Unsafe.Add(ref w0, 5 * fanIn + i), v, Unsafe.Add(ref y, 5));
+                Unsafe.Add(ref y, 6) = Simd.MultiplyAdd(Unsafe.Add(ref w0, 6 * fanIn + i), v, Unsafe.Add(ref y, 6));
+                Unsafe.Add(ref y, 7) = Simd.MultiplyAdd(Unsafe.Add(ref w0, 7 * fanIn + i), v, Unsafe.Add(ref y, 7));
             }
             return;
         }
-        T d0 = Vector.Sum(s0), d1 = Vector.Sum(s1), d2 = Vector.Sum(s2), d3 = Vector.Sum(s3);
-        T d4 = Vector.Sum(s4), d5 = Vector.Sum(s5), d6 = Vector.Sum(s6);
-        for (; i < fanIn; i++)
-        {
-            T v = Unsafe.Add(ref input, i);
-            d0 = Simd.MultiplyAdd(Unsafe.Add(ref w0, i), v, d0);
-            if (rows > 1)
-            {
-                d1 = Simd.MultiplyAdd(Unsafe.Add(ref w1, i), v, d1);
-            }
-            if (rows > 2)
-            {
-                d2 = Simd.MultiplyAdd(Unsafe.Add(ref w2, i), v, d2);
-            }
-            if (rows > 3)
-            {
-                d3 = Simd.MultiplyAdd(Unsafe.Add(ref w3, i), v, d3);
-            }
-            if (rows > 4)
-            {
-                d4 = Simd.MultiplyAdd(Unsafe.Add(ref w4, i), v, d4);
-            }
-            if (rows > 5)
-            {
-                d5 = Simd.MultiplyAdd(Unsafe.Add(ref w5, i), v, d5);
-            }
-            if (rows > 6)
-            {
-                d6 = Simd.MultiplyAdd(Unsafe.Add(ref w6, i), v, d6);
-            }
-        }
-        y = d0;
+        // Fewer rows: each lane sum on its own, then the inputs left over one at a time (as for eight rows, in memory,
+        // which keeps the method under the JIT's limit of locals for inlining).
+        y = Vector.Sum(s0);
         if (rows > 1)
         {
-            Unsafe.Add(ref y, 1) = d1;
+            Unsafe.Add(ref y, 1) = Vector.Sum(s1);
         }
         if (rows > 2)
         {
-            Unsafe.Add(ref y, 2) = d2;
+            Unsafe.Add(ref y, 2) = Vector.Sum(s2);
         }
         if (rows > 3)
         {
-            Unsafe.Add(ref y, 3) = d3;
+            Unsafe.Add(ref y, 3) = Vector.Sum(s3);
         }
         if (rows > 4)
         {
-            Unsafe.Add(ref y, 4) = d4;
+            Unsafe.Add(ref y, 4) = Vector.Sum(s4);
         }
         if (rows > 5)
         {
-            Unsafe.Add(ref y, 5) = d5;
+            Unsafe.Add(ref y, 5) = Vector.Sum(s5);
         }
         if (rows > 6)
         {
-            Unsafe.Add(ref y, 6) = d6;
+            Unsafe.Add(ref y, 6) = Vector.Sum(s6);
+        }
+        for (; i < fanIn; i++)
+        {
+            T v = Unsafe.Add(ref input, i);
+            for (int r = 0; r < rows; r++)
+            {
+                ref T sum = ref Unsafe.Add(ref y, r);
+                sum = Simd.MultiplyAdd(Unsafe.Add(ref w0, r * fanIn + i), v, sum);
+            }
         }
     }
 
@@ -271,13 +262,13 @@ public static class DenseSample
     /// <c>g_b[j] += scale * delta[j]</c>, and <c>deltaBelow = sum_j delta[j] W[j, :]</c> (before the activation
     /// derivative of the layer below), read from W before its gradient is added (the gradient may be the parameters).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Backward<T, TLayer>(ref T parameters, ref T delta, ref T input, ref T gradient, T scale, ref T deltaBelow)
         where T : unmanaged where TLayer : struct, IDenseLayer =>
         BackwardRows<T, TLayer>(ref Unsafe.Add(ref parameters, TLayer.Weights), ref delta, ref input, ref gradient, scale, ref deltaBelow, below: true);
 
     /// <summary>The backward pass of the first layer: <see cref="Backward"/> without a delta below.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Gradient<T, TLayer>(ref T delta, ref T input, ref T gradient, T scale)
         where T : unmanaged where TLayer : struct, IDenseLayer =>
         BackwardRows<T, TLayer>(ref input, ref delta, ref input, ref gradient, scale, ref input, below: false);

@@ -23,7 +23,7 @@ public static class DenseTile
     /// <paramref name="z"/> [Units x width], the layer's weight and bias in <paramref name="parameters"/>), then
     /// <c>a = f(z)</c> over the tile (a may be z; nothing for <see cref="Identity"/>).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Forward<T, TLayer, TActivation>(ref T parameters, ref T input, ref T z, ref T a)
         where T : unmanaged where TLayer : struct, IDenseLayer where TActivation : struct, IActivation<T>
     {
@@ -35,17 +35,9 @@ public static class DenseTile
         {
             ForwardBlock<T, TLayer, Size4>(ref weights, ref bias, hasBias, ref input, ref z, j);
         }
-        switch (TLayer.Units % 4)
+        if (TLayer.Units % 4 != 0)
         {
-            case 3:
-                ForwardBlock<T, TLayer, Size3>(ref weights, ref bias, hasBias, ref input, ref z, j);
-                break;
-            case 2:
-                ForwardBlock<T, TLayer, Size2>(ref weights, ref bias, hasBias, ref input, ref z, j);
-                break;
-            case 1:
-                ForwardBlock<T, TLayer, Size1>(ref weights, ref bias, hasBias, ref input, ref z, j);
-                break;
+            ForwardRemainder<T, TLayer>(ref weights, ref bias, hasBias, ref input, ref z, j);
         }
         if (typeof(TActivation) != typeof(Identity))
         {
@@ -126,7 +118,7 @@ public static class DenseTile
     /// The delta of the layer below, before its activation's derivative: <c>deltaBelow^T[i, :] = sum_j W[j, i] delta^T[j, :]</c>,
     /// with <paramref name="delta"/> [Units x width] and <paramref name="deltaBelow"/> [Inputs x width].
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void DeltaBelow<T, TLayer>(ref T parameters, ref T delta, ref T deltaBelow)
         where T : unmanaged where TLayer : struct, IDenseLayer
     {
@@ -136,17 +128,9 @@ public static class DenseTile
         {
             DeltaBelowBlock<T, TLayer, Size4>(ref weights, ref delta, ref deltaBelow, i);
         }
-        switch (TLayer.Inputs % 4)
+        if (TLayer.Inputs % 4 != 0)
         {
-            case 3:
-                DeltaBelowBlock<T, TLayer, Size3>(ref weights, ref delta, ref deltaBelow, i);
-                break;
-            case 2:
-                DeltaBelowBlock<T, TLayer, Size2>(ref weights, ref delta, ref deltaBelow, i);
-                break;
-            case 1:
-                DeltaBelowBlock<T, TLayer, Size1>(ref weights, ref delta, ref deltaBelow, i);
-                break;
+            DeltaBelowRemainder<T, TLayer>(ref weights, ref delta, ref deltaBelow, i);
         }
     }
 
@@ -203,6 +187,63 @@ public static class DenseTile
             acc00, acc01, acc02, acc03, acc10, acc11, acc12, acc13, acc20, acc21, acc22, acc23, acc30, acc31, acc32, acc33);
     }
 
+    // The rows (or columns) left after the blocks of four, each count in its own fully optimized method: a switch
+    // over inlined blocks would spend the JIT's inlining budget on the arms that never run.
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardRemainder<T, TLayer>(ref T weights, ref T bias, bool hasBias, ref T input, ref T z, int j)
+        where T : unmanaged where TLayer : struct, IDenseLayer
+    {
+        switch (TLayer.Units % 4)
+        {
+            case 3:
+                ForwardBlock<T, TLayer, Size3>(ref weights, ref bias, hasBias, ref input, ref z, j);
+                break;
+            case 2:
+                ForwardBlock<T, TLayer, Size2>(ref weights, ref bias, hasBias, ref input, ref z, j);
+                break;
+            default:
+                ForwardBlock<T, TLayer, Size1>(ref weights, ref bias, hasBias, ref input, ref z, j);
+                break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void DeltaBelowRemainder<T, TLayer>(ref T weights, ref T delta, ref T deltaBelow, int i)
+        where T : unmanaged where TLayer : struct, IDenseLayer
+    {
+        switch (TLayer.Inputs % 4)
+        {
+            case 3:
+                DeltaBelowBlock<T, TLayer, Size3>(ref weights, ref delta, ref deltaBelow, i);
+                break;
+            case 2:
+                DeltaBelowBlock<T, TLayer, Size2>(ref weights, ref delta, ref deltaBelow, i);
+                break;
+            default:
+                DeltaBelowBlock<T, TLayer, Size1>(ref weights, ref delta, ref deltaBelow, i);
+                break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void GradientRemainder<T, TLayer>(ref T input, ref T delta, int count, ref T gradientWeights, ref T gradientBias, bool hasBias, T scale, int j)
+        where T : unmanaged where TLayer : struct, IDenseLayer
+    {
+        switch (TLayer.Units % 4)
+        {
+            case 3:
+                GradientBlock<T, TLayer, Size3>(ref input, ref delta, count, ref gradientWeights, ref gradientBias, hasBias, scale, j);
+                break;
+            case 2:
+                GradientBlock<T, TLayer, Size2>(ref input, ref delta, count, ref gradientWeights, ref gradientBias, hasBias, scale, j);
+                break;
+            default:
+                GradientBlock<T, TLayer, Size1>(ref input, ref delta, count, ref gradientWeights, ref gradientBias, hasBias, scale, j);
+                break;
+        }
+    }
+
     /// <summary>Stores the first TRows rows of a block of accumulators as tile rows starting at <paramref name="block"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreBlock<T, TRows>(ref T block, int width, int lanes,
@@ -242,7 +283,7 @@ public static class DenseTile
     /// to the bias gradient (in <paramref name="gradient"/>, laid out as the parameters), over the tile's <paramref name="count"/> samples: <paramref name="input"/> holds the
     /// layer inputs one row per sample, <paramref name="delta"/> is feature-major with 0 in idle lanes.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Gradient<T, TLayer>(ref T input, ref T delta, int count, ref T gradient, T scale)
         where T : unmanaged where TLayer : struct, IDenseLayer
     {
@@ -254,17 +295,9 @@ public static class DenseTile
         {
             GradientBlock<T, TLayer, Size4>(ref input, ref delta, count, ref gradientWeights, ref gradientBias, hasBias, scale, j);
         }
-        switch (TLayer.Units % 4)
+        if (TLayer.Units % 4 != 0)
         {
-            case 3:
-                GradientBlock<T, TLayer, Size3>(ref input, ref delta, count, ref gradientWeights, ref gradientBias, hasBias, scale, j);
-                break;
-            case 2:
-                GradientBlock<T, TLayer, Size2>(ref input, ref delta, count, ref gradientWeights, ref gradientBias, hasBias, scale, j);
-                break;
-            case 1:
-                GradientBlock<T, TLayer, Size1>(ref input, ref delta, count, ref gradientWeights, ref gradientBias, hasBias, scale, j);
-                break;
+            GradientRemainder<T, TLayer>(ref input, ref delta, count, ref gradientWeights, ref gradientBias, hasBias, scale, j);
         }
     }
 
@@ -272,7 +305,7 @@ public static class DenseTile
     /// <see cref="Gradient"/> of a layer whose inputs are the feature-major activations <paramref name="inputTile"/>
     /// [Inputs x width] of the layer below: they are first copied one row per sample into <paramref name="inputRows"/>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void GradientOfTile<T, TLayer>(ref T inputTile, ref T inputRows, ref T delta, int count, ref T gradient, T scale)
         where T : unmanaged where TLayer : struct, IDenseLayer
     {
@@ -285,7 +318,7 @@ public static class DenseTile
     }
 
     /// <summary>Rows <c>j .. j + TRows</c> of <see cref="Gradient"/>: four vectors of a row at a time, then one, then single values.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void GradientBlock<T, TLayer, TRows>(ref T input, ref T delta, int count, ref T gradientWeights, ref T gradientBias, bool hasBias, T scale, int j)
         where T : unmanaged where TLayer : struct, IDenseLayer where TRows : struct, ISize
     {

@@ -16,6 +16,7 @@ public static class Losses
     /// Cross-entropy of softmax(z) against the target distribution t (z are logits):
     /// loss = sum_j t_j (logsumexp(z) - z_j), dloss/dz_j = softmax(z)_j * sum(t) - t_j.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T CrossEntropy<T>(ref T z, ref T t, int n, ref T delta)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -53,6 +54,7 @@ public static class Losses
     /// <see cref="CrossEntropy"/> from the softmax a already computed: logsumexp(z) = max z - log(a at the max), and a
     /// there is at least 1/n, so nothing underflows; dloss/dz_j = a_j * sum(t) - t_j.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T CrossEntropyOfSoftmax<T>(ref T z, ref T a, ref T t, int n, ref T delta)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -86,6 +88,7 @@ public static class Losses
     /// Binary cross-entropy of the sigmoid outputs a, averaged over the outputs (logs clamped at -100 like PyTorch);
     /// fused with the sigmoid, dloss/dz = (a - t) / n.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T BinaryCrossEntropy<T>(ref T a, ref T t, int n, ref T delta)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -105,6 +108,7 @@ public static class Losses
     /// <summary>
     /// Mean squared error over the outputs of an element-wise activation: dloss/da = 2 (a - t) / n, times da/dz.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T MeanSquaredError<T, TActivation>(ref T z, ref T a, ref T t, int n, ref T delta, T alpha)
         where T : unmanaged, IFloatingPointIeee754<T> where TActivation : struct, IActivation<T>
     {
@@ -125,6 +129,7 @@ public static class Losses
     }
 
     /// <summary>Mean squared error of softmax outputs, through the softmax Jacobian: dz_j = a_j (da_j - sum_k da_k a_k).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T MeanSquaredErrorOfSoftmax<T>(ref T a, ref T t, int n, ref T delta)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

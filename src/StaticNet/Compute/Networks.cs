@@ -2,6 +2,7 @@ using System;
 using System.ComponentModel;
 using System.IO;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace StaticNet.Compute;
 
@@ -26,6 +27,7 @@ public static class Networks
     }
 
     /// <summary>The index of the largest value (the first of equal ones; NaN never wins).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int ArgMax<T>(ReadOnlySpan<T> values)
         where T : unmanaged, INumber<T>
     {

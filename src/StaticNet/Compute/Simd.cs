@@ -45,15 +45,14 @@ internal static class Simd
     public static T MultiplyAdd<T>(T a, T b, T c)
         where T : unmanaged
     {
+        // (float)(object)a is a no-op once T is known: the JIT removes the box.
         if (typeof(T) == typeof(float))
         {
-            float result = Kernels.MultiplyAdd(Unsafe.As<T, float>(ref a), Unsafe.As<T, float>(ref b), Unsafe.As<T, float>(ref c));
-            return Unsafe.As<float, T>(ref result);
+            return (T)(object)Kernels.MultiplyAdd((float)(object)a, (float)(object)b, (float)(object)c);
         }
         if (typeof(T) == typeof(double))
         {
-            double result = Kernels.MultiplyAdd(Unsafe.As<T, double>(ref a), Unsafe.As<T, double>(ref b), Unsafe.As<T, double>(ref c));
-            return Unsafe.As<double, T>(ref result);
+            return (T)(object)Kernels.MultiplyAdd((double)(object)a, (double)(object)b, (double)(object)c);
         }
         throw new System.NotSupportedException();
     }
@@ -86,21 +85,18 @@ internal static class Simd
     }
 }
 
-/// <summary>Scalar arithmetic of float or double in generic code (each branch a JIT-time constant).</summary>
+/// <summary>Scalar arithmetic of float or double in generic code (each branch a JIT-time constant, the boxes removed).</summary>
 internal static class Scalar
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Add<T>(T a, T b)
         where T : unmanaged =>
-        typeof(T) == typeof(float) ? Cast<float, T>(Cast<T, float>(a) + Cast<T, float>(b)) : Cast<double, T>(Cast<T, double>(a) + Cast<T, double>(b));
+        typeof(T) == typeof(float) ? (T)(object)((float)(object)a + (float)(object)b) : (T)(object)((double)(object)a + (double)(object)b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Multiply<T>(T a, T b)
         where T : unmanaged =>
-        typeof(T) == typeof(float) ? Cast<float, T>(Cast<T, float>(a) * Cast<T, float>(b)) : Cast<double, T>(Cast<T, double>(a) * Cast<T, double>(b));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TTo Cast<TFrom, TTo>(TFrom value) => Unsafe.As<TFrom, TTo>(ref value);
+        typeof(T) == typeof(float) ? (T)(object)((float)(object)a * (float)(object)b) : (T)(object)((double)(object)a * (double)(object)b);
 }
 
 /// <summary>Helpers over <see cref="IDenseLayer"/> types.</summary>
@@ -111,12 +107,6 @@ internal static class Layers
     public static T Alpha<T, TLayer>()
         where T : unmanaged where TLayer : struct, IDenseLayer
     {
-        if (typeof(T) == typeof(float))
-        {
-            float alpha = (float)TLayer.Alpha;
-            return Unsafe.As<float, T>(ref alpha);
-        }
-        double value = TLayer.Alpha;
-        return Unsafe.As<double, T>(ref value);
+        return typeof(T) == typeof(float) ? (T)(object)(float)TLayer.Alpha : (T)(object)TLayer.Alpha;
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.ComponentModel;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace StaticNet.Compute;
 
@@ -12,6 +13,7 @@ public static class Targets
     /// Writes the target of class <paramref name="label"/> to <paramref name="target"/> (one row of the network's
     /// outputs): one-hot, or the label itself (0 or 1) for a single output; a label out of range throws.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void OneHot<T>(int label, Span<T> target, string parameterName)
         where T : unmanaged, INumber<T>
     {
@@ -35,6 +37,7 @@ public static class Targets
     /// The targets of <paramref name="labels"/> as rows of <paramref name="outputs"/> values in <paramref name="targets"/>
     /// (see <see cref="OneHot{T}(int, Span{T}, string)"/>); a label out of range throws naming "labels".
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void OneHot<T>(ReadOnlySpan<int> labels, Span<T> targets, int outputs)
         where T : unmanaged, INumber<T>
     {
