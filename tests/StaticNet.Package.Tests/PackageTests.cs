@@ -204,6 +204,90 @@ public class PackageTests(PackedPackage package, ITestOutputHelper output) : ICl
         Assert.True(transitive.ExitCode == 0, transitive.ToString());
     }
 
+    [Fact]
+    public void IncrementalBuild_RecompilesWhenASpecOrWeightFileIsAddedRemovedOrRenamed()
+    {
+        // Issue 11 item 12: CoreCompile compares timestamps, and a removed or renamed file changes none, so without the
+        // list of spec/weight/ONNX files that StaticNet.targets keeps in obj/, these builds kept the old classes and
+        // succeeded. Real `dotnet build` runs of a project that references only the package.
+        string project = Path.Combine(package.Root, "Incremental");
+        Directory.CreateDirectory(project);
+        Isolate(package.Root);
+        File.WriteAllText(Path.Combine(project, "nuget.config"), NuGetConfig(MachineSources(package.Root)));
+        File.WriteAllText(Path.Combine(project, "Incremental.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="StaticNet" Version="{package.Version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(project, "Alpha.staticnet.json"), """{ "name": "Alpha", "inputs": 2, "layers": [{ "units": 1 }] }""");
+        File.WriteAllText(Path.Combine(project, "Uses.cs"), """
+            namespace Incremental;
+
+            /// <summary>Code that uses a generated class.</summary>
+            public static class Uses
+            {
+                /// <summary>Alpha's parameters.</summary>
+                public const int Parameters = Alpha.ParameterCount;
+            }
+            """);
+        string pretrained = Path.Combine(project, "Pretrained");
+        Directory.CreateDirectory(pretrained);
+        string weights = Path.Combine(pretrained, "torch_mlp_f32.safetensors");
+        File.Copy(Path.Combine(Repository.Root, "tests", "StaticNet.Tests", "Golden", "WeightFiles", "torch_mlp_f32.safetensors"), weights);
+        File.WriteAllText(Path.Combine(pretrained, "TorchMlp.staticnet.json"), TorchMlpSpec);
+        var environment = new Dictionary<string, string>
+        {
+            ["NUGET_PACKAGES"] = Path.Combine(package.Root, "packages"),
+            ["NUGET_HTTP_CACHE_PATH"] = Path.Combine(package.Root, "http-cache"),
+        };
+        string assembly = Path.Combine(project, "bin", "Release", "net10.0", "Incremental.dll");
+        ProcessResult Build()
+        {
+            ProcessResult result = DotNet.Run(project, BuildTimeout, environment, "build", "-c", "Release", "--disable-build-servers", "-nodeReuse:false");
+            output.WriteLine(result.ToString());
+            return result;
+        }
+
+        ProcessResult first = Build();
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Contains("Incremental.Alpha", TypeNames(assembly));
+        Assert.Contains("Incremental.TorchMlp", TypeNames(assembly));
+
+        // Added: a spec whose timestamp is older than the assembly (a copy that keeps its date, an unpacked archive).
+        string gamma = Path.Combine(project, "Gamma.staticnet.json");
+        File.WriteAllText(gamma, """{ "name": "Gamma", "inputs": 3, "layers": [{ "units": 2 }] }""");
+        File.SetLastWriteTimeUtc(gamma, new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        ProcessResult added = Build();
+        Assert.True(added.ExitCode == 0, added.ToString());
+        Assert.Contains("Incremental.Gamma", TypeNames(assembly));
+
+        // Renamed out of the pattern (the spec is gone) and a weight file renamed: Uses.cs no longer compiles, and the
+        // spec that names the weight file reports it missing.
+        File.Move(Path.Combine(project, "Alpha.staticnet.json"), Path.Combine(project, "Alpha.staticnet.json.old"));
+        File.Move(weights, weights + ".old");
+        ProcessResult removed = Build();
+        Assert.True(removed.ExitCode != 0, "the build succeeded without Alpha's spec and TorchMlp's weight file" + Environment.NewLine + removed);
+        Assert.Contains("error CS0103: The name 'Alpha' does not exist", removed.Output);
+        Assert.Contains("error SN0018", removed.Output);
+    }
+
+    /// <summary>The full names of the types an assembly defines.</summary>
+    private static HashSet<string> TypeNames(string assemblyPath)
+    {
+        using var reader = new PEReader(File.OpenRead(assemblyPath));
+        MetadataReader metadata = reader.GetMetadataReader();
+        return metadata.TypeDefinitions.Select(h => metadata.GetTypeDefinition(h))
+            .Select(t => metadata.GetString(t.Namespace) + "." + metadata.GetString(t.Name))
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
     private const string XorSpec = """
         {
           // The 2-2-1 sigmoid network for XOR; a single output with two labels gives Classify a Label result.
