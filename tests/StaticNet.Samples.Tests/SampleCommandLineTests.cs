@@ -23,6 +23,7 @@ public class SampleCommandLineTests
         ("Xor", global::Samples.Xor.Program.Run),
         ("Digits", global::Samples.Digits.Program.Run),
         ("BreastCancer", global::Samples.BreastCancer.Program.Run),
+        ("Wine", global::Samples.Wine.Program.Run),
     ];
 
     public static TheoryData<string> SampleNames() => new(Samples.Select(s => s.Name));
@@ -120,6 +121,27 @@ public class SampleCommandLineTests
         {
             Assert.True(File.Exists(Path.Combine(root, "data", row.Groups[1].Value)), $"data/README.md describes {row.Groups[1].Value}, which does not exist");
         }
+    }
+
+    [Fact]
+    public void Wine_DefaultOptions_ClassifyTheHeldOutWines_SaveAndReload()
+    {
+        // data/wine.csv was in the repository but used by nothing (issue 11 item 15): this sample uses it.
+        using var folder = new TempFolder();
+        var console = new SampleConsole();
+
+        int exitCode = global::Samples.Wine.Program.Run(["--output", folder.Path], console.Console);
+
+        string text = console.Text;
+        Assert.Equal(0, exitCode);
+        Assert.Contains("Data: 178 wines of 3 cultivars from wine.csv; 142 to train, 36 to test", text);
+        Assert.Contains("epoch 60/60", text);
+        double accuracy = double.Parse(System.Text.RegularExpressions.Regex.Match(text, @"Test accuracy: ([\d.]+)%").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(accuracy >= 90, $"test accuracy {accuracy}%");
+        Assert.Contains("Label.Class0", text);
+        Assert.Contains("classifies every raw test wine the same", text);
+        var reloaded = global::Samples.Wine.WineClassifier.Load(Path.Combine(folder.Path, "wine.safetensors"));
+        Assert.True(reloaded.NormalizationParameters[12] > 100, "proline's mean (hundreds) travels with the weights");
     }
 
     private static SampleMain Sample(string name) => Samples.Single(s => s.Name == name).Run;
