@@ -63,6 +63,24 @@ internal static class ReadmeProject
             .Append(MetadataReference.CreateFromFile(typeof(StaticNet.Onnx.OnnxExport).Assembly.Location))
             .ToImmutableArray();
 
+    /// <summary>
+    /// The project without sources. Every block's compilation is this one plus its trees, so Roslyn binds the ~170
+    /// references once rather than per block.
+    /// </summary>
+    private static readonly CSharpCompilation EmptyProject = CSharpCompilation.Create(ProjectName, [], References,
+        new CSharpCompilationOptions(OutputKind.ConsoleApplication,
+                nullableContextOptions: NullableContextOptions.Enable,
+                warningLevel: 9999,
+                // As `dotnet run -c Release`: a Debug assembly would make the JIT leave the generated kernels unoptimized.
+                optimizationLevel: OptimizationLevel.Release,
+                allowUnsafe: false)
+            .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic>
+            {
+                // The SDK's default NoWarn (net8.0 StaticNet.dll unified with .NET 10 references).
+                ["CS1701"] = ReportDiagnostic.Suppress,
+                ["CS1702"] = ReportDiagnostic.Suppress,
+            }));
+
     private static readonly Lazy<ImmutableArray<ISourceGenerator>> Generators = new(LoadGenerators);
 
     /// <summary>The README's spec blocks a reader has met before <paramref name="line"/>: the latest block of each class name.</summary>
@@ -103,36 +121,21 @@ internal static class ReadmeProject
         program.Append("#line ").Append(line).Append(" \"README.md\"\n").Append(code).Append('\n');
         trees.Add(Parse(program.ToString(), "Program.cs"));
 
-        var compilation = CSharpCompilation.Create(ProjectName, trees, References,
-            new CSharpCompilationOptions(OutputKind.ConsoleApplication,
-                    nullableContextOptions: NullableContextOptions.Enable,
-                    warningLevel: 9999,
-                    // As `dotnet run -c Release`: a Debug assembly would make the JIT leave the generated kernels unoptimized.
-                    optimizationLevel: OptimizationLevel.Release,
-                    allowUnsafe: false)
-                .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic>
-                {
-                    // The SDK's default NoWarn (net8.0 StaticNet.dll unified with .NET 10 references).
-                    ["CS1701"] = ReportDiagnostic.Suppress,
-                    ["CS1702"] = ReportDiagnostic.Suppress,
-                }));
+        CSharpCompilation compilation = EmptyProject.AddSyntaxTrees(trees);
 
         GeneratorDriver driver = CSharpGeneratorDriver.Create(Generators.Value, AdditionalTexts(specs), ParseOptions, new SdkOptions());
         driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
 
-        var problems = generatorDiagnostics.Concat(output.GetDiagnostics())
+        // Emit reports every diagnostic of the compilation (binding the ~100 KB of generated code once, not twice).
+        using var stream = new MemoryStream();
+        var emitted = output.Emit(stream);
+        string[] problems = generatorDiagnostics.Concat(emitted.Diagnostics)
             .Where(d => d.Severity >= DiagnosticSeverity.Warning || d.Id.StartsWith("SN", StringComparison.Ordinal))
             .Select(Describe)
             .ToArray();
-        if (problems.Length > 0)
+        if (problems.Length > 0 || !emitted.Success)
         {
             return new Compiled(null, problems);
-        }
-        using var stream = new MemoryStream();
-        var emitted = output.Emit(stream);
-        if (!emitted.Success)
-        {
-            return new Compiled(null, emitted.Diagnostics.Select(Describe).ToArray());
         }
         // Its own load context: each block's MyApp.IrisClassifier is another class; StaticNet resolves to the test's copy.
         return new Compiled(Assembly.Load(stream.ToArray()), []);
