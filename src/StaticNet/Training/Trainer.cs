@@ -357,17 +357,20 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         LearningRateSchedule? schedule = Schedule;
         bool shuffle = Shuffle;
         int[] order = new int[data.Count];
-        int batches = (data.Count + batchSize - 1) / batchSize;
+        // Any batch size at or above the data count is one full batch; (count + batchSize - 1) would overflow.
+        int batches = data.Count / batchSize + (data.Count % batchSize == 0 ? 0 : 1);
         bool measureAccuracy = MeasureTrainingAccuracy && data.IsClassification;
         double minDelta = earlyStopping?.MinDelta ?? 0;
         T[]? bestParameters = earlyStopping is { RestoreBestParameters: true } ? new T[Network.ParameterCount] : null;
 
-        var history = new List<EpochMetrics>(epochCount);
+        // Epochs may be int.MaxValue ("until early stopping"): do not reserve room for all of them.
+        var history = new List<EpochMetrics>(Math.Min(epochCount, 1024));
         double bestLoss = double.PositiveInfinity;
         int bestEpoch = 0;
         int epochsWithoutImprovement = 0;
         bool stoppedEarly = false;
         int firstEpoch = 1;
+        int lastEpoch = epochCount;
         if (resume is not null)
         {
             history.AddRange(resume.History);
@@ -380,7 +383,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             {
                 // The interrupted run stopped here.
                 stoppedEarly = true;
-                firstEpoch = epochCount + 1;
+                lastEpoch = resume.CompletedEpochs;
             }
         }
         ulong[] shuffleState = new ulong[4];
@@ -388,8 +391,10 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         using var session = new TrainingSession<T>(Network, Optimizer, ClipGradientNorm, threads, ParallelThreshold);
         try
         {
-            for (int epoch = firstEpoch; epoch <= epochCount; epoch++)
+            // Counted by completed epochs, so that Epochs = int.MaxValue never increments past int.MaxValue.
+            for (int completed = firstEpoch - 1; completed < lastEpoch; completed++)
             {
+                int epoch = completed + 1;
                 long started = Stopwatch.GetTimestamp();
                 double rate = schedule is null ? baseRate : schedule.GetLearningRate(baseRate, epoch - 1);
                 if (!(rate >= 0) || double.IsInfinity(rate))
