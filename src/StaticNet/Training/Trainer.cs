@@ -153,7 +153,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     /// <exception cref="NotSupportedException"><see cref="Checkpoints"/> is set but the optimizer cannot export its state.</exception>
-    /// <exception cref="IOException">A checkpoint could not be written; training stops there.</exception>
+    /// <exception cref="UnauthorizedAccessException">A checkpoint could not be written because its folder may not be written; training stops there.</exception>
+    /// <exception cref="IOException">A checkpoint could not be written for another reason (see <see cref="WeightFile.Save{T}(INetwork{T}, string)"/>); training stops there.</exception>
     public TrainingHistory Fit(
         TrainingData<T> data,
         TrainingData<T>? validation = null,
@@ -205,6 +206,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <exception cref="NotSupportedException">The optimizer cannot import a state (StaticNet's optimizers can).</exception>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    /// <exception cref="UnauthorizedAccessException">A checkpoint could not be read or written because of the file system's permissions.</exception>
+    /// <exception cref="IOException">The checkpoint cannot be read, or a new checkpoint could not be written; training stops there.</exception>
     public TrainingHistory Resume(
         string checkpointPath,
         TrainingData<T> data,
