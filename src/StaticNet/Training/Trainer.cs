@@ -35,7 +35,7 @@ namespace StaticNet;
 ///     EarlyStopping = new EarlyStopping(patience: 10),
 /// };
 /// var (training, validation) = TrainingData&lt;float&gt;.FromLabels(inputs, labels, 4).Split(0.2, seed: 1);
-/// TrainingHistory history = trainer.Fit(training, validation, new Progress&lt;EpochMetrics&gt;(Console.WriteLine));
+/// TrainingHistory history = trainer.Fit(training, validation, new SynchronousProgress&lt;EpochMetrics&gt;(Console.WriteLine));
 /// </code>
 /// </example>
 /// <typeparam name="T">The network's precision.</typeparam>
@@ -145,7 +145,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Trains the network on <paramref name="data"/>.</summary>
     /// <param name="data">Training samples.</param>
     /// <param name="validation">Held-out samples evaluated after each epoch (needed by <see cref="EarlyStopping"/>).</param>
-    /// <param name="progress">Receives each epoch's metrics, on the training thread, as soon as the epoch ends (after its checkpoint is written).</param>
+    /// <param name="progress">Receives each epoch's metrics, on the training thread, as soon as the epoch ends (after its checkpoint is written). A <see cref="SynchronousProgress{T}"/> handles them there, in order; <see cref="Progress{T}"/> posts them to the thread pool (in a console application), where they may run out of order and after <see cref="Fit"/> returns.</param>
     /// <param name="cancellationToken">Checked before every batch; training then stops with
     /// <see cref="OperationCanceledException"/>, leaving the parameters as they are.</param>
     /// <returns>Every epoch's metrics, the best epoch and whether training stopped early.</returns>
