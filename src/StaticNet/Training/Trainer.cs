@@ -82,7 +82,10 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         set => _epochs = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Epochs must be at least 1.");
     }
 
-    /// <summary>Samples per mini-batch (the last batch of an epoch may be smaller). Default 32.</summary>
+    /// <summary>
+    /// Samples per mini-batch (the last batch of an epoch may be smaller). Default 32. Any value at or above the
+    /// number of samples (<c>int.MaxValue</c>, say) trains on all of them as one batch.
+    /// </summary>
     public int BatchSize
     {
         get => _batchSize;
@@ -97,7 +100,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>
     /// Most threads one mini-batch is shared among; default <see cref="Environment.ProcessorCount"/>.
-    /// Small batches of small networks run on one thread whatever this says.
+    /// Small batches of small networks run on one thread whatever this says. A batch is cut into at most 1024
+    /// parts (so <c>int.MaxValue</c> means "as many as are worth it"), run by at most one thread per processor.
     /// </summary>
     public int Threads
     {
