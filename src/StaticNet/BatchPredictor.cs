@@ -20,6 +20,9 @@ public sealed class BatchPredictor<T> : IDisposable where T : unmanaged, IFloati
     /// <summary>Weights times samples below which a shard is not worth a thread.</summary>
     public const long MinimumWorkPerThread = 1 << 16;
 
+    /// <summary>Most shards a batch is cut into, whatever <see cref="Threads"/> says.</summary>
+    private const int MaxParts = 1024;
+
     private readonly INetwork<T> _network;
     private readonly WorkerPool? _pool;
     private readonly Action<int> _predictPart;
@@ -36,7 +39,9 @@ public sealed class BatchPredictor<T> : IDisposable where T : unmanaged, IFloati
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         _network = network;
         Threads = threads;
-        _pool = threads > 1 ? new WorkerPool(threads - 1) : null;
+        // Shards are claimed, not assigned, so more helpers than processors would only wait; at most MaxParts shards.
+        int helpers = Math.Min(Math.Min(threads, MaxParts), Math.Max(2, Environment.ProcessorCount)) - 1;
+        _pool = threads > 1 ? new WorkerPool(helpers) : null;
         _predictPart = PredictPart;
     }
 
@@ -65,14 +70,16 @@ public sealed class BatchPredictor<T> : IDisposable where T : unmanaged, IFloati
         {
             ThrowHelper.NotMultipleOfRow(nameof(inputs), inputs.Length, inputSize);
         }
-        if (outputs.Length != count * _network.OutputSize)
+        if (outputs.Length != (long)count * _network.OutputSize)
         {
-            ThrowHelper.WrongBatchLength(nameof(outputs), outputs.Length, count * _network.OutputSize);
+            // count * OutputSize may exceed int: then no span can match it.
+            ThrowHelper.WrongBatchLength(nameof(outputs), outputs.Length, (int)Math.Min(int.MaxValue, (long)count * _network.OutputSize));
         }
 
-        int tiles = (count + TileWidth - 1) / TileWidth;
+        // In long: count + TileWidth - 1 overflows int for counts near int.MaxValue.
+        long tiles = ((long)count + TileWidth - 1) / TileWidth;
         long workPerTile = (long)TileWidth * _network.ParameterCount;
-        int parts = (int)Math.Min(Math.Min(Threads, tiles), Math.Max(1, tiles * workPerTile / MinimumWorkPerThread));
+        int parts = (int)Math.Min(Math.Min(Math.Min(Threads, MaxParts), tiles), Math.Max(1, tiles * workPerTile / MinimumWorkPerThread));
         if (parts <= 1 || _pool is null)
         {
             _network.PredictBatch(inputs.Span, outputs.Span);
@@ -82,10 +89,12 @@ public sealed class BatchPredictor<T> : IDisposable where T : unmanaged, IFloati
         _inputs = inputs;
         _outputs = outputs;
         _count = count;
-        _rowsPerPart = (tiles + parts - 1) / parts * TileWidth;
+        // At most count + TileWidth - 1 rows per part, and the part count is at most parts: all in range, in long.
+        long rowsPerPart = (tiles + parts - 1) / parts * TileWidth;
+        _rowsPerPart = (int)Math.Min(rowsPerPart, count);
         try
         {
-            _pool.Run(_predictPart, (count + _rowsPerPart - 1) / _rowsPerPart);
+            _pool.Run(_predictPart, (int)(((long)count + _rowsPerPart - 1) / _rowsPerPart));
         }
         finally
         {

@@ -86,14 +86,16 @@ public interface INetwork<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// </summary>
     /// <param name="inputs"><c>[count x InputSize]</c>, row-major.</param>
     /// <param name="targets"><c>[count x OutputSize]</c>, row-major.</param>
-    /// <param name="learningRate">The step size.</param>
+    /// <param name="learningRate">The step size, finite and non-negative.</param>
     /// <param name="lossSum">The sum of the samples' losses.</param>
     /// <returns>
     /// False, having done nothing, when this network cannot fuse a batch of this size (generated networks fuse
     /// batches that fit one tile of their batch kernels; this default fuses none): take the unfused path then.
     /// </returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="learningRate"/> is negative, infinite or NaN; nothing is changed.</exception>
     bool TrySgdStep(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T learningRate, out T lossSum)
     {
+        ThrowHelper.CheckLearningRate(learningRate, nameof(learningRate));
         lossSum = T.Zero;
         return false;
     }
@@ -101,11 +103,13 @@ public interface INetwork<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>One fused step of plain SGD on a mini-batch against class labels; see the overload with targets.</summary>
     /// <param name="inputs"><c>[count x InputSize]</c>, row-major.</param>
     /// <param name="labels">One class per sample.</param>
-    /// <param name="learningRate">The step size.</param>
+    /// <param name="learningRate">The step size, finite and non-negative.</param>
     /// <param name="lossSum">The sum of the samples' losses.</param>
     /// <returns>False, having done nothing, when this network cannot fuse a batch of this size.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="learningRate"/> is negative, infinite or NaN; nothing is changed.</exception>
     bool TrySgdStep(ReadOnlySpan<T> inputs, ReadOnlySpan<int> labels, T learningRate, out T lossSum)
     {
+        ThrowHelper.CheckLearningRate(learningRate, nameof(learningRate));
         lossSum = T.Zero;
         return false;
     }

@@ -124,6 +124,7 @@ internal sealed partial class NetworkEmitter
             _w.Open(byLabel
                 ? $"public bool TrySgdStep({readOnlySpan} inputs, global::System.ReadOnlySpan<int> labels, {T} learningRate, out {T} lossSum)"
                 : $"public bool TrySgdStep({readOnlySpan} inputs, {readOnlySpan} targets, {T} learningRate, out {T} lossSum)");
+            _w.Line("global::StaticNet.ThrowHelper.CheckLearningRate(learningRate, nameof(learningRate));");
             _w.Line("int count = inputs.Length / InputSize;");
             _w.Open("if (count * InputSize != inputs.Length)");
             _w.Line("global::StaticNet.ThrowHelper.NotMultipleOfRow(nameof(inputs), inputs.Length, InputSize);");

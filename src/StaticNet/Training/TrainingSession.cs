@@ -19,6 +19,12 @@ namespace StaticNet;
 /// </remarks>
 internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>
+    /// Most parts a batch is cut into, whatever the thread setting (<c>Threads = int.MaxValue</c> must neither
+    /// allocate per-thread buffers for every value nor exceed <see cref="WorkerPool"/>'s part count).
+    /// </summary>
+    internal const int MaxParts = 1024;
+
     /// <summary>Rows evaluated per round, between cancellation checks.</summary>
     internal const int EvaluationChunk = 1024;
 
@@ -62,7 +68,7 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
         _network = network;
         _optimizer = optimizer;
         _clipNorm = clipNorm;
-        _threads = Math.Max(1, threads);
+        _threads = Math.Clamp(threads, 1, MaxParts);
         _parallelThreshold = parallelThreshold;
         _parameterCount = network.ParameterCount;
         _gradients = new T[_threads][];
@@ -188,10 +194,11 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
         _gradientsZero = false;
         double lossSum = 0;
         long correct = 0;
-        for (int start = 0; start < data.Count; start += EvaluationChunk)
+        // Advanced by the chunk's row count, never past data.Count, so start + EvaluationChunk cannot overflow.
+        for (int start = 0, count; start < data.Count; start += count)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            int count = Math.Min(EvaluationChunk, data.Count - start);
+            count = Math.Min(EvaluationChunk, data.Count - start);
             RunRound(_evaluatePart, data, null, start, count, measureAccuracy);
             for (int part = 0; part < _parts; part++)
             {
@@ -237,7 +244,7 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
             }
             else
             {
-                EnsurePool().Run(work, parts);
+                EnsurePool(parts).Run(work, parts);
             }
         }
         finally
@@ -247,16 +254,18 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
         }
     }
 
-    private WorkerPool EnsurePool()
+    /// <summary>
+    /// The pool, with the gradient buffers of the first <paramref name="parts"/> parts allocated (once; a later round
+    /// with as many parts allocates nothing). Parts are claimed, not assigned to threads, so the pool needs no more
+    /// helpers than there are processors: the parts and their results do not depend on it.
+    /// </summary>
+    private WorkerPool EnsurePool(int parts)
     {
-        if (_pool is null)
+        for (int part = 1; part < parts; part++)
         {
-            for (int part = 1; part < _gradients.Length; part++)
-            {
-                _gradients[part] = new T[_parameterCount];
-            }
-            _pool = new WorkerPool(_threads - 1);
+            _gradients[part] ??= new T[_parameterCount];
         }
+        _pool ??= new WorkerPool(Math.Min(_threads, Math.Max(2, Environment.ProcessorCount)) - 1);
         return _pool;
     }
 

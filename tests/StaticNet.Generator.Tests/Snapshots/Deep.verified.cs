@@ -875,6 +875,7 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
     /// </summary>
     public bool TrySgdStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate, out float lossSum)
     {
+        global::StaticNet.ThrowHelper.CheckLearningRate(learningRate, nameof(learningRate));
         int count = inputs.Length / InputSize;
         if (count * InputSize != inputs.Length)
         {
@@ -904,6 +905,7 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
     /// </summary>
     public bool TrySgdStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, float learningRate, out float lossSum)
     {
+        global::StaticNet.ThrowHelper.CheckLearningRate(learningRate, nameof(learningRate));
         int count = inputs.Length / InputSize;
         if (count * InputSize != inputs.Length)
         {

@@ -520,6 +520,7 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
     /// </summary>
     public bool TrySgdStep(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, double learningRate, out double lossSum)
     {
+        global::StaticNet.ThrowHelper.CheckLearningRate(learningRate, nameof(learningRate));
         int count = inputs.Length / InputSize;
         if (count * InputSize != inputs.Length)
         {
@@ -549,6 +550,7 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
     /// </summary>
     public bool TrySgdStep(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<int> labels, double learningRate, out double lossSum)
     {
+        global::StaticNet.ThrowHelper.CheckLearningRate(learningRate, nameof(learningRate));
         int count = inputs.Length / InputSize;
         if (count * InputSize != inputs.Length)
         {

@@ -445,6 +445,7 @@ public sealed partial class IrisNet : global::StaticNet.INetwork<float>
     /// </summary>
     public bool TrySgdStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate, out float lossSum)
     {
+        global::StaticNet.ThrowHelper.CheckLearningRate(learningRate, nameof(learningRate));
         int count = inputs.Length / InputSize;
         if (count * InputSize != inputs.Length)
         {
@@ -474,6 +475,7 @@ public sealed partial class IrisNet : global::StaticNet.INetwork<float>
     /// </summary>
     public bool TrySgdStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, float learningRate, out float lossSum)
     {
+        global::StaticNet.ThrowHelper.CheckLearningRate(learningRate, nameof(learningRate));
         int count = inputs.Length / InputSize;
         if (count * InputSize != inputs.Length)
         {

@@ -550,6 +550,7 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
     /// </summary>
     public bool TrySgdStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate, out float lossSum)
     {
+        global::StaticNet.ThrowHelper.CheckLearningRate(learningRate, nameof(learningRate));
         int count = inputs.Length / InputSize;
         if (count * InputSize != inputs.Length)
         {
@@ -579,6 +580,7 @@ public sealed partial class NoBiasNet : global::StaticNet.INetwork<float>
     /// </summary>
     public bool TrySgdStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, float learningRate, out float lossSum)
     {
+        global::StaticNet.ThrowHelper.CheckLearningRate(learningRate, nameof(learningRate));
         int count = inputs.Length / InputSize;
         if (count * InputSize != inputs.Length)
         {
