@@ -110,8 +110,4 @@ internal static class TrainingConsole
         return text;
     }
 
-    /// <summary>
-    /// Calls the handler on the reporting thread. <see cref="Progress{T}"/> would post to the thread pool in a
-    /// console program, so lines could arrive late and out of order.
-    /// </summary>
 }
