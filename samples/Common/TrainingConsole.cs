@@ -109,5 +109,4 @@ internal static class TrainingConsole
 
         return text;
     }
-
 }
