@@ -68,7 +68,7 @@ public sealed class StaticNetGenerator : IIncrementalGenerator
 
         IncrementalValuesProvider<SpecResult> specs = imported
             .Combine(weightFiles)
-            .Select(static (pair, _) => WeightBaker.Bake(pair.Left, pair.Right))
+            .Select(static (pair, _) => BakeSafely(pair.Left, pair.Right))
             .WithTrackingName(Steps.Weights);
 
         // Two specs defining the same class: the first (by path) wins, the others get SN0012. Names are compared
@@ -106,10 +106,16 @@ public sealed class StaticNetGenerator : IIncrementalGenerator
             if (file.Error is not null)
             {
                 output.ReportDiagnostic(file.Error.ToDiagnostic());
+                return;
             }
-            else
+            try
             {
                 output.AddSource(file.HintName, SourceText.From(file.Source, System.Text.Encoding.UTF8));
+            }
+            catch (ArgumentException exception)
+            {
+                // A hint name Roslyn refuses (or one already added): this spec's file only, never CS8785 for all.
+                output.ReportDiagnostic(InternalError(file.FilePath, file.NameSpan, file.NameLineSpan, exception).ToDiagnostic());
             }
         });
     }
@@ -119,14 +125,13 @@ public sealed class StaticNetGenerator : IIncrementalGenerator
         try
         {
             // Inside the try: a host whose GetText throws must cost this spec only, not the whole generator.
+            FaultInjection.At(Steps.Parse, file.Path);
             SourceText? text = file.GetText(cancellationToken);
             return SpecParser.Parse(file.Path, text ?? SourceText.From(""), rootNamespace, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            var error = new DiagnosticInfo(DiagnosticDescriptors.InternalError, file.Path, default, default,
-                new EquatableArray<string>(new[] { exception.GetType().Name + ": " + exception.Message }));
-            return new SpecResult(null, new EquatableArray<DiagnosticInfo>(new[] { error }), file.Path, default, default);
+            return new SpecResult(null, new EquatableArray<DiagnosticInfo>(new[] { InternalError(file.Path, default, default, exception) }), file.Path, default, default);
         }
     }
 
@@ -134,16 +139,41 @@ public sealed class StaticNetGenerator : IIncrementalGenerator
     {
         try
         {
+            FaultInjection.At(Steps.Onnx, spec.FilePath);
             return OnnxImporter.Import(spec, files, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            OnnxReference reference = spec.Onnx!;
-            var error = new DiagnosticInfo(DiagnosticDescriptors.InternalError, spec.FilePath, reference.Span, reference.LineSpan,
-                new EquatableArray<string>(new[] { exception.GetType().Name + ": " + exception.Message }));
-            return spec with { Network = null, Onnx = null, Diagnostics = new EquatableArray<DiagnosticInfo>(spec.Diagnostics.Concat(new[] { error })) };
+            DiagnosticInfo error = spec.Onnx is { } reference
+                ? InternalError(spec.FilePath, reference.Span, reference.LineSpan, exception)
+                : InternalError(spec.FilePath, spec.NameSpan, spec.NameLineSpan, exception);
+            return Failed(spec, error) with { Onnx = null };
         }
     }
+
+    private static SpecResult BakeSafely(SpecResult spec, ImmutableArray<BinaryFile> files)
+    {
+        try
+        {
+            FaultInjection.At(Steps.Weights, spec.FilePath);
+            return WeightBaker.Bake(spec, files);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            DiagnosticInfo error = spec.Weights is { } reference
+                ? InternalError(spec.FilePath, reference.Span, reference.LineSpan, exception)
+                : InternalError(spec.FilePath, spec.NameSpan, spec.NameLineSpan, exception);
+            return Failed(spec, error);
+        }
+    }
+
+    private static SpecResult Failed(SpecResult spec, DiagnosticInfo error) =>
+        spec with { Network = null, Diagnostics = new EquatableArray<DiagnosticInfo>(spec.Diagnostics.Concat(new[] { error })) };
+
+    /// <summary>SN0999 for an exception no step expected; the message is bounded, as a user's input may be in it.</summary>
+    private static DiagnosticInfo InternalError(string path, TextSpan span, LinePositionSpan lineSpan, Exception exception) =>
+        new(DiagnosticDescriptors.InternalError, path, span, lineSpan,
+            new EquatableArray<string>(new[] { exception.GetType().Name + ": " + exception.Message }));
 
     private static BinaryFile? ReadBinary(AdditionalText file, System.Threading.CancellationToken cancellationToken)
     {
@@ -166,35 +196,103 @@ public sealed class StaticNetGenerator : IIncrementalGenerator
 
     private static GeneratedFile EmitSafely(SpecResult spec)
     {
-        NetworkModel network = spec.Network!;
         try
         {
-            return new GeneratedFile(NetworkEmitter.HintName(network), NetworkEmitter.Emit(network), null);
+            FaultInjection.At(Steps.Emit, spec.FilePath);
+            NetworkModel network = spec.Network!;
+            return new GeneratedFile(NetworkEmitter.HintName(network), NetworkEmitter.Emit(network), null, spec.FilePath, spec.NameSpan, spec.NameLineSpan);
         }
         catch (Exception exception)
         {
-            var error = new DiagnosticInfo(DiagnosticDescriptors.InternalError, spec.FilePath, spec.NameSpan, spec.NameLineSpan,
-                new EquatableArray<string>(new[] { exception.GetType().Name + ": " + exception.Message }));
-            return new GeneratedFile(NetworkEmitter.HintName(network), "", error);
+            return new GeneratedFile("", "", InternalError(spec.FilePath, spec.NameSpan, spec.NameLineSpan, exception), spec.FilePath, spec.NameSpan, spec.NameLineSpan);
         }
     }
 
+    private static readonly HashSet<string> s_referencedNamespaces = new(TypeNames.ReferencedNamespaces, StringComparer.Ordinal);
+
+    private static readonly HashSet<string> s_referencedTypes = new(TypeNames.ReferencedTypes, StringComparer.Ordinal);
+
+    /// <summary>
+    /// Conflicts between specs, and with what generated code refers to. SN0012: two specs define the same class
+    /// (compared ignoring case, as Roslyn compares hint names and some file systems the emitted files; names are
+    /// already as C# sees them, formatting characters removed); the first by path wins. SN0026: a network's full
+    /// name is a namespace that another network is declared in, or a namespace or type that generated code names.
+    /// Each spec is checked on its own: an unexpected exception costs that spec only (SN0999).
+    /// </summary>
     private static EquatableArray<DiagnosticInfo> FindDuplicates(ImmutableArray<SpecResult> all)
     {
         var diagnostics = new List<DiagnosticInfo>();
-        foreach (IGrouping<string, SpecResult> group in all
-            .Where(spec => spec.Network is not null)
-            .GroupBy(spec => spec.Network!.FullName, StringComparer.OrdinalIgnoreCase))
+        List<SpecResult> ordered = all.Where(spec => spec.Network is not null).OrderBy(spec => spec.FilePath, StringComparer.Ordinal).ToList();
+        var first = new Dictionary<string, SpecResult>(StringComparer.OrdinalIgnoreCase);
+        var kept = new List<SpecResult>();
+        foreach (SpecResult spec in ordered)
         {
-            List<SpecResult> ordered = group.OrderBy(spec => spec.FilePath, StringComparer.Ordinal).ToList();
-            foreach (SpecResult duplicate in ordered.Skip(1))
+            try
             {
-                diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.DuplicateNetwork, duplicate.FilePath, duplicate.NameSpan, duplicate.NameLineSpan,
-                    new EquatableArray<string>(new[] { System.IO.Path.GetFileName(ordered[0].FilePath), ordered[0].Network!.FullName })));
+                FaultInjection.At(Steps.Duplicates, spec.FilePath);
+                string fullName = spec.Network!.FullName;
+                if (first.TryGetValue(fullName, out SpecResult? winner))
+                {
+                    diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.DuplicateNetwork, spec.FilePath, spec.NameSpan, spec.NameLineSpan,
+                        new EquatableArray<string>(new[] { System.IO.Path.GetFileName(winner.FilePath), winner.Network!.FullName })));
+                }
+                else
+                {
+                    first.Add(fullName, spec);
+                    kept.Add(spec);
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                diagnostics.Add(InternalError(spec.FilePath, spec.NameSpan, spec.NameLineSpan, exception));
+            }
+        }
+
+        // Namespaces the remaining networks are declared in, each with its first spec (by path), enclosing ones included.
+        var declared = new Dictionary<string, SpecResult>(StringComparer.Ordinal);
+        foreach (SpecResult spec in kept)
+        {
+            string? ns = spec.Network!.Namespace;
+            if (ns is null)
+            {
+                continue;
+            }
+            int dot = -1;
+            do
+            {
+                dot = ns.IndexOf('.', dot + 1);
+                string enclosing = dot < 0 ? ns : ns.Substring(0, dot);
+                if (!declared.ContainsKey(enclosing))
+                {
+                    declared.Add(enclosing, spec);
+                }
+            }
+            while (dot >= 0);
+        }
+
+        foreach (SpecResult spec in kept)
+        {
+            try
+            {
+                string fullName = spec.Network!.FullName;
+                string? conflict =
+                    s_referencedNamespaces.Contains(fullName) ? $"a namespace that generated code refers to (global::{fullName})"
+                    : s_referencedTypes.Contains(fullName) ? $"a type that generated code refers to (global::{fullName})"
+                    : declared.TryGetValue(fullName, out SpecResult? other) ? $"a namespace that the network in {System.IO.Path.GetFileName(other.FilePath)} is declared in"
+                    : null;
+                if (conflict is not null)
+                {
+                    diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.NameConflict, spec.FilePath, spec.NameSpan, spec.NameLineSpan,
+                        new EquatableArray<string>(new[] { fullName, conflict })));
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                diagnostics.Add(InternalError(spec.FilePath, spec.NameSpan, spec.NameLineSpan, exception));
             }
         }
         return new EquatableArray<DiagnosticInfo>(diagnostics);
     }
 
-    private sealed record GeneratedFile(string HintName, string Source, DiagnosticInfo? Error);
+    private sealed record GeneratedFile(string HintName, string Source, DiagnosticInfo? Error, string FilePath, TextSpan NameSpan, LinePositionSpan NameLineSpan);
 }
