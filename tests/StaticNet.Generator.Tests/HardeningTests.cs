@@ -391,6 +391,34 @@ public sealed class HardeningTests
         GeneratorHarness.AssertCompilesCleanly(run.Sources.Values);
     }
 
+    [Theory]
+    [InlineData("global", "Net")]
+    [InlineData("Foo.global", "Net")]
+    [InlineData("var.dynamic.nameof", "Net")]
+    [InlineData("Contoso", "Global")]
+    [InlineData("Label", "Net")]
+    [InlineData("nameof", "Net")]
+    [InlineData("A.name\u00ADof.B", "Net")]
+    public void Contextual_keywords_and_member_names_as_namespaces_and_labels_compile_or_are_SN0006(string ns, string name)
+    {
+        GeneratorRun run = GeneratorHarness.Run($$"""{ "name": "{{name}}", "namespace": "{{ns}}", "inputs": 2, "labels": ["label", "value__", "description", "net"], "layers": [{ "units": 4 }] }""");
+        run.AssertDidNotCrash();
+        if (run.Sources.Count == 0)
+        {
+            Assert.Equal("SN0006", Assert.Single(run.Diagnostics).Id);
+            return;
+        }
+        Assert.Empty(run.Diagnostics);
+        GeneratorHarness.AssertCompilesCleanly(run.Sources.Values);
+    }
+
+    [Fact]
+    public void SN0006_ANamespaceSegmentNamedNameofIsRejectedBecauseItHidesTheNameofOperator()
+    {
+        DiagnosticAssert.Expect("""{ "name": "Net", "namespace": [|"Contoso.nameof"|], "inputs": 2, "layers": [{ "units": 1 }] }""", "SN0006", DiagnosticSeverity.Error, 1, 31,
+            "Namespace 'Contoso.nameof' does not give a valid C# identifier (a namespace named nameof would turn the nameof(...) of generated code into a call)");
+    }
+
     [Fact]
     public void The_names_that_SN0026_reserves_cover_every_qualified_name_in_generated_code()
     {

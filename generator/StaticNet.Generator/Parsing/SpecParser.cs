@@ -95,7 +95,8 @@ internal sealed class SpecParser
             }
             else
             {
-                Report(DiagnosticDescriptors.InvalidIdentifier, nsField.Value.Span, "Namespace", nsValue, "");
+                Report(DiagnosticDescriptors.InvalidIdentifier, nsField.Value.Span, "Namespace", nsValue,
+                    HidesNameof(nsValue) ? " (a namespace named nameof would turn the nameof(...) of generated code into a call)" : "");
             }
         }
 
@@ -676,7 +677,13 @@ internal sealed class SpecParser
     private static bool IsIdentifier(string value) =>
         SyntaxFacts.IsValidIdentifier(value) && SyntaxFacts.GetKeywordKind(CSharpNames.Canonical(value)) == SyntaxKind.None;
 
-    private static bool IsValidNamespace(string value) => value.Split('.').All(IsIdentifier);
+    /// <summary>
+    /// Every segment an identifier, and none named <c>nameof</c>: C# binds <c>nameof(x)</c> to a symbol of that name
+    /// when lookup finds one, so such a namespace breaks the nameof(...) of generated code (CS0118).
+    /// </summary>
+    private static bool IsValidNamespace(string value) => value.Split('.').All(IsIdentifier) && !HidesNameof(value);
+
+    private static bool HidesNameof(string value) => value.Split('.').Any(segment => CSharpNames.Canonical(segment) == "nameof");
 
     private static bool IsModuleName(string value) =>
         value.Length > 0 && (char.IsLetter(value[0]) || value[0] == '_') && value.All(c => c == '_' || (c < 128 && char.IsLetterOrDigit(c)));
