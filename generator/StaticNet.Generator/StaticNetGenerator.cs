@@ -212,6 +212,8 @@ public sealed class StaticNetGenerator : IIncrementalGenerator
 
     private static readonly HashSet<string> s_referencedTypes = new(TypeNames.ReferencedTypes, StringComparer.Ordinal);
 
+    private static readonly HashSet<string> s_compilerNamespaces = new(TypeNames.CompilerNamespaces, StringComparer.Ordinal);
+
     /// <summary>
     /// Conflicts between specs, and with what generated code refers to. SN0012: two specs define the same class
     /// (compared ignoring case, as Roslyn compares hint names and some file systems the emitted files; names are
@@ -252,22 +254,13 @@ public sealed class StaticNetGenerator : IIncrementalGenerator
         var declared = new Dictionary<string, SpecResult>(StringComparer.Ordinal);
         foreach (SpecResult spec in kept)
         {
-            string? ns = spec.Network!.Namespace;
-            if (ns is null)
+            foreach (string enclosing in EnclosingNamespaces(spec.Network!.Namespace))
             {
-                continue;
-            }
-            int dot = -1;
-            do
-            {
-                dot = ns.IndexOf('.', dot + 1);
-                string enclosing = dot < 0 ? ns : ns.Substring(0, dot);
                 if (!declared.ContainsKey(enclosing))
                 {
                     declared.Add(enclosing, spec);
                 }
             }
-            while (dot >= 0);
         }
 
         foreach (SpecResult spec in kept)
@@ -275,15 +268,23 @@ public sealed class StaticNetGenerator : IIncrementalGenerator
             try
             {
                 string fullName = spec.Network!.FullName;
-                string? conflict =
-                    s_referencedNamespaces.Contains(fullName) ? $"a namespace that generated code refers to (global::{fullName})"
-                    : s_referencedTypes.Contains(fullName) ? $"a type that generated code refers to (global::{fullName})"
-                    : declared.TryGetValue(fullName, out SpecResult? other) ? $"a namespace that the network in {System.IO.Path.GetFileName(other.FilePath)} is declared in"
+                (string What, string Name, string Conflict)? conflict =
+                    s_referencedNamespaces.Contains(fullName)
+                        ? ("The network's full name", fullName, $"is also a namespace that generated code refers to (global::{fullName}), so C# cannot tell them apart")
+                    : s_referencedTypes.Contains(fullName)
+                        ? ("The network's full name", fullName, $"is also a type that generated code or the compiler refers to (global::{fullName}), so C# cannot tell them apart")
+                    : declared.TryGetValue(fullName, out SpecResult? other)
+                        ? ("The network's full name", fullName, $"is also a namespace that the network in {System.IO.Path.GetFileName(other.FilePath)} is declared in, so C# cannot tell them apart")
+                    // A namespace StaticNet.Kernels (or System.Math.X) hides the type generated code calls (CS0435).
+                    : EnclosingNamespaces(spec.Network.Namespace).FirstOrDefault(s_referencedTypes.Contains) is { } shadowing
+                        ? ("The network's namespace", shadowing, $"is also a type that generated code or the compiler refers to (global::{shadowing}), so C# cannot tell them apart")
+                    : s_compilerNamespaces.Contains(spec.Network.Namespace ?? "")
+                        ? ("The network's namespace", spec.Network.Namespace!, "is where the compiler looks up types it needs for generated code (attributes, RuntimeHelpers), which a network there could hide")
                     : null;
-                if (conflict is not null)
+                if (conflict is { } found)
                 {
                     diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.NameConflict, spec.FilePath, spec.NameSpan, spec.NameLineSpan,
-                        new EquatableArray<string>(new[] { fullName, conflict })));
+                        new EquatableArray<string>(new[] { found.What, found.Name, found.Conflict })));
                 }
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
@@ -292,6 +293,22 @@ public sealed class StaticNetGenerator : IIncrementalGenerator
             }
         }
         return new EquatableArray<DiagnosticInfo>(diagnostics);
+    }
+
+    /// <summary>"A", "A.B", "A.B.C" for "A.B.C"; nothing for the global namespace.</summary>
+    private static IEnumerable<string> EnclosingNamespaces(string? ns)
+    {
+        if (ns is null)
+        {
+            yield break;
+        }
+        int dot = -1;
+        do
+        {
+            dot = ns.IndexOf('.', dot + 1);
+            yield return dot < 0 ? ns : ns.Substring(0, dot);
+        }
+        while (dot >= 0);
     }
 
     private sealed record GeneratedFile(string HintName, string Source, DiagnosticInfo? Error, string FilePath, TextSpan NameSpan, LinePositionSpan NameLineSpan);

@@ -350,9 +350,14 @@ public sealed class HardeningTests
     [InlineData(null, "System", "a namespace that generated code refers to (global::System)")]
     [InlineData(null, "StaticNet", "a namespace that generated code refers to (global::StaticNet)")]
     [InlineData("System", "Runtime", "a namespace that generated code refers to (global::System.Runtime)")]
-    [InlineData("System", "Math", "a type that generated code refers to (global::System.Math)")]
-    [InlineData("System.Runtime.CompilerServices", "Unsafe", "a type that generated code refers to (global::System.Runtime.CompilerServices.Unsafe)")]
-    [InlineData("StaticNet", "Kernels", "a type that generated code refers to (global::StaticNet.Kernels)")]
+    [InlineData("System", "Math", "a type that generated code or the compiler refers to (global::System.Math)")]
+    [InlineData("System.Runtime.CompilerServices", "Unsafe", "a type that generated code or the compiler refers to (global::System.Runtime.CompilerServices.Unsafe)")]
+    [InlineData("StaticNet", "Kernels", "a type that generated code or the compiler refers to (global::StaticNet.Kernels)")]
+    [InlineData("StaticNet.Kernels", "Net", "The network's namespace 'StaticNet.Kernels' is also a type that generated code or the compiler refers to (global::StaticNet.Kernels)")]
+    [InlineData("System", "Object", "a type that generated code or the compiler refers to (global::System.Object)")]
+    [InlineData("System", "Single", "a type that generated code or the compiler refers to (global::System.Single)")]
+    [InlineData("System.Runtime.CompilerServices", "NullableAttribute", "The network's namespace 'System.Runtime.CompilerServices' is where the compiler looks up types")]
+    [InlineData("System.Math.Deep", "Net", "The network's namespace 'System.Math' is also a type that generated code or the compiler refers to (global::System.Math)")]
     public void SN0026_AClassWhoseFullNameIsANamespaceOrTypeThatGeneratedCodeUses(string? ns, string name, string reason)
     {
         string nsField = ns is null ? "" : $"\"namespace\": \"{ns}\", ";
@@ -442,6 +447,77 @@ public sealed class HardeningTests
                 }
             }
         }
+    }
+
+    // ---- the classes of 2, 4 and 5 together: seeded random projects of hostile names ------------------------------
+
+    private static readonly string[] FuzzNames =
+    {
+        "Net", "Ne\u200Bt", "Net\u00AD", "Foo", "System", "StaticNet", "Math", "MathF", "Unsafe", "Label", "Predict", "Kernels", "Vector",
+        "Span", "Global", "Root", "A", "B", "Nameof", "Var", "cl\u200Bass", "\u00C9t\u00E9", "\u03A3", "Object", "String", "Int32",
+        "Console", "Exception", "INetwork", "Description", "Runtime", "Numerics", "Contoso", "Models", "Array", "Stream", "IO",
+        "Layer0Weights", "Layer1", "_", "__", "N\u0301", "\u1E9E", "Net1",
+    };
+
+    private static readonly string?[] FuzzNamespaces =
+    {
+        null, null, "Root", "Root.Foo", "Foo", "System", "StaticNet", "System.Runtime", "Root.Net", "Net", "A.B", "A\u00AD.B", "Math",
+        "global", "Contoso.Models", "Contoso", "Label", "Root.System", "System.Numerics", "StaticNet.Kernels", "nameof", "Root.nameof",
+        "A", "B.A", "IO", "System.IO", "Models.Contoso", "\u00C9t\u00E9.\u03A3", "Var.Global",
+    };
+
+    private static readonly string[] FuzzTexts =
+    {
+        "a", "b", "\u2028", "\u2029", "\u0085", "\r\n", "*/", "-->", "<", "&", "\"", "\\", "\u200B", "\u00AD", "label", "value__",
+        "\n}\npublic class Injected { }\n//", "\uD800", "x\u0000y", "\uFFFE", "<![CDATA[", "\u2028public class Injected { }\u2028",
+    };
+
+    [Fact]
+    public void Seeded_random_projects_of_hostile_names_and_text_never_crash_and_what_generates_compiles_together()
+    {
+        var random = new Random(110611);
+        int generated = 0, rejected = 0;
+        for (int i = 0; i < 100; i++)
+        {
+            int count = random.Next(1, 5);
+            var texts = new List<AdditionalText>();
+            for (int k = 0; k < count; k++)
+            {
+                string name = FuzzNames[random.Next(FuzzNames.Length)];
+                string? ns = FuzzNamespaces[random.Next(FuzzNamespaces.Length)];
+                int outputs = random.Next(2, 4);
+                string Text() => FuzzTexts[random.Next(FuzzTexts.Length)];
+                string labels = random.Next(2) == 0 ? "" : $", \"labels\": [{string.Join(", ", Enumerable.Range(0, outputs).Select(o => Json(Text() + "L" + o + Text())))}]";
+                string inputNames = random.Next(2) == 0 ? "" : $", \"inputNames\": [{Json(Text() + "x")}, {Json("y" + Text())}]";
+                string spec = $"{{ \"name\": {Json(name)}{(ns is null ? "" : ", \"namespace\": " + Json(ns))}, \"inputs\": 2{inputNames}{labels}, " +
+                    $"\"layers\": [{{ \"units\": {outputs}, \"activation\": \"softmax\" }}] }}";
+                string file = "S" + k + Text().Replace("/", "").Replace("\\", "") + ".staticnet.json";
+                texts.Add(GeneratorHarness.Spec(file, spec));
+            }
+            string? rootNamespace = (random.Next(3)) switch { 0 => null, 1 => "Contoso.Models", _ => "Root" };
+
+            GeneratorRun run = GeneratorHarness.Run(texts, rootNamespace);
+            try
+            {
+                run.AssertDidNotCrash();
+                var failed = new HashSet<string>(run.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Location.GetLineSpan().Path));
+                rejected += failed.Count;
+                generated += run.Sources.Count;
+                Assert.Equal(texts.Count - failed.Count, run.Sources.Count);
+                if (run.Sources.Count > 0)
+                {
+                    GeneratorHarness.AssertCompilesCleanly(run.Sources.Values);
+                    Assert.DoesNotContain(run.Sources.Values, source => source.Contains("\u2028") || source.Contains("\u2029") || source.Contains("\u0085"));
+                }
+            }
+            catch (Exception failure) when (failure is not OutOfMemoryException)
+            {
+                throw new Xunit.Sdk.XunitException($"Case {i} failed: {failure.Message}\nRoot namespace: {rootNamespace}\nSpecs:\n" +
+                    string.Join("\n", texts.Select(t => t.Path + ": " + t.GetText()!.ToString())));
+            }
+        }
+        Assert.InRange(generated, 40, 1000);
+        Assert.InRange(rejected, 20, 1000);
     }
 
     // ---- 6. non-finite baked values ------------------------------------------------------------------------------

@@ -83,7 +83,7 @@ internal static class DiagnosticDescriptors
         "SN0025", "Precision differs from the ONNX graph", "'precision' is '{0}', but the ONNX graph is {1} ({2}); leave 'precision' out to take the graph's");
 
     public static readonly DiagnosticDescriptor NameConflict = Error(
-        "SN0026", "Class name conflicts with a namespace", "The network's full name '{0}' is also {1}, so C# cannot tell them apart; rename the network or change its namespace");
+        "SN0026", "Network name conflicts with a namespace or type", "{0} '{1}' {2}; rename the network or change its namespace");
 
     public static readonly DiagnosticDescriptor NonFiniteWeight = Warning(
         "SN0027", "Non-finite baked weight", "{0}: tensor '{1}' has {2} at index {3}; it is baked in as is, and the network will compute NaN or infinity");

@@ -38,6 +38,25 @@ internal sealed class TypeNames
         "StaticNet.LayerDescription", "StaticNet.Loss", "StaticNet.NetworkDescription", "StaticNet.NormalizationKind", "StaticNet.Precision",
         "StaticNet.Scratch", "StaticNet.SeededRandom", "StaticNet.ThrowHelper", "StaticNet.WeightFile", "StaticNet.WeightFileException",
         "StaticNet.WeightLoadOptions",
+
+        // Types the compiler itself uses for generated code: the special types behind keywords and every class,
+        // enum, array, span and attribute, and the debugging attribute it emits.
+        "System.Object", "System.String", "System.Boolean", "System.Char", "System.Byte", "System.SByte", "System.Int16",
+        "System.UInt16", "System.Int32", "System.UInt32", "System.Int64", "System.UInt64", "System.IntPtr", "System.UIntPtr",
+        "System.Single", "System.Double", "System.Decimal", "System.Void", "System.ValueType", "System.Enum", "System.Delegate",
+        "System.MulticastDelegate", "System.Attribute", "System.AttributeUsageAttribute", "System.AttributeTargets",
+        "System.Nullable", "System.Type", "System.Exception", "System.ArgumentException", "System.IDisposable",
+        "System.RuntimeFieldHandle", "System.RuntimeTypeHandle", "System.RuntimeMethodHandle", "System.ParamArrayAttribute",
+        "System.ObsoleteAttribute", "System.FlagsAttribute", "System.Diagnostics.DebuggableAttribute",
+    };
+
+    /// <summary>
+    /// Namespaces where the compiler looks up types it needs for any code (nullable, readonly and ref-safety
+    /// attributes, RuntimeHelpers for constant data, marshalling attributes): a network may not be declared there.
+    /// </summary>
+    public static readonly string[] CompilerNamespaces =
+    {
+        "System.Runtime.CompilerServices", "System.Runtime.InteropServices",
     };
 
     private TypeNames(PrecisionKind precision)
