@@ -73,9 +73,21 @@ public sealed class StaticNetGenerator : IIncrementalGenerator
 
         // Two specs defining the same class: the first (by path) wins, the others get SN0012. Names are compared
         // ignoring case, as Roslyn compares hint names (and some file systems compare the emitted files).
+        // Full names that are namespaces of the compilation (its sources or references, System.Net): a class there
+        // makes every reference to it ambiguous (CS0437). Only these few names are looked up, and the result is
+        // value-equal, so an edit elsewhere in the compilation leaves everything downstream cached.
+        IncrementalValueProvider<EquatableArray<string>> namespaceNames = specs
+            .Where(static spec => spec.Network is not null)
+            .Select(static (spec, _) => spec.Network!.FullName)
+            .Collect()
+            .Select(static (names, _) => new EquatableArray<string>(names.Distinct(StringComparer.Ordinal).OrderBy(n => n, StringComparer.Ordinal)))
+            .Combine(context.CompilationProvider)
+            .Select(static (pair, cancellationToken) => NamespacesAmong(pair.Left, pair.Right, cancellationToken));
+
         IncrementalValueProvider<EquatableArray<DiagnosticInfo>> duplicates = specs
             .Collect()
-            .Select(static (all, _) => FindDuplicates(all))
+            .Combine(namespaceNames)
+            .Select(static (pair, _) => FindDuplicates(pair.Left, pair.Right))
             .WithTrackingName(Steps.Duplicates);
 
         context.RegisterSourceOutput(specs, static (output, spec) =>
@@ -221,7 +233,34 @@ public sealed class StaticNetGenerator : IIncrementalGenerator
     /// name is a namespace that another network is declared in, or a namespace or type that generated code names.
     /// Each spec is checked on its own: an unexpected exception costs that spec only (SN0999).
     /// </summary>
-    private static EquatableArray<DiagnosticInfo> FindDuplicates(ImmutableArray<SpecResult> all)
+    /// <summary>Those of <paramref name="names"/> that are namespaces in <paramref name="compilation"/>; never throws.</summary>
+    private static EquatableArray<string> NamespacesAmong(EquatableArray<string> names, Compilation compilation, System.Threading.CancellationToken cancellationToken)
+    {
+        var found = new List<string>();
+        try
+        {
+            foreach (string name in names)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                INamespaceSymbol? current = compilation.GlobalNamespace;
+                foreach (string segment in name.Split('.'))
+                {
+                    current = current?.GetMembers(segment).OfType<INamespaceSymbol>().FirstOrDefault();
+                }
+                if (current is not null)
+                {
+                    found.Add(name);
+                }
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Nothing is known then; the check is a courtesy, and the compiler still reports the conflict.
+        }
+        return new EquatableArray<string>(found);
+    }
+
+    private static EquatableArray<DiagnosticInfo> FindDuplicates(ImmutableArray<SpecResult> all, EquatableArray<string> compilationNamespaces)
     {
         var diagnostics = new List<DiagnosticInfo>();
         List<SpecResult> ordered = all.Where(spec => spec.Network is not null).OrderBy(spec => spec.FilePath, StringComparer.Ordinal).ToList();
@@ -273,6 +312,8 @@ public sealed class StaticNetGenerator : IIncrementalGenerator
                         ? ("The network's full name", fullName, $"is also a namespace that generated code refers to (global::{fullName}), so C# cannot tell them apart")
                     : s_referencedTypes.Contains(fullName)
                         ? ("The network's full name", fullName, $"is also a type that generated code or the compiler refers to (global::{fullName}), so C# cannot tell them apart")
+                    : compilationNamespaces.Contains(fullName)
+                        ? ("The network's full name", fullName, "is also a namespace of the project or its references, so C# cannot tell them apart")
                     : declared.TryGetValue(fullName, out SpecResult? other)
                         ? ("The network's full name", fullName, $"is also a namespace that the network in {System.IO.Path.GetFileName(other.FilePath)} is declared in, so C# cannot tell them apart")
                     // A namespace StaticNet.Kernels (or System.Math.X) hides the type generated code calls (CS0435).
