@@ -475,12 +475,13 @@ public sealed class HardeningTests
         "\n}\npublic class Injected { }\n//", "\uD800", "x\u0000y", "\uFFFE", "<![CDATA[", "\u2028public class Injected { }\u2028",
     };
 
+    /// <summary>Another seed explores further: STATICNET_FUZZ_SEED=7 dotnet test --filter Seeded_random_projects.</summary>
     [Fact]
     public void Seeded_random_projects_of_hostile_names_and_text_never_crash_and_what_generates_compiles_together()
     {
-        var random = new Random(110611);
+        var random = new Random(int.Parse(Environment.GetEnvironmentVariable("STATICNET_FUZZ_SEED") ?? "110611"));
         int generated = 0, rejected = 0;
-        for (int i = 0; i < 100; i++)
+        for (int i = 0; i < 70; i++)
         {
             int count = random.Next(1, 5);
             var texts = new List<AdditionalText>();
@@ -519,8 +520,8 @@ public sealed class HardeningTests
                     string.Join("\n", texts.Select(t => t.Path + ": " + t.GetText()!.ToString())));
             }
         }
-        Assert.InRange(generated, 40, 1000);
-        Assert.InRange(rejected, 20, 1000);
+        Assert.InRange(generated, 30, 1000);
+        Assert.InRange(rejected, 15, 1000);
     }
 
     // ---- 6. non-finite baked values ------------------------------------------------------------------------------
