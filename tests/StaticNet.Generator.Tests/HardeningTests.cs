@@ -379,6 +379,33 @@ public sealed class HardeningTests
     }
 
     [Fact]
+    public void SN0026_ANamespaceInTheUsersOwnCodeIsSeen_and_editing_user_code_leaves_the_networks_cached()
+    {
+        CSharpCompilation host = CSharpCompilation.Create("Host", Array.Empty<SyntaxTree>(), GeneratorHarness.References,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        GeneratorDriver driver = GeneratorHarness.CreateDriver(new AdditionalText[] { GeneratorHarness.Spec("Xor.staticnet.json", SampleSpecs.Tiny) })
+            .RunGenerators(host);
+        Assert.Single(driver.GetRunResult().GeneratedTrees);
+
+        // An edit of user code that does not touch the names: every network stays cached.
+        CSharpCompilation edited = host.AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace Contoso.Models { class Helper { } }", GeneratorHarness.ParseOptions));
+        driver = driver.RunGenerators(edited);
+        GeneratorRunResult result = driver.GetRunResult().Results.Single();
+        Assert.All(result.TrackedSteps[StaticNetGenerator.Steps.Emit].SelectMany(s => s.Outputs),
+            output => Assert.True(output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, output.Reason.ToString()));
+        Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
+            output => Assert.Equal(IncrementalStepRunReason.Cached, output.Reason));
+
+        // User code that declares the network's full name as a namespace: SN0026, and the network is not generated.
+        driver = driver.RunGenerators(edited.AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace Contoso.Models.XorNet { class Helper { } }", GeneratorHarness.ParseOptions)));
+        result = driver.GetRunResult().Results.Single();
+        Diagnostic diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("SN0026", diagnostic.Id);
+        Assert.Contains("'Contoso.Models.XorNet' is also a namespace of the project or its references", diagnostic.GetMessage(CultureInfo.InvariantCulture));
+        Assert.Empty(result.GeneratedSources);
+    }
+
+    [Fact]
     public void Namespaces_and_class_names_that_shadow_System_or_StaticNet_elsewhere_compile_together()
     {
         (string? Namespace, string Name)[] networks =
