@@ -71,8 +71,6 @@ public sealed class StaticNetGenerator : IIncrementalGenerator
             .Select(static (pair, _) => BakeSafely(pair.Left, pair.Right))
             .WithTrackingName(Steps.Weights);
 
-        // Two specs defining the same class: the first (by path) wins, the others get SN0012. Names are compared
-        // ignoring case, as Roslyn compares hint names (and some file systems compare the emitted files).
         // Full names that are namespaces of the compilation (its sources or references, System.Net): a class there
         // makes every reference to it ambiguous (CS0437). Only these few names are looked up, and the result is
         // value-equal, so an edit elsewhere in the compilation leaves everything downstream cached.
@@ -84,6 +82,9 @@ public sealed class StaticNetGenerator : IIncrementalGenerator
             .Combine(context.CompilationProvider)
             .Select(static (pair, cancellationToken) => NamespacesAmong(pair.Left, pair.Right, cancellationToken));
 
+        // Two specs defining the same class: the first (by path) wins, the others get SN0012. Names are compared
+        // ignoring case, as Roslyn compares hint names (and some file systems compare the emitted files). A full
+        // name that is also a namespace (of another spec, of generated code's references, of the compilation): SN0026.
         IncrementalValueProvider<EquatableArray<DiagnosticInfo>> duplicates = specs
             .Collect()
             .Combine(namespaceNames)
