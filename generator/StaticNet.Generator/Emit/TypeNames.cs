@@ -15,6 +15,50 @@ internal sealed class TypeNames
     public const string Span = "global::System.Span";
     public const string ReadOnlySpan = "global::System.ReadOnlySpan";
 
+    /// <summary>
+    /// Every namespace that generated code names after <c>global::</c>. A network whose full name equals one of
+    /// these (a class <c>System</c> in the global namespace, <c>System.Runtime</c>) would make C# resolve
+    /// <c>global::System...</c> to the network instead (CS0437 and then errors): such a spec gets SN0026.
+    /// </summary>
+    public static readonly string[] ReferencedNamespaces =
+    {
+        "System", "System.CodeDom", "System.CodeDom.Compiler", "System.IO", "System.Numerics", "System.Runtime",
+        "System.Runtime.CompilerServices", "System.Runtime.InteropServices", "System.Runtime.Intrinsics", "StaticNet",
+    };
+
+    /// <summary>Every type that generated code names after <c>global::</c> (attributes with and without the suffix).</summary>
+    public static readonly string[] ReferencedTypes =
+    {
+        "System.Array", "System.CodeDom.Compiler.GeneratedCode", "System.CodeDom.Compiler.GeneratedCodeAttribute", "System.IO.Stream",
+        "System.Math", "System.MathF", "System.NotSupportedException", "System.Numerics.Vector", "System.ReadOnlySpan", "System.Span",
+        "System.Runtime.CompilerServices.MethodImpl", "System.Runtime.CompilerServices.MethodImplAttribute",
+        "System.Runtime.CompilerServices.MethodImplOptions", "System.Runtime.CompilerServices.Unsafe",
+        "System.Runtime.InteropServices.MemoryMarshal", "System.Runtime.Intrinsics.Vector256", "System.Runtime.Intrinsics.Vector512",
+        "StaticNet.Activation", "StaticNet.INetwork", "StaticNet.Initializers", "StaticNet.InputNormalization", "StaticNet.Kernels",
+        "StaticNet.LayerDescription", "StaticNet.Loss", "StaticNet.NetworkDescription", "StaticNet.NormalizationKind", "StaticNet.Precision",
+        "StaticNet.Scratch", "StaticNet.SeededRandom", "StaticNet.ThrowHelper", "StaticNet.WeightFile", "StaticNet.WeightFileException",
+        "StaticNet.WeightLoadOptions",
+
+        // Types the compiler itself uses for generated code: the special types behind keywords and every class,
+        // enum, array, span and attribute, and the debugging attribute it emits.
+        "System.Object", "System.String", "System.Boolean", "System.Char", "System.Byte", "System.SByte", "System.Int16",
+        "System.UInt16", "System.Int32", "System.UInt32", "System.Int64", "System.UInt64", "System.IntPtr", "System.UIntPtr",
+        "System.Single", "System.Double", "System.Decimal", "System.Void", "System.ValueType", "System.Enum", "System.Delegate",
+        "System.MulticastDelegate", "System.Attribute", "System.AttributeUsageAttribute", "System.AttributeTargets",
+        "System.Nullable", "System.Type", "System.Exception", "System.ArgumentException", "System.IDisposable",
+        "System.RuntimeFieldHandle", "System.RuntimeTypeHandle", "System.RuntimeMethodHandle", "System.ParamArrayAttribute",
+        "System.ObsoleteAttribute", "System.FlagsAttribute", "System.Diagnostics.DebuggableAttribute",
+    };
+
+    /// <summary>
+    /// Namespaces where the compiler looks up types it needs for any code (nullable, readonly and ref-safety
+    /// attributes, RuntimeHelpers for constant data, marshalling attributes): a network may not be declared there.
+    /// </summary>
+    public static readonly string[] CompilerNamespaces =
+    {
+        "System.Runtime.CompilerServices", "System.Runtime.InteropServices",
+    };
+
     private TypeNames(PrecisionKind precision)
     {
         Precision = precision;
