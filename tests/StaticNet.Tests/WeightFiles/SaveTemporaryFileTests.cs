@@ -62,8 +62,8 @@ public sealed class SaveTemporaryFileTests : IDisposable
         string stale = Create(temporary, longAgo);
         string staleLegacy = Create($".net.safetensors.{Guid.NewGuid():N}.tmp", longAgo);
         // Not stale: just written (a save that has only created it), or still held open by a live save.
-        string fresh = Create(WithOtherRandomPart(temporary), DateTime.UtcNow);
-        string heldName = WithOtherRandomPart(WithOtherRandomPart(temporary));
+        string fresh = Create(WithOtherRandomPart(temporary, 0), DateTime.UtcNow);
+        string heldName = WithOtherRandomPart(temporary, 1);
         using var held = new FileStream(Path.Combine(_directory, heldName), FileMode.CreateNew, FileAccess.Write, FileShare.None);
         held.WriteByte(1);
         held.Flush();
@@ -151,11 +151,13 @@ public sealed class SaveTemporaryFileTests : IDisposable
         return seen!;
     }
 
-    private static string WithOtherRandomPart(string temporary)
+    /// <summary>The temporary name with another random part: distinct from it, and from the other variants.</summary>
+    private static string WithOtherRandomPart(string temporary, int variant)
     {
-        // The random part is the run of hex digits just before ".tmp": change its first digit.
+        // The random part is the run of hex digits just before ".tmp": its first digit becomes the variant-th of
+        // the digits 0-2 that differ from the original.
         int index = temporary.LastIndexOf('-') + 1;
-        char changed = temporary[index] == '0' ? '1' : '0';
+        char changed = "012".Where(c => c != temporary[index]).ElementAt(variant);
         return temporary[..index] + changed + temporary[(index + 1)..];
     }
 
