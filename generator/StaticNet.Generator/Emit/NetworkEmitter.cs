@@ -34,6 +34,11 @@ internal sealed partial class NetworkEmitter
 
     private string Interface => $"global::StaticNet.INetwork<{T}>";
 
+    private string PredictorInterface => $"global::StaticNet.IPredictor<{T}>";
+
+    /// <summary>The interfaces of the class: a trainable network can also take a fused SGD step.</summary>
+    private string Interfaces => _network.IsTrainable ? $"{Interface}, global::StaticNet.IFusedSgdStep<{T}>" : Interface;
+
     private bool HasLabels => _network.LabelMembers.Count > 0;
 
     private string ClassifyResult => HasLabels ? "Label" : "int";
@@ -98,7 +103,7 @@ internal sealed partial class NetworkEmitter
 
         EmitClassDocumentation();
         _w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"StaticNet.Generator\", {UserText.Quoted(GeneratorVersion)})]");
-        _w.Open($"public sealed partial class {_network.ClassName} : {Interface}");
+        _w.Open($"public sealed partial class {_network.ClassName} : {Interfaces}");
         EmitConstants();
         EmitLabelEnum();
         EmitStateAndConstructors();
@@ -370,14 +375,14 @@ internal sealed partial class NetworkEmitter
 
     private void EmitInterfaceMembers()
     {
-        _w.Line($"global::StaticNet.NetworkDescription {Interface}.Description => Description;");
-        _w.Line($"int {Interface}.InputSize => InputSize;");
-        _w.Line($"int {Interface}.OutputSize => OutputSize;");
+        _w.Line($"global::StaticNet.NetworkDescription {PredictorInterface}.Description => Description;");
+        _w.Line($"int {PredictorInterface}.InputSize => InputSize;");
+        _w.Line($"int {PredictorInterface}.OutputSize => OutputSize;");
         _w.Line($"int {Interface}.ParameterCount => ParameterCount;");
         _w.Line($"bool {Interface}.IsTrainable => {(_network.IsTrainable ? "true" : "false")};");
         if (HasLabels)
         {
-            _w.Line($"int {Interface}.Classify(global::System.ReadOnlySpan<{T}> input) => (int)Classify(input);");
+            _w.Line($"int {PredictorInterface}.Classify(global::System.ReadOnlySpan<{T}> input) => (int)Classify(input);");
         }
         if (!_network.IsTrainable)
         {

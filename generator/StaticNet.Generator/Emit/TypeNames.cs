@@ -34,7 +34,7 @@ internal sealed class TypeNames
         "System.Runtime.CompilerServices.MethodImpl", "System.Runtime.CompilerServices.MethodImplAttribute",
         "System.Runtime.CompilerServices.MethodImplOptions", "System.Runtime.CompilerServices.Unsafe",
         "System.Runtime.InteropServices.MemoryMarshal", "System.Runtime.Intrinsics.Vector256", "System.Runtime.Intrinsics.Vector512",
-        "StaticNet.Activation", "StaticNet.INetwork", "StaticNet.Initializers", "StaticNet.InputNormalization", "StaticNet.Kernels",
+        "StaticNet.Activation", "StaticNet.IFusedSgdStep", "StaticNet.INetwork", "StaticNet.IPredictor", "StaticNet.Initializers", "StaticNet.InputNormalization", "StaticNet.Kernels",
         "StaticNet.LayerDescription", "StaticNet.Loss", "StaticNet.NetworkDescription", "StaticNet.NormalizationKind", "StaticNet.Precision",
         "StaticNet.Scratch", "StaticNet.SeededRandom", "StaticNet.ThrowHelper", "StaticNet.WeightFile", "StaticNet.WeightFileException",
         "StaticNet.WeightLoadOptions",

@@ -158,7 +158,7 @@ public sealed class Sgd : IOptimizer
     }
 
     /// <summary>
-    /// Counts a step that the network took itself (<see cref="INetwork{T}.TrySgdStep(ReadOnlySpan{T}, ReadOnlySpan{int}, T, out T)"/>,
+    /// Counts a step that the network took itself (<see cref="IFusedSgdStep{T}.TrySgdStep(ReadOnlySpan{T}, ReadOnlySpan{int}, T, out T)"/>,
     /// plain SGD fused with backpropagation), so the step count and the state's shape stay what <see cref="Step{T}(Span{T}, ReadOnlySpan{T})"/> would leave.
     /// </summary>
     internal void RecordFusedStep<T>(int length) where T : unmanaged, IFloatingPointIeee754<T>

@@ -94,11 +94,11 @@ public sealed class ConfusionMatrix
 
     /// <summary>
     /// Classifies every sample of <paramref name="data"/> with <paramref name="network"/>
-    /// (<see cref="INetwork{T}.Classify"/>) and counts the outcomes. The classes are the network's: its outputs, or
+    /// (<see cref="IPredictor{T}.Classify"/>) and counts the outcomes. The classes are the network's: its outputs, or
     /// 0 and 1 for a single output; they are named by the network's labels when it has them.
     /// </summary>
     /// <exception cref="ArgumentException">The data does not fit the network, or it is not classification data (<see cref="TrainingData{T}.IsClassification"/>).</exception>
-    public static ConfusionMatrix Compute<T>(INetwork<T> network, TrainingData<T> data)
+    public static ConfusionMatrix Compute<T>(IPredictor<T> network, TrainingData<T> data)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -203,7 +203,7 @@ public sealed class ConfusionMatrix
     private static int Digits(long value) => value.ToString(CultureInfo.InvariantCulture).Length;
 
     /// <summary>The network's class names: its labels when there is one per class, else the class indices.</summary>
-    internal static IReadOnlyList<string> LabelsOf<T>(INetwork<T> network) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static IReadOnlyList<string> LabelsOf<T>(IPredictor<T> network) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int classes = network.OutputSize == 1 ? 2 : network.OutputSize;
         IReadOnlyList<string> labels = network.Description.Labels;
@@ -317,7 +317,7 @@ public sealed class ClassificationReport
 
     /// <summary>Classifies <paramref name="data"/> with <paramref name="network"/> and reports on the outcome; see <see cref="ConfusionMatrix.Compute"/>.</summary>
     /// <exception cref="ArgumentException">The data does not fit the network, or it is not classification data.</exception>
-    public static ClassificationReport Compute<T>(INetwork<T> network, TrainingData<T> data)
+    public static ClassificationReport Compute<T>(IPredictor<T> network, TrainingData<T> data)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         new(ConfusionMatrix.Compute(network, data));
 

@@ -554,7 +554,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     public Evaluation Evaluate(TrainingData<T> data, CancellationToken cancellationToken = default) =>
         Trainer.Evaluate(Network, data, Threads, cancellationToken);
 
-    internal static void CheckFits(INetwork<T> network, TrainingData<T> data, string parameterName)
+    internal static void CheckFits(IPredictor<T> network, TrainingData<T> data, string parameterName)
     {
         ArgumentNullException.ThrowIfNull(data, parameterName);
         string name = network.Description.Name;

@@ -99,8 +99,9 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
     public (double LossSum, long Correct) TrainBatch(
         TrainingData<T> data, int[] rows, int start, int count, bool measureAccuracy, int epoch, int batch, int batches)
     {
-        if (_optimizer is Sgd { Momentum: 0, WeightDecay: 0 } sgd && _clipNorm is null && PartsFor(count) == 1
-            && TryFusedSgdStep(sgd, data, rows, start, count, measureAccuracy, epoch, batch, batches) is { } fused)
+        if (_optimizer is Sgd { Momentum: 0, WeightDecay: 0 } sgd && _clipNorm is null && _network is IFusedSgdStep<T> fusing
+            && PartsFor(count) == 1
+            && TryFusedSgdStep(fusing, sgd, data, rows, start, count, measureAccuracy, epoch, batch, batches) is { } fused)
         {
             return fused;
         }
@@ -154,20 +155,20 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
 
     /// <summary>
     /// Plain SGD without clipping, on a batch too small to share between threads: the network's fused step
-    /// (<see cref="INetwork{T}.TrySgdStep(ReadOnlySpan{T}, ReadOnlySpan{int}, T, out T)"/>), which backpropagates
+    /// (<see cref="IFusedSgdStep{T}.TrySgdStep(ReadOnlySpan{T}, ReadOnlySpan{int}, T, out T)"/>), which backpropagates
     /// straight into the parameters with no gradient buffer and no optimizer pass. Null when the network declines
     /// the batch (then nothing has changed and the unfused path runs).
     /// </summary>
     private (double LossSum, long Correct)? TryFusedSgdStep(
-        Sgd sgd, TrainingData<T> data, int[] rows, int start, int count, bool measureAccuracy, int epoch, int batch, int batches)
+        IFusedSgdStep<T> network, Sgd sgd, TrainingData<T> data, int[] rows, int start, int count, bool measureAccuracy, int epoch, int batch, int batches)
     {
         long correct = Gather(data, rows, start, start + count, part: 0, measureAccuracy);
         T learningRate = T.CreateTruncating(sgd.LearningRate);
         ReadOnlySpan<T> inputs = _gatheredInputs[0].AsSpan(0, count * data.InputSize);
         T lossSum;
         bool fused = data.LabelArray is not null
-            ? _network.TrySgdStep(inputs, _gatheredLabels[0].AsSpan(0, count), learningRate, out lossSum)
-            : _network.TrySgdStep(inputs, _gatheredTargets[0].AsSpan(0, count * data.TargetSize), learningRate, out lossSum);
+            ? network.TrySgdStep(inputs, _gatheredLabels[0].AsSpan(0, count), learningRate, out lossSum)
+            : network.TrySgdStep(inputs, _gatheredTargets[0].AsSpan(0, count * data.TargetSize), learningRate, out lossSum);
         if (!fused)
         {
             // The unfused path runs this batch as one part: part 0 reuses the rows and the accuracy gathered here.

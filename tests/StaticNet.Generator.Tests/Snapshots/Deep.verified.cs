@@ -20,8 +20,8 @@ namespace Contoso.Models;
 /// <item><term>6</term><description>dense 40 → 3, identity, 123 parameters (12.weight, 12.bias)</description></item>
 /// </list>
 /// </remarks>
-[global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "1.0.0")]
-public sealed partial class DeepNet : global::StaticNet.INetwork<float>
+[global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "{version}")]
+public sealed partial class DeepNet : global::StaticNet.INetwork<float>, global::StaticNet.IFusedSgdStep<float>
 {
     /// <summary>Number of inputs.</summary>
     public const int InputSize = 20;
@@ -2770,9 +2770,9 @@ public sealed partial class DeepNet : global::StaticNet.INetwork<float>
         }
     }
 
-    global::StaticNet.NetworkDescription global::StaticNet.INetwork<float>.Description => Description;
-    int global::StaticNet.INetwork<float>.InputSize => InputSize;
-    int global::StaticNet.INetwork<float>.OutputSize => OutputSize;
+    global::StaticNet.NetworkDescription global::StaticNet.IPredictor<float>.Description => Description;
+    int global::StaticNet.IPredictor<float>.InputSize => InputSize;
+    int global::StaticNet.IPredictor<float>.OutputSize => OutputSize;
     int global::StaticNet.INetwork<float>.ParameterCount => ParameterCount;
     bool global::StaticNet.INetwork<float>.IsTrainable => true;
 }

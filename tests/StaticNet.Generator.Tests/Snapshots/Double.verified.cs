@@ -15,8 +15,8 @@ namespace Contoso.Models;
 /// <item><term>1</term><description>dense 20 → 3, softmax, 63 parameters (2.weight, 2.bias)</description></item>
 /// </list>
 /// </remarks>
-[global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "1.0.0")]
-public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
+[global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "{version}")]
+public sealed partial class DoubleNet : global::StaticNet.INetwork<double>, global::StaticNet.IFusedSgdStep<double>
 {
     /// <summary>Number of inputs.</summary>
     public const int InputSize = 30;
@@ -1115,9 +1115,9 @@ public sealed partial class DoubleNet : global::StaticNet.INetwork<double>
         }
     }
 
-    global::StaticNet.NetworkDescription global::StaticNet.INetwork<double>.Description => Description;
-    int global::StaticNet.INetwork<double>.InputSize => InputSize;
-    int global::StaticNet.INetwork<double>.OutputSize => OutputSize;
+    global::StaticNet.NetworkDescription global::StaticNet.IPredictor<double>.Description => Description;
+    int global::StaticNet.IPredictor<double>.InputSize => InputSize;
+    int global::StaticNet.IPredictor<double>.OutputSize => OutputSize;
     int global::StaticNet.INetwork<double>.ParameterCount => ParameterCount;
     bool global::StaticNet.INetwork<double>.IsTrainable => true;
 }

@@ -16,8 +16,8 @@ namespace Contoso.Models;
 /// </list>
 /// Classes: Iris-setosa, Iris-versicolor, Iris-virginica.
 /// </remarks>
-[global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "1.0.0")]
-public sealed partial class IrisNet : global::StaticNet.INetwork<float>
+[global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "{version}")]
+public sealed partial class IrisNet : global::StaticNet.INetwork<float>, global::StaticNet.IFusedSgdStep<float>
 {
     /// <summary>Number of inputs.</summary>
     public const int InputSize = 4;
@@ -929,10 +929,10 @@ public sealed partial class IrisNet : global::StaticNet.INetwork<float>
         }
     }
 
-    global::StaticNet.NetworkDescription global::StaticNet.INetwork<float>.Description => Description;
-    int global::StaticNet.INetwork<float>.InputSize => InputSize;
-    int global::StaticNet.INetwork<float>.OutputSize => OutputSize;
+    global::StaticNet.NetworkDescription global::StaticNet.IPredictor<float>.Description => Description;
+    int global::StaticNet.IPredictor<float>.InputSize => InputSize;
+    int global::StaticNet.IPredictor<float>.OutputSize => OutputSize;
     int global::StaticNet.INetwork<float>.ParameterCount => ParameterCount;
     bool global::StaticNet.INetwork<float>.IsTrainable => true;
-    int global::StaticNet.INetwork<float>.Classify(global::System.ReadOnlySpan<float> input) => (int)Classify(input);
+    int global::StaticNet.IPredictor<float>.Classify(global::System.ReadOnlySpan<float> input) => (int)Classify(input);
 }

@@ -16,7 +16,7 @@ namespace Contoso.Models;
 /// </list>
 /// Inference only: the step activation has no useful gradient.
 /// </remarks>
-[global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "1.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "{version}")]
 public sealed partial class AndGate : global::StaticNet.INetwork<float>
 {
     /// <summary>Number of inputs.</summary>
@@ -254,9 +254,9 @@ public sealed partial class AndGate : global::StaticNet.INetwork<float>
         }
     }
 
-    global::StaticNet.NetworkDescription global::StaticNet.INetwork<float>.Description => Description;
-    int global::StaticNet.INetwork<float>.InputSize => InputSize;
-    int global::StaticNet.INetwork<float>.OutputSize => OutputSize;
+    global::StaticNet.NetworkDescription global::StaticNet.IPredictor<float>.Description => Description;
+    int global::StaticNet.IPredictor<float>.InputSize => InputSize;
+    int global::StaticNet.IPredictor<float>.OutputSize => OutputSize;
     int global::StaticNet.INetwork<float>.ParameterCount => ParameterCount;
     bool global::StaticNet.INetwork<float>.IsTrainable => false;
     float global::StaticNet.INetwork<float>.AccumulateGradient(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient) =>

@@ -15,8 +15,8 @@ namespace Contoso.Models;
 /// <item><term>1</term><description>dense 2 → 1, sigmoid, 3 parameters (2.weight, 2.bias)</description></item>
 /// </list>
 /// </remarks>
-[global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "1.0.0")]
-public sealed partial class XorNet : global::StaticNet.INetwork<float>
+[global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "{version}")]
+public sealed partial class XorNet : global::StaticNet.INetwork<float>, global::StaticNet.IFusedSgdStep<float>
 {
     /// <summary>Number of inputs.</summary>
     public const int InputSize = 2;
@@ -762,9 +762,9 @@ public sealed partial class XorNet : global::StaticNet.INetwork<float>
         }
     }
 
-    global::StaticNet.NetworkDescription global::StaticNet.INetwork<float>.Description => Description;
-    int global::StaticNet.INetwork<float>.InputSize => InputSize;
-    int global::StaticNet.INetwork<float>.OutputSize => OutputSize;
+    global::StaticNet.NetworkDescription global::StaticNet.IPredictor<float>.Description => Description;
+    int global::StaticNet.IPredictor<float>.InputSize => InputSize;
+    int global::StaticNet.IPredictor<float>.OutputSize => OutputSize;
     int global::StaticNet.INetwork<float>.ParameterCount => ParameterCount;
     bool global::StaticNet.INetwork<float>.IsTrainable => true;
 }
