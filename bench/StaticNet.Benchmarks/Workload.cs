@@ -129,9 +129,9 @@ public sealed class Workload
     {
         ReadOnlySpan<float> inputs = Inputs.AsSpan(0, count * InputSize);
         float learningRate = (float)sgd.LearningRate;
-        if (Classification
-            ? network.TrySgdStep(inputs, Labels.AsSpan(0, count), learningRate, out float fusedLoss)
-            : network.TrySgdStep(inputs, Targets.AsSpan(0, count * OutputSize), learningRate, out fusedLoss))
+        if (network is IFusedSgdStep<float> fusing && (Classification
+            ? fusing.TrySgdStep(inputs, Labels.AsSpan(0, count), learningRate, out float fusedLoss)
+            : fusing.TrySgdStep(inputs, Targets.AsSpan(0, count * OutputSize), learningRate, out fusedLoss)))
         {
             return fusedLoss / count;
         }

@@ -15,12 +15,47 @@ namespace StaticNet.Generator;
 /// </summary>
 internal static class NameConflicts
 {
-    public static bool RequireQualifiedNames(Compilation compilation, NetworkModel network)
+    public static bool RequireQualifiedNames(Compilation compilation, NetworkModel network, EquatableArray<string> networkNames)
     {
         if (network.Namespace is null || CodeNames.SimpleNames.Contains(network.ClassName, StringComparer.Ordinal))
         {
             return true;
         }
+        // The generated classes are not in the compilation the generator sees: another network named like a short
+        // name, in this network's namespace or in one the short spelling imports, conflicts too.
+        foreach (string fullName in networkNames)
+        {
+            int dot = fullName.LastIndexOf('.');
+            string space = dot < 0 ? "" : fullName.Substring(0, dot);
+            string name = fullName.Substring(dot + 1);
+            if (CodeNames.SimpleNames.Contains(name, StringComparer.Ordinal)
+                && (space == network.Namespace || CodeNames.Namespaces.Contains(space, StringComparer.Ordinal)))
+            {
+                return true;
+            }
+        }
+        // A type of the same simple name in two imported namespaces (a user's StaticNet.Unsafe) is ambiguous (CS0104).
+        var imported = new System.Collections.Generic.List<INamespaceSymbol>();
+        foreach (string name in CodeNames.Namespaces)
+        {
+            if (Resolve(compilation, name) is { } found)
+            {
+                imported.Add(found);
+            }
+        }
+        foreach (string name in CodeNames.SimpleNames)
+        {
+            int homes = 0;
+            foreach (INamespaceSymbol import in imported)
+            {
+                homes += import.GetMembers(name).Any() ? 1 : 0;
+            }
+            if (homes > 1)
+            {
+                return true;
+            }
+        }
+
         INamespaceSymbol? scope = compilation.GlobalNamespace;
         foreach (string part in network.Namespace.Split('.'))
         {
@@ -39,5 +74,15 @@ internal static class NameConflicts
             }
         }
         return false;
+    }
+
+    private static INamespaceSymbol? Resolve(Compilation compilation, string dottedName)
+    {
+        INamespaceSymbol? scope = compilation.GlobalNamespace;
+        foreach (string part in dottedName.Split('.'))
+        {
+            scope = scope?.GetNamespaceMembers().FirstOrDefault(n => n.Name == part);
+        }
+        return scope;
     }
 }

@@ -84,28 +84,21 @@ public static class BreastCancerSample
         };
         TrainingHistory history = TrainingConsole.Fit(console, trainer, training, test, settings.LogEvery, "test", cancellationToken);
 
-        int tp = 0, fp = 0, fn = 0, tn = 0;
-        for (int row = 0; row < test.Count; row++)
-        {
-            bool predictedMalignant = network.Classify(test.Input(row)) == CancerClassifier.Label.Malignant;
-            bool malignant = testLabels[row] == 1;
-            if (predictedMalignant)
-            {
-                if (malignant) tp++; else fp++;
-            }
-            else
-            {
-                if (malignant) fn++; else tn++;
-            }
-        }
-
-        double accuracy = (double)(tp + tn) / test.Count;
-        double precision = tp + fp == 0 ? 0 : (double)tp / (tp + fp);
-        double recall = tp + fn == 0 ? 0 : (double)tp / (tp + fn);
+        // StaticNet's ClassificationReport: the confusion matrix of Classify() on the test set, and per class (the
+        // network's labels, benign = 0, malignant = 1) precision, recall and F1 as scikit-learn's classification_report.
+        ClassificationReport report = ClassificationReport.Compute(network, test);
+        ConfusionMatrix confusion = report.ConfusionMatrix;
+        const int Benign = 0, Malignant = 1;
+        int tp = (int)confusion[Malignant, Malignant], fp = (int)confusion[Benign, Malignant];
+        int fn = (int)confusion[Malignant, Benign], tn = (int)confusion[Benign, Benign];
+        double accuracy = report.Accuracy;
+        double precision = report.Classes[Malignant].Precision;
+        double recall = report.Classes[Malignant].Recall;
         CultureInfo c = CultureInfo.InvariantCulture;
         console.MarkupLine(string.Create(c, $"Test accuracy:  [bold]{accuracy * 100:F2}%[/] ({tp + tn} of {test.Count} cases)"));
         console.MarkupLine(string.Create(c, $"Precision:      [bold]{precision * 100:F2}%[/] (of {tp + fp} called malignant, {tp} are)"));
         console.MarkupLine(string.Create(c, $"Recall:         [bold]{recall * 100:F2}%[/] (of {tp + fn} malignant, {tp} were found)"));
+        console.WriteLine(report.ToString());
 
         var table = new Table().Title("Test set: true class vs Classify()");
         table.AddColumn("true \\ predicted");

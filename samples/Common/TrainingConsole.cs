@@ -55,7 +55,7 @@ internal static class TrainingConsole
         if (!console.Profile.Capabilities.Interactive)
         {
             // No cursor movement: a live bar would print a new frame per refresh into the log. Lines only.
-            return trainer.Fit(training, validation, new SyncProgress<EpochMetrics>(m =>
+            return trainer.Fit(training, validation, new SynchronousProgress<EpochMetrics>(m =>
             {
                 if (ShouldLog(m))
                 {
@@ -71,7 +71,7 @@ internal static class TrainingConsole
             .Start(context =>
             {
                 ProgressTask task = context.AddTask("training", maxValue: epochs);
-                history = trainer.Fit(training, validation, new SyncProgress<EpochMetrics>(m =>
+                history = trainer.Fit(training, validation, new SynchronousProgress<EpochMetrics>(m =>
                 {
                     task.Value = m.Epoch;
                     task.Description = string.Create(CultureInfo.InvariantCulture, $"epoch {m.Epoch,4}/{epochs}  loss {m.Loss:F4}");
@@ -108,14 +108,5 @@ internal static class TrainingConsole
         }
 
         return text;
-    }
-
-    /// <summary>
-    /// Calls the handler on the reporting thread. <see cref="Progress{T}"/> would post to the thread pool in a
-    /// console program, so lines could arrive late and out of order.
-    /// </summary>
-    private sealed class SyncProgress<TValue>(Action<TValue> handler) : IProgress<TValue>
-    {
-        public void Report(TValue value) => handler(value);
     }
 }

@@ -82,9 +82,12 @@ public static class DigitsSample
             }
         }
 
-        double accuracy = 1 - (double)wrong.Count / test.Count;
+        // Accuracy and per-digit precision, recall and F1 (as scikit-learn's classification_report) from StaticNet.
+        ClassificationReport report = ClassificationReport.Compute(network, test);
+        double accuracy = report.Accuracy;
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"Test accuracy: [bold]{accuracy * 100:F2}%[/] ({test.Count - wrong.Count} of {test.Count} digits, {wrong.Count} wrong)"));
+        console.WriteLine(report.ToString());
 
         if (wrong.Count > 0 && settings.Show > 0)
         {

@@ -14,6 +14,7 @@ namespace Samples.Iris;
 /// <param name="TestAccuracy">Share of the test flowers classified right.</param>
 /// <param name="TestCount">Number of test flowers.</param>
 /// <param name="ConfusionMatrix">[true species, predicted species] counts on the test set.</param>
+/// <param name="Report">Per-species precision, recall and F1 on the test set, with their averages.</param>
 /// <param name="History">Every epoch's metrics.</param>
 /// <param name="WeightsPath">The saved safetensors file.</param>
 /// <param name="PlotPath">The PNG of the loss and accuracy curves.</param>
@@ -25,7 +26,8 @@ namespace Samples.Iris;
 public sealed record IrisResult(
     double TestAccuracy,
     int TestCount,
-    int[,] ConfusionMatrix,
+    ConfusionMatrix ConfusionMatrix,
+    ClassificationReport Report,
     TrainingHistory History,
     string WeightsPath,
     string PlotPath,
@@ -62,6 +64,7 @@ public static class IrisSample
             $"Data: {data.Count} flowers from {Path.GetFileName(data.Path)}; {training.Count} for training, {test.Count} for testing (stratified, seed {settings.Seed})."));
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Network: {IrisClassifier.InputSize}-16-{IrisClassifier.OutputSize} (relu, softmax), {IrisClassifier.ParameterCount} parameters."));
+        console.WriteLine(IrisClassifier.Description.ToString());
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Training: Adam, learning rate {settings.LearningRate} (cosine schedule), {settings.Epochs} epochs, batches of {settings.BatchSize}."));
 
@@ -85,19 +88,14 @@ public static class IrisSample
         };
         TrainingHistory history = TrainingConsole.Fit(console, trainer, training, test, settings.LogEvery, "test", cancellationToken);
 
-        // 4. Test accuracy and confusion matrix.
-        int[,] confusion = new int[Species.Length, Species.Length];
-        int correct = 0;
-        for (int row = 0; row < test.Count; row++)
-        {
-            IrisClassifier.Label predicted = network.Classify(test.Input(row));
-            confusion[testLabels[row], (int)predicted]++;
-            correct += (int)predicted == testLabels[row] ? 1 : 0;
-        }
-
-        double accuracy = (double)correct / test.Count;
+        // 4. Test accuracy, per-species precision, recall and F1 (as scikit-learn's classification_report), and the
+        // confusion matrix, all from StaticNet's ClassificationReport.
+        ClassificationReport report = ClassificationReport.Compute(network, test);
+        ConfusionMatrix confusion = report.ConfusionMatrix;
+        double accuracy = report.Accuracy;
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"Test accuracy: [bold]{accuracy * 100:F2}%[/] ({correct} of {test.Count} flowers)"));
+            $"Test accuracy: [bold]{accuracy * 100:F2}%[/] ({Math.Round(accuracy * test.Count)} of {test.Count} flowers)"));
+        console.WriteLine(report.ToString());
         console.Write(ConfusionTable(confusion));
 
         // 5. Save the weights and the normalization (safetensors: an nn.Sequential state_dict plus the tensors
@@ -124,24 +122,24 @@ public static class IrisSample
         TrainingPlot.Save(history, plotPath, "Iris: 4-16-3 classifier, Adam", "test");
         console.WriteLine($"Wrote the loss and accuracy curves to {plotPath}");
 
-        return new IrisResult(accuracy, test.Count, confusion, history, weightsPath, plotPath, matches, network.NormalizationParameters.ToArray());
+        return new IrisResult(accuracy, test.Count, confusion, report, history, weightsPath, plotPath, matches, network.NormalizationParameters.ToArray());
     }
 
-    private static Table ConfusionTable(int[,] confusion)
+    private static Table ConfusionTable(ConfusionMatrix confusion)
     {
         var table = new Table().Title("Confusion matrix on the test set");
         table.AddColumn("true \\ predicted");
-        foreach (string species in Species)
+        foreach (string species in confusion.Labels)
         {
             table.AddColumn(new TableColumn(species).RightAligned());
         }
 
-        for (int t = 0; t < Species.Length; t++)
+        for (int t = 0; t < confusion.ClassCount; t++)
         {
-            var cells = new List<string> { Species[t] };
-            for (int p = 0; p < Species.Length; p++)
+            var cells = new List<string> { confusion.Labels[t] };
+            for (int p = 0; p < confusion.ClassCount; p++)
             {
-                int count = confusion[t, p];
+                long count = confusion[t, p];
                 cells.Add(count == 0 ? "[grey]0[/]" : t == p ? $"[green]{count}[/]" : $"[red]{count}[/]");
             }
 

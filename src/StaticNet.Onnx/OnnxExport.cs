@@ -34,8 +34,14 @@ public static class OnnxExport
     /// <param name="network">The network; its current parameters are written.</param>
     /// <param name="path">Target file, conventionally <c>*.onnx</c>.</param>
     /// <param name="options">Names, documentation and extra metadata; null for the defaults.</param>
-    /// <exception cref="ArgumentException">The network's parameters do not match its description, or the options are invalid.</exception>
+    /// <exception cref="ArgumentException">The network's parameters do not match its description, the options are invalid, or <paramref name="path"/> does not name a file.</exception>
     /// <exception cref="NotSupportedException">The model would reach the 2 GiB protobuf limit.</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder may not be written (for example it is read-only); the previous file, if any, is left intact.</exception>
+    /// <exception cref="IOException">
+    /// The file cannot be written for another reason, for example <see cref="DirectoryNotFoundException"/> (the folder is
+    /// missing, or a part of the path is a file), <see cref="PathTooLongException"/> or a full disk; the previous file,
+    /// if any, is left intact.
+    /// </exception>
     public static void ExportOnnx<T>(this INetwork<T> network, string path, OnnxExportOptions? options = null)
         where T : unmanaged, IFloatingPointIeee754<T>
         => ExportOnnx(network, path, options, wrapStream: null);

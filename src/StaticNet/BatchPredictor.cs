@@ -4,7 +4,7 @@ using System.Numerics;
 namespace StaticNet;
 
 /// <summary>
-/// Runs a network's <see cref="INetwork{T}.PredictBatch"/> on several cores: a large batch is cut into contiguous
+/// Runs a network's <see cref="IPredictor{T}.PredictBatch"/> on several cores: a large batch is cut into contiguous
 /// shards of whole tiles (the batch kernels' unit of work), one per thread, the calling thread included, each
 /// predicted by the network's own batch kernels. Results are exactly those of a single <c>PredictBatch</c> call,
 /// since samples never interact.
@@ -20,7 +20,13 @@ public sealed class BatchPredictor<T> : IDisposable where T : unmanaged, IFloati
     /// <summary>Weights times samples below which a shard is not worth a thread.</summary>
     public const long MinimumWorkPerThread = 1 << 16;
 
-    private readonly INetwork<T> _network;
+    /// <summary>Most shards a batch is cut into, whatever <see cref="Threads"/> says.</summary>
+    private const int MaxParts = 1024;
+
+    private readonly IPredictor<T> _network;
+
+    /// <summary>The network's parameter count: the work of one sample, which decides whether sharding pays.</summary>
+    private readonly int _parameterCount;
     private readonly WorkerPool? _pool;
     private readonly Action<int> _predictPart;
     private ReadOnlyMemory<T> _inputs;
@@ -30,18 +36,21 @@ public sealed class BatchPredictor<T> : IDisposable where T : unmanaged, IFloati
 
     /// <summary>Prepares <paramref name="threads"/> threads (the caller counts as one) for <paramref name="network"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is less than 1.</exception>
-    public BatchPredictor(INetwork<T> network, int threads)
+    public BatchPredictor(IPredictor<T> network, int threads)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         _network = network;
+        _parameterCount = network.Description.ParameterCount;
         Threads = threads;
-        _pool = threads > 1 ? new WorkerPool(threads - 1) : null;
+        // Shards are claimed, not assigned, so more helpers than processors would only wait; at most MaxParts shards.
+        int helpers = Math.Min(Math.Min(threads, MaxParts), Math.Max(2, Environment.ProcessorCount)) - 1;
+        _pool = threads > 1 ? new WorkerPool(helpers) : null;
         _predictPart = PredictPart;
     }
 
     /// <summary>Prepares one thread per processor.</summary>
-    public BatchPredictor(INetwork<T> network)
+    public BatchPredictor(IPredictor<T> network)
         : this(network, Environment.ProcessorCount)
     {
     }
@@ -56,7 +65,7 @@ public sealed class BatchPredictor<T> : IDisposable where T : unmanaged, IFloati
     /// Computes the outputs of <c>inputs.Length / InputSize</c> samples stored row-major into <paramref name="outputs"/>
     /// (<c>[count x OutputSize]</c>), sharing the batch among the threads.
     /// </summary>
-    /// <exception cref="ArgumentException">The lengths do not describe whole rows, as for <see cref="INetwork{T}.PredictBatch"/>.</exception>
+    /// <exception cref="ArgumentException">The lengths do not describe whole rows, as for <see cref="IPredictor{T}.PredictBatch"/>.</exception>
     public void PredictBatch(ReadOnlyMemory<T> inputs, Memory<T> outputs)
     {
         int inputSize = _network.InputSize;
@@ -65,14 +74,16 @@ public sealed class BatchPredictor<T> : IDisposable where T : unmanaged, IFloati
         {
             ThrowHelper.NotMultipleOfRow(nameof(inputs), inputs.Length, inputSize);
         }
-        if (outputs.Length != count * _network.OutputSize)
+        if (outputs.Length != (long)count * _network.OutputSize)
         {
-            ThrowHelper.WrongBatchLength(nameof(outputs), outputs.Length, count * _network.OutputSize);
+            // count * OutputSize may exceed int: then no span can match it.
+            ThrowHelper.WrongBatchLength(nameof(outputs), outputs.Length, (int)Math.Min(int.MaxValue, (long)count * _network.OutputSize));
         }
 
-        int tiles = (count + TileWidth - 1) / TileWidth;
-        long workPerTile = (long)TileWidth * _network.ParameterCount;
-        int parts = (int)Math.Min(Math.Min(Threads, tiles), Math.Max(1, tiles * workPerTile / MinimumWorkPerThread));
+        // In long: count + TileWidth - 1 overflows int for counts near int.MaxValue.
+        long tiles = ((long)count + TileWidth - 1) / TileWidth;
+        long workPerTile = (long)TileWidth * _parameterCount;
+        int parts = (int)Math.Min(Math.Min(Math.Min(Threads, MaxParts), tiles), Math.Max(1, tiles * workPerTile / MinimumWorkPerThread));
         if (parts <= 1 || _pool is null)
         {
             _network.PredictBatch(inputs.Span, outputs.Span);
@@ -82,10 +93,12 @@ public sealed class BatchPredictor<T> : IDisposable where T : unmanaged, IFloati
         _inputs = inputs;
         _outputs = outputs;
         _count = count;
-        _rowsPerPart = (tiles + parts - 1) / parts * TileWidth;
+        // At most count + TileWidth - 1 rows per part, and the part count is at most parts: all in range, in long.
+        long rowsPerPart = (tiles + parts - 1) / parts * TileWidth;
+        _rowsPerPart = (int)Math.Min(rowsPerPart, count);
         try
         {
-            _pool.Run(_predictPart, (count + _rowsPerPart - 1) / _rowsPerPart);
+            _pool.Run(_predictPart, (int)(((long)count + _rowsPerPart - 1) / _rowsPerPart));
         }
         finally
         {

@@ -146,9 +146,9 @@ public sealed class DynamicNetwork<T> : INetwork<T> where T : unmanaged, IFloati
         {
             ThrowHelper.NotMultipleOfRow(nameof(inputs), inputs.Length, inputSize);
         }
-        if (outputs.Length != count * outputSize)
+        if (outputs.Length != (long)count * outputSize)
         {
-            ThrowHelper.WrongBatchLength(nameof(outputs), outputs.Length, count * outputSize);
+            ThrowHelper.WrongBatchLength(nameof(outputs), outputs.Length, (int)Math.Min(int.MaxValue, (long)count * outputSize));
         }
         int length = 2 * _maxWidth + _normalizedLength;
         Span<T> buffer = length <= StackLimit ? stackalloc T[length] : Scratch<T>.Get(length);

@@ -4,11 +4,12 @@ using System.Numerics;
 namespace StaticNet;
 
 /// <summary>
-/// What generic code (the trainer, weight files, benchmarks) needs from a generated network.
-/// Every class generated from a <c>*.staticnet.json</c> spec implements it for its precision.
+/// What code that only runs a network needs: its sizes, its description, and inference. Generated networks,
+/// <see cref="DynamicNetwork{T}"/> and (with later layer kinds) frozen inference forms implement it;
+/// <see cref="BatchPredictor{T}"/> takes it.
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-public interface INetwork<T> where T : unmanaged, IFloatingPointIeee754<T>
+public interface IPredictor<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>The topology this network was generated from.</summary>
     NetworkDescription Description { get; }
@@ -19,6 +20,25 @@ public interface INetwork<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Output width.</summary>
     int OutputSize { get; }
 
+    /// <summary>Runs the forward pass for one sample (always inference).</summary>
+    void Predict(ReadOnlySpan<T> input, Span<T> output);
+
+    /// <summary>Runs the forward pass for <c>inputs.Length / InputSize</c> samples stored row-major.</summary>
+    void PredictBatch(ReadOnlySpan<T> inputs, Span<T> outputs);
+
+    /// <summary>Predicted class index: argmax of the outputs, or the 0/1 decision of a single output.</summary>
+    int Classify(ReadOnlySpan<T> input);
+}
+
+/// <summary>
+/// A trainable network: what the trainer, the optimizers and weight files need beyond inference (its parameters
+/// and the gradient of a sample's loss). Every class generated from a <c>*.staticnet.json</c> spec implements it
+/// for its precision. Optional abilities are separate interfaces a network may also implement, tested with
+/// <c>is</c>: <see cref="IFusedSgdStep{T}"/> (plain SGD backpropagated straight into the parameters).
+/// </summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+public interface INetwork<T> : IPredictor<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
     /// <summary>Number of trainable parameters.</summary>
     int ParameterCount { get; }
 
@@ -34,15 +54,6 @@ public interface INetwork<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>Whether <c>AccumulateGradient</c> is available (false for networks with a <c>step</c> activation).</summary>
     bool IsTrainable { get; }
-
-    /// <summary>Runs the forward pass for one sample.</summary>
-    void Predict(ReadOnlySpan<T> input, Span<T> output);
-
-    /// <summary>Runs the forward pass for <c>inputs.Length / InputSize</c> samples stored row-major.</summary>
-    void PredictBatch(ReadOnlySpan<T> inputs, Span<T> outputs);
-
-    /// <summary>Predicted class index: argmax of the outputs, or the 0/1 decision of a single output.</summary>
-    int Classify(ReadOnlySpan<T> input);
 
     /// <summary>Adds the gradient of this sample's loss against <paramref name="target"/> to <paramref name="gradient"/> and returns the loss.</summary>
     T AccumulateGradient(ReadOnlySpan<T> input, ReadOnlySpan<T> target, Span<T> gradient);
@@ -76,7 +87,16 @@ public interface INetwork<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
         return loss;
     }
+}
 
+/// <summary>
+/// The ability to take one plain SGD step on a mini-batch fused with backpropagation, with no gradient buffer and
+/// no optimizer pass. Generated networks implement it; the trainer uses it (tested with <c>is</c>) for plain SGD
+/// without clipping on batches the network accepts, and the optimizers' fused step otherwise.
+/// </summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+public interface IFusedSgdStep<T> : INetwork<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
     /// <summary>
     /// One step of plain stochastic gradient descent on a mini-batch, fused with backpropagation:
     /// <c>p -= learningRate * (mean gradient of the samples' losses)</c> computed into the parameters directly, with
@@ -86,27 +106,21 @@ public interface INetwork<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// </summary>
     /// <param name="inputs"><c>[count x InputSize]</c>, row-major.</param>
     /// <param name="targets"><c>[count x OutputSize]</c>, row-major.</param>
-    /// <param name="learningRate">The step size.</param>
+    /// <param name="learningRate">The step size, finite and non-negative.</param>
     /// <param name="lossSum">The sum of the samples' losses.</param>
     /// <returns>
     /// False, having done nothing, when this network cannot fuse a batch of this size (generated networks fuse
-    /// batches that fit one tile of their batch kernels; this default fuses none): take the unfused path then.
+    /// batches that fit one tile of their batch kernels): take the unfused path then.
     /// </returns>
-    bool TrySgdStep(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T learningRate, out T lossSum)
-    {
-        lossSum = T.Zero;
-        return false;
-    }
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="learningRate"/> is negative, infinite or NaN; nothing is changed.</exception>
+    bool TrySgdStep(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T learningRate, out T lossSum);
 
     /// <summary>One fused step of plain SGD on a mini-batch against class labels; see the overload with targets.</summary>
     /// <param name="inputs"><c>[count x InputSize]</c>, row-major.</param>
     /// <param name="labels">One class per sample.</param>
-    /// <param name="learningRate">The step size.</param>
+    /// <param name="learningRate">The step size, finite and non-negative.</param>
     /// <param name="lossSum">The sum of the samples' losses.</param>
     /// <returns>False, having done nothing, when this network cannot fuse a batch of this size.</returns>
-    bool TrySgdStep(ReadOnlySpan<T> inputs, ReadOnlySpan<int> labels, T learningRate, out T lossSum)
-    {
-        lossSum = T.Zero;
-        return false;
-    }
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="learningRate"/> is negative, infinite or NaN; nothing is changed.</exception>
+    bool TrySgdStep(ReadOnlySpan<T> inputs, ReadOnlySpan<int> labels, T learningRate, out T lossSum);
 }

@@ -1,6 +1,7 @@
 using System;
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace StaticNet;
@@ -26,6 +27,23 @@ public static class ThrowHelper
     public static void NotMultipleOfRow(string parameterName, int actual, int rowWidth) =>
         throw new ArgumentException(
             $"Expected a span whose length is a multiple of {rowWidth}, but {parameterName} has length {actual}.", parameterName);
+
+    /// <summary>
+    /// Throws unless <paramref name="learningRate"/> is finite and non-negative, as the optimizers require of theirs:
+    /// generated <c>TrySgdStep</c> methods call it before anything changes, so a refused step changes nothing.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The learning rate is negative, infinite or NaN.</exception>
+    public static void CheckLearningRate<T>(T learningRate, string parameterName) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!(learningRate >= T.Zero) || T.IsPositiveInfinity(learningRate))
+        {
+            InvalidLearningRate(parameterName, double.CreateTruncating(learningRate));
+        }
+    }
+
+    [DoesNotReturn]
+    private static void InvalidLearningRate(string parameterName, double learningRate) =>
+        throw new ArgumentOutOfRangeException(parameterName, learningRate, "Invalid learning rate: must be a finite, non-negative number.");
 
     /// <summary>Throws because a class label is outside <c>[0, outputs)</c>.</summary>
     [DoesNotReturn]

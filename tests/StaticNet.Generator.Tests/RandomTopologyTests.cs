@@ -37,9 +37,10 @@ public sealed class RandomTopologyTests
     {
         // Building runs the generator, asserts its diagnostics and compiles strictly; here, only what it covered.
         List<Net> nets = Compiled.Value.Nets;
-        Assert.Equal(36, nets.Count);
+        Assert.Equal(38, nets.Count);
         Assert.Contains(nets, n => n.IsDouble);
         Assert.Contains(nets, n => n.Spec.Contains("\"step\"", StringComparison.Ordinal));
+        Assert.Contains(nets, n => !n.IsDouble && n.Spec.Contains("\"step\"", StringComparison.Ordinal));
         Assert.Contains(nets, n => n.Spec.Contains("\"normalize\": [", StringComparison.Ordinal));
     }
 
@@ -55,10 +56,12 @@ public sealed class RandomTopologyTests
             {
                 var network = (INetwork<double>)instance;
                 RandomizeNormalization(network.NormalizationParameters, random, v => v);
-                double[] input = RandomVector(random, network.InputSize);
+                double[] parameters = network.Parameters.ToArray();
+                double[] normalization = network.NormalizationParameters.ToArray();
+                double[] input = DrawAwayFromSteps(random, network.Description, parameters, x => Normalize(x, normalization), 1e-10, net);
                 var output = new double[network.OutputSize];
                 network.Predict(input, output);
-                double[] expected = Reference(network.Description, network.Parameters.ToArray(), Normalize(input, network.NormalizationParameters.ToArray()));
+                double[] expected = Reference(network.Description, parameters, Normalize(input, normalization));
                 AssertClose(expected, output, 1e-12, net);
                 CheckBatchAndClassify(network, input, output, random);
             }
@@ -66,13 +69,15 @@ public sealed class RandomTopologyTests
             {
                 var network = (INetwork<float>)instance;
                 RandomizeNormalization(network.NormalizationParameters, random, v => (float)v);
-                double[] input = RandomVector(random, network.InputSize);
+                double[] parameters = network.Parameters.ToArray().Select(v => (double)v).ToArray();
+                double[] normalization = network.NormalizationParameters.ToArray().Select(v => (double)v).ToArray();
+                // The network normalizes in float.
+                Func<double[], double[]> normalize = x => Normalize(x.Select(v => (double)(float)v).ToArray(), normalization).Select(v => (double)(float)v).ToArray();
+                double[] input = DrawAwayFromSteps(random, network.Description, parameters, normalize, 1e-4, net);
                 float[] inputF = input.Select(v => (float)v).ToArray();
                 var output = new float[network.OutputSize];
                 network.Predict(inputF, output);
-                double[] normalized = Normalize(inputF.Select(v => (double)v).ToArray(), network.NormalizationParameters.ToArray().Select(v => (double)v).ToArray())
-                    .Select(v => (double)(float)v).ToArray(); // the network normalizes in float
-                double[] expected = Reference(network.Description, network.Parameters.ToArray().Select(v => (double)v).ToArray(), normalized);
+                double[] expected = Reference(network.Description, parameters, normalize(input));
                 AssertClose(expected, output.Select(v => (double)v).ToArray(), 2e-4, net);
                 CheckBatchAndClassify(network, inputF, output, random);
             }
@@ -158,6 +163,8 @@ public sealed class RandomTopologyTests
         nets.Add(Fixed("EdgeScratchDouble", true, 4, "{ \"units\": 2100, \"activation\": \"silu\" }, { \"units\": 5 }"));
         nets.Add(Fixed("EdgeWideOutput", true, 3, "{ \"units\": 3000, \"activation\": \"sigmoid\" }"));
         nets.Add(Fixed("EdgeStep", true, 3, "{ \"units\": 4, \"activation\": \"step\" }, { \"units\": 2, \"activation\": \"softmax\" }"));
+        nets.Add(Fixed("EdgeStepFloat", false, 40, "{ \"units\": 17, \"activation\": \"step\" }, { \"units\": 9, \"activation\": \"relu\" }, { \"units\": 3, \"activation\": \"step\" }"));
+        nets.Add(Fixed("EdgeStepFloatWide", false, 100, "{ \"units\": 64, \"activation\": \"step\" }, { \"units\": 2, \"activation\": \"softmax\" }"));
 
         GeneratorRun run = GeneratorHarness.Run(nets.Select(n => GeneratorHarness.Spec(n.Name + ".staticnet.json", n.Spec)).ToArray<AdditionalText>());
         run.AssertDidNotCrash();
@@ -188,9 +195,11 @@ public sealed class RandomTopologyTests
             bool isLast = l == depth - 1;
             units = widths[random.Next(widths.Length)];
             string activation = isLast ? Output[random.Next(Output.Length)] : Hidden[random.Next(Hidden.Length)];
+            // Random steps in double networks only, so the random stream stays as it was; float steps are fixed edges
+            // below. Either way, inputs are drawn to keep every step unit's pre-activation away from 0.
             if (isDouble && random.Next(15) == 0)
             {
-                activation = "step"; // only in double: a float rounding difference could flip it against the reference
+                activation = "step";
             }
             var layer = new StringBuilder($"{{ \"units\": {units}, \"activation\": \"{activation}\"");
             if (random.Next(5) == 0)
@@ -239,6 +248,50 @@ public sealed class RandomTopologyTests
             spec.Append(", \"loss\": \"").Append(losses[random.Next(losses.Length)]).Append('"');
         }
         return new Net(name, isDouble, spec.Append(" }").ToString());
+    }
+
+    /// <summary>
+    /// A random input whose every step unit's pre-activation is farther from 0 than <paramref name="margin"/> times the
+    /// size of its terms (|b| + sum |w x|), so rounding cannot flip it: then every output is compared with the reference.
+    /// </summary>
+    private static double[] DrawAwayFromSteps(Random random, NetworkDescription description, double[] parameters, Func<double[], double[]> normalize, double margin, Net net)
+    {
+        for (int draw = 0; draw < 1000; draw++)
+        {
+            double[] input = RandomVector(random, description.InputSize);
+            if (StepMargin(description, parameters, normalize(input)) >= margin)
+            {
+                return input;
+            }
+        }
+        throw new InvalidOperationException($"{net.Name}: no random input keeps the step units away from 0\n{net.Spec}");
+    }
+
+    private static double StepMargin(NetworkDescription description, double[] parameters, double[] input)
+    {
+        double margin = double.PositiveInfinity;
+        double[] values = input;
+        foreach (LayerDescription layer in description.Layers)
+        {
+            var z = new double[layer.Units];
+            for (int j = 0; j < layer.Units; j++)
+            {
+                double sum = layer.HasBias ? parameters[layer.BiasOffset + j] : 0, scale = Math.Abs(sum);
+                for (int i = 0; i < layer.FanIn; i++)
+                {
+                    double term = parameters[layer.WeightOffset + j * layer.FanIn + i] * values[i];
+                    sum += term;
+                    scale += Math.Abs(term);
+                }
+                z[j] = sum;
+                if (layer.Activation == Activation.Step && scale > 0)
+                {
+                    margin = Math.Min(margin, Math.Abs(sum) / scale);
+                }
+            }
+            values = Activate(layer, z);
+        }
+        return margin;
     }
 
     // ---- the reference -------------------------------------------------------------------------------------
@@ -304,18 +357,19 @@ public sealed class RandomTopologyTests
     private static void CheckBatchAndClassify<T>(INetwork<T> network, T[] input, T[] output, Random random)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        // Three rows: a random one, the input, another random one.
+        // 37 rows (a float tile of 32 and a remainder; two double tiles and a remainder), the input at row 33,
+        // random rows around it: the batch kernels run, and the input's row is compared with Predict.
+        const int Rows = 37, At = 33;
         T[] other = RandomVector(random, network.InputSize).Select(v => T.CreateTruncating(v)).ToArray();
-        T[] batch = other.Concat(input).Concat(other).ToArray();
-        var outputs = new T[3 * network.OutputSize];
+        T[] batch = Enumerable.Range(0, Rows).SelectMany(row => row == At ? input : other).ToArray();
+        var outputs = new T[Rows * network.OutputSize];
         network.PredictBatch(batch, outputs);
-        // The batch kernels sum in another order than Predict: equal up to rounding (a step output may flip).
-        bool hasStep = network.Description.Layers.Any(l => l.Activation == Activation.Step);
+        // The batch kernels sum in another order than Predict: equal up to rounding (the input keeps its step units away from 0).
         double tolerance = typeof(T) == typeof(double) ? 1e-12 : 1e-5;
         for (int j = 0; j < network.OutputSize; j++)
         {
-            double single = double.CreateChecked(output[j]), batched = double.CreateChecked(outputs[network.OutputSize + j]);
-            Assert.True(hasStep || Math.Abs(single - batched) <= tolerance * Math.Max(1, Math.Abs(single)), $"PredictBatch {batched}, Predict {single}");
+            double single = double.CreateChecked(output[j]), batched = double.CreateChecked(outputs[At * network.OutputSize + j]);
+            Assert.True(Math.Abs(single - batched) <= tolerance * Math.Max(1, Math.Abs(single)), $"PredictBatch {batched}, Predict {single}");
         }
 
         int expected = network.OutputSize > 1

@@ -72,6 +72,39 @@ public class PackageTests(PackedPackage package, ITestOutputHelper output) : ICl
     }
 
     [Fact]
+    public void PackedAssemblies_HoldNoPathOfTheBuildMachine()
+    {
+        // Issue 11 item 16: the DLLs embedded the repository's folder (the PDB path, source paths), so two clones in
+        // different folders packed different bytes. This pack ran from the repository with its obj/ under a temporary
+        // folder: neither may appear in the DLLs, whose PDB path and source documents are mapped to /_/.
+        using ZipArchive zip = ZipFile.OpenRead(package.PackagePath);
+        string[] machinePaths = [Repository.Root, package.Root];
+        foreach (string entry in new[] { "lib/net8.0/StaticNet.dll", "analyzers/dotnet/cs/StaticNet.Generator.dll" })
+        {
+            byte[] dll = ReadEntry(zip, entry);
+            foreach (string path in machinePaths)
+            {
+                Assert.True(dll.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(path)) < 0, $"{entry} contains {path} (UTF-8)");
+                Assert.True(dll.AsSpan().IndexOf(System.Text.Encoding.Unicode.GetBytes(path)) < 0, $"{entry} contains {path} (UTF-16)");
+            }
+            using var reader = new PEReader(new MemoryStream(dll));
+            DebugDirectoryEntry codeView = Assert.Single(reader.ReadDebugDirectory(), d => d.Type == DebugDirectoryEntryType.CodeView);
+            string pdbPath = reader.ReadCodeViewDebugDirectoryData(codeView).Path;
+            output.WriteLine($"{entry}: PDB path {pdbPath}");
+            Assert.StartsWith("/_/", pdbPath);
+        }
+
+        // The symbol package's PDB names its source documents by the mapped paths too.
+        using ZipArchive symbols = ZipFile.OpenRead(package.SymbolPackagePath);
+        byte[] pdb = ReadEntry(symbols, "lib/net8.0/StaticNet.pdb");
+        using MetadataReaderProvider provider = MetadataReaderProvider.FromPortablePdbStream(new MemoryStream(pdb));
+        MetadataReader pdbReader = provider.GetMetadataReader();
+        string[] documents = pdbReader.Documents.Select(h => pdbReader.GetString(pdbReader.GetDocument(h).Name)).ToArray();
+        Assert.NotEmpty(documents);
+        Assert.All(documents, d => Assert.StartsWith("/_/", d));
+    }
+
+    [Fact]
     public void Nuspec_HasTheMetadata_AndNoDependencies()
     {
         using ZipArchive zip = ZipFile.OpenRead(package.PackagePath);
@@ -202,6 +235,121 @@ public class PackageTests(PackedPackage package, ITestOutputHelper output) : ICl
         ProcessResult transitive = DotNet.Run(library, BuildTimeout, environment, "build", "-c", "Release", "--disable-build-servers", "-nodeReuse:false");
         output.WriteLine(transitive.ToString());
         Assert.True(transitive.ExitCode == 0, transitive.ToString());
+    }
+
+    [Fact]
+    public void ReadmeQuickstart_BuildsAndRunsVerbatim_AndIncrementalBuildsFollowAddedRemovedAndRenamedSpecsAndWeights()
+    {
+        // A console project named MyApp, as the README's Quickstart has the reader create it (`dotnet new console -n
+        // MyApp`: implicit usings, nullable), with the Quickstart's spec and C# block as they are in README.md
+        // (issue 11 item 10, here against the packed package), then edited between incremental builds.
+        string project = Path.Combine(package.Root, "MyApp");
+        Directory.CreateDirectory(project);
+        Isolate(package.Root);
+        File.WriteAllText(Path.Combine(project, "nuget.config"), NuGetConfig(MachineSources(package.Root)));
+        File.WriteAllText(Path.Combine(project, "MyApp.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Nullable>enable</Nullable>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="StaticNet" Version="{package.Version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        (string quickstartSpec, string quickstartProgram) = ReadmeQuickstart();
+        File.WriteAllText(Path.Combine(project, "Iris.staticnet.json"), quickstartSpec);
+        File.WriteAllText(Path.Combine(project, "Program.cs"), quickstartProgram);
+        File.WriteAllText(Path.Combine(project, "Alpha.staticnet.json"), """{ "name": "Alpha", "inputs": 2, "layers": [{ "units": 1 }] }""");
+        File.WriteAllText(Path.Combine(project, "Uses.cs"), """
+            namespace MyApp;
+
+            /// <summary>Code that uses a generated class.</summary>
+            public static class Uses
+            {
+                /// <summary>Alpha's parameters.</summary>
+                public const int Parameters = Alpha.ParameterCount;
+            }
+            """);
+        string pretrained = Path.Combine(project, "Pretrained");
+        Directory.CreateDirectory(pretrained);
+        string weights = Path.Combine(pretrained, "torch_mlp_f32.safetensors");
+        File.Copy(Path.Combine(Repository.Root, "tests", "StaticNet.Tests", "Golden", "WeightFiles", "torch_mlp_f32.safetensors"), weights);
+        File.WriteAllText(Path.Combine(pretrained, "TorchMlp.staticnet.json"), TorchMlpSpec);
+        var environment = new Dictionary<string, string>
+        {
+            ["NUGET_PACKAGES"] = Path.Combine(package.Root, "packages"),
+            ["NUGET_HTTP_CACHE_PATH"] = Path.Combine(package.Root, "http-cache"),
+        };
+        string assembly = Path.Combine(project, "bin", "Release", "net10.0", "MyApp.dll");
+        ProcessResult Build()
+        {
+            ProcessResult result = DotNet.Run(project, BuildTimeout, environment, "build", "-c", "Release", "--disable-build-servers", "-nodeReuse:false");
+            output.WriteLine(result.ToString());
+            return result;
+        }
+
+        ProcessResult first = Build();
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Contains("MyApp.IrisClassifier", TypeNames(assembly));
+        Assert.Contains("MyApp.Alpha", TypeNames(assembly));
+        Assert.Contains("MyApp.TorchMlp", TypeNames(assembly));
+        // Run in a folder of its own: the iris.safetensors it saves must not land beside the spec.
+        string runFolder = Path.Combine(package.Root, "MyAppRun");
+        Directory.CreateDirectory(runFolder);
+        ProcessResult ran = DotNet.Run(runFolder, RunTimeout, environment, assembly);
+        output.WriteLine(ran.ToString());
+        Assert.True(ran.ExitCode == 0, ran.ToString());
+        Assert.True(File.Exists(Path.Combine(runFolder, "iris.safetensors")), "the Quickstart's Save wrote no iris.safetensors");
+
+        // Issue 11 item 12: CoreCompile compares timestamps, and a removed or renamed file changes none, so without the
+        // list of spec/weight/ONNX files that StaticNet.targets keeps in obj/, these builds kept the old classes.
+        // Added: a spec whose timestamp is older than the assembly (a copy that keeps its date, an unpacked archive).
+        string gamma = Path.Combine(project, "Gamma.staticnet.json");
+        File.WriteAllText(gamma, """{ "name": "Gamma", "inputs": 3, "layers": [{ "units": 2 }] }""");
+        File.SetLastWriteTimeUtc(gamma, new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        ProcessResult added = Build();
+        Assert.True(added.ExitCode == 0, added.ToString());
+        Assert.Contains("MyApp.Gamma", TypeNames(assembly));
+
+        // Renamed out of the pattern (the spec is gone) and a weight file renamed: Uses.cs no longer compiles, and the
+        // spec that names the weight file reports it missing.
+        File.Move(Path.Combine(project, "Alpha.staticnet.json"), Path.Combine(project, "Alpha.staticnet.json.old"));
+        File.Move(weights, weights + ".old");
+        ProcessResult removed = Build();
+        Assert.True(removed.ExitCode != 0, "the build succeeded without Alpha's spec and TorchMlp's weight file" + Environment.NewLine + removed);
+        Assert.Contains("error CS0103: The name 'Alpha' does not exist", removed.Output);
+        Assert.Contains("error SN0018", removed.Output);
+    }
+
+    /// <summary>The Quickstart's spec block and C# block, verbatim from README.md.</summary>
+    private static (string Spec, string Program) ReadmeQuickstart()
+    {
+        string readme = File.ReadAllText(Path.Combine(Repository.Root, "README.md")).ReplaceLineEndings("\n");
+        string quickstart = readme[readme.IndexOf("\n## Quickstart\n", StringComparison.Ordinal)..];
+        quickstart = quickstart[..quickstart.IndexOf("\n## ", 1, StringComparison.Ordinal)];
+        static string Block(string text, string fence)
+        {
+            int start = text.IndexOf(fence + "\n", StringComparison.Ordinal);
+            Assert.True(start >= 0, $"no {fence} block in the README's Quickstart");
+            start += fence.Length + 1;
+            return text[start..text.IndexOf("```\n", start, StringComparison.Ordinal)];
+        }
+        return (Block(quickstart, "```jsonc"), Block(quickstart, "```csharp"));
+    }
+
+    /// <summary>The full names of the types an assembly defines.</summary>
+    private static HashSet<string> TypeNames(string assemblyPath)
+    {
+        using var reader = new PEReader(File.OpenRead(assemblyPath));
+        MetadataReader metadata = reader.GetMetadataReader();
+        return metadata.TypeDefinitions.Select(h => metadata.GetTypeDefinition(h))
+            .Select(t => metadata.GetString(t.Namespace) + "." + metadata.GetString(t.Name))
+            .ToHashSet(StringComparer.Ordinal);
     }
 
     private const string XorSpec = """

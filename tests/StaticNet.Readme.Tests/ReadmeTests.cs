@@ -15,15 +15,16 @@ using Xunit;
 namespace StaticNet.Readme.Tests;
 
 /// <summary>
-/// Every fenced block of README.md is exercised: spec blocks are compiled by the generator (they are this project's
-/// AdditionalFiles), C# blocks are compiled into this assembly and run here, and the XML, Python and shell blocks are
-/// checked against the repository and the generated networks. See build/ExtractReadme.cs.
+/// Every fenced block of README.md is exercised: spec blocks are compiled by the generator (the first of each class name
+/// as this project's AdditionalFiles, every one by <see cref="ReadmeProject"/>), C# blocks are compiled as the Program.cs
+/// of a fresh project and run (<see cref="ReadmeProject"/>), and the XML, Python and shell blocks are checked against the
+/// repository and the generated networks. See build/ExtractReadme.cs.
 /// </summary>
 public sealed class ReadmeTests
 {
     private static readonly string RepoRoot = FindRepoRoot();
 
-    public static TheoryData<int> CSharpSnippets() => Lines(b => b.Create is not null);
+    public static TheoryData<int> CSharpSnippets() => Lines(b => b.IsSnippet);
 
     public static TheoryData<int> SpecBlocks() => Lines(IsSpec);
 
@@ -46,8 +47,7 @@ public sealed class ReadmeTests
     {
         string[] known = ["csharp", "jsonc", "json", "xml", "python", "sh", ""];
         Assert.All(ReadmeBlocks.All, b => Assert.Contains(b.Language, known));
-        Assert.Contains(ReadmeBlocks.All, b => b.Language == "csharp" && b.Create is not null);
-        Assert.All(ReadmeBlocks.All.Where(b => b.Language == "csharp"), b => Assert.True(b.Create is not null || b.Skipped, $"{b} is not compiled"));
+        Assert.Contains(ReadmeBlocks.All, b => b.IsSnippet);
         // Exceptions stay explicit and few: excerpts marked <!-- readme-test: skip (...) -->.
         Assert.True(ReadmeBlocks.All.Count(b => b.Skipped) <= 3, "more than three README blocks are excluded from testing");
     }
@@ -69,8 +69,9 @@ public sealed class ReadmeTests
             Console.SetOut(TextWriter.Synchronized(output));
             // Progress<T> posts to the current context: run its callbacks inline, so output is complete when Run returns.
             SynchronizationContext.SetSynchronizationContext(new InlineSynchronizationContext());
-            IReadmeSnippet snippet = block.Create!();
-            snippet.Run();
+            ReadmeProject.Compiled program = ReadmeProject.CompileBlock(block);
+            Assert.True(program.Assembly is not null, $"{block} does not compile as the Program.cs of a new project {ReadmeProject.ProjectName}:{Environment.NewLine}{string.Join(Environment.NewLine, program.Problems)}");
+            program.Run();
         }
         finally
         {
@@ -110,6 +111,10 @@ public sealed class ReadmeTests
         // first iris sample returns a Label, and the saved file loads back to the same parameters.
         ReadmeBlock quickstart = ReadmeBlocks.All.First(b => b.Language == "csharp" && b.Text.Contains("new IrisClassifier(seed: 42)", StringComparison.Ordinal));
         Assert.Contains("IrisClassifier.Label kind", quickstart.Text, StringComparison.Ordinal);
+        // The reader's first program: it gets no preamble, so it must show the using of the project's namespace itself.
+        Assert.Same(quickstart, ReadmeBlocks.All.First(b => b.IsSnippet));
+        Assert.Equal("standalone", quickstart.Marker);
+        Assert.Contains($"using {ReadmeProject.ProjectName};", quickstart.Text, StringComparison.Ordinal);
         var a = new IrisClassifier(seed: 42);
         var b = new IrisClassifier(seed: 42);
         Assert.Equal(a.Parameters.ToArray(), b.Parameters.ToArray());
@@ -132,14 +137,16 @@ public sealed class ReadmeTests
     [MemberData(nameof(SpecBlocks))]
     public void SpecBlockIsAGeneratedNetwork(int line)
     {
-        // The block is one of this project's AdditionalFiles and .globalconfig makes every SN diagnostic an error, so
-        // reaching this test means the generator reported nothing for it. Here: the class is what the spec says.
+        // Compiled alone in a fresh project: the generator must report nothing for it (no diagnostic at all, infos
+        // included), and the class is what the spec says.
         ReadmeBlock block = Block(line);
         using JsonDocument spec = JsonDocument.Parse(block.Text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         JsonElement root = spec.RootElement;
-        string ns = root.TryGetProperty("namespace", out JsonElement n) ? n.GetString()! : "StaticNet.Readme.Tests";
+        string ns = root.TryGetProperty("namespace", out JsonElement n) ? n.GetString()! : ReadmeProject.ProjectName;
         string name = root.GetProperty("name").GetString()!;
-        Type? type = typeof(ReadmeTests).Assembly.GetType(ns + "." + name);
+        ReadmeProject.Compiled compiled = ReadmeProject.Compile("return;", block.Line, standalone: true, [block]);
+        Assert.True(compiled.Assembly is not null, $"{block}:{Environment.NewLine}{string.Join(Environment.NewLine, compiled.Problems)}");
+        Type? type = compiled.Assembly!.GetType(ns + "." + name);
         Assert.True(type is not null, $"{block}: the generator made no class {ns}.{name}");
         NetworkDescription description = (NetworkDescription)type!.GetProperty("Description", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
         Assert.Equal(name, description.Name);
@@ -314,7 +321,7 @@ public sealed class ReadmeTests
         Assert.True(checkedPaths >= 5);
     }
 
-    private static bool IsSpec(ReadmeBlock b) =>
+    internal static bool IsSpec(ReadmeBlock b) =>
         !b.Skipped && b.Language is "json" or "jsonc" && b.Text.Contains("\"name\"", StringComparison.Ordinal);
 
     private static TheoryData<int> Lines(Func<ReadmeBlock, bool> filter)

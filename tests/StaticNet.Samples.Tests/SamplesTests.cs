@@ -46,7 +46,7 @@ public class SamplesTests(ITestOutputHelper output)
 
         Assert.Equal(IrisClassifier.Label.Setosa, reloaded.Classify([5.1f, 3.5f, 1.4f, 0.2f]));
         Assert.Equal(IrisClassifier.Label.Virginica, reloaded.Classify([7.7f, 3.0f, 6.1f, 2.3f]));
-        int correctOnDiagonal = 0, total = 0;
+        long correctOnDiagonal = 0, total = 0;
         for (int t = 0; t < 3; t++)
         {
             for (int p = 0; p < 3; p++)
@@ -57,6 +57,9 @@ public class SamplesTests(ITestOutputHelper output)
         }
 
         Assert.Equal(result.TestCount, total);
+        Assert.Equal(["setosa", "versicolor", "virginica"], result.ConfusionMatrix.Labels);
+        Assert.Equal(result.TestAccuracy, result.Report.Accuracy);
+        Assert.Contains("weighted avg", text);
         Assert.Equal(result.TestAccuracy, (double)correctOnDiagonal / total);
         Assert.Equal(IrisClassifier.ParameterCount, reloaded.Parameters.Length);
 

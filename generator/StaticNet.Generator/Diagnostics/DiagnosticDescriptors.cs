@@ -82,6 +82,12 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor OnnxPrecisionMismatch = Error(
         "SN0025", "Precision differs from the ONNX graph", "'precision' is '{0}', but the ONNX graph is {1} ({2}); leave 'precision' out to take the graph's");
 
+    public static readonly DiagnosticDescriptor NameConflict = Error(
+        "SN0026", "Network name conflicts with a namespace or type", "{0} '{1}' {2}; rename the network or change its namespace");
+
+    public static readonly DiagnosticDescriptor NonFiniteWeight = Warning(
+        "SN0027", "Non-finite baked weight", "{0}: tensor '{1}' has {2} at index {3}; it is baked in as is, and the network will compute NaN or infinity");
+
     public static readonly DiagnosticDescriptor InferenceOnly = new(
         "SN0100", "Inference-only network",
         "Network '{0}' uses the 'step' activation, whose gradient is zero almost everywhere: no AccumulateGradient is generated and it cannot be trained",

@@ -39,6 +39,8 @@ internal sealed class CodeNames
         ["MemoryMarshal"] = "System.Runtime.InteropServices",
         ["Activation"] = "StaticNet",
         ["INetwork"] = "StaticNet",
+        ["IPredictor"] = "StaticNet",
+        ["IFusedSgdStep"] = "StaticNet",
         ["Initializers"] = "StaticNet",
         ["InputNormalization"] = "StaticNet",
         ["Kernels"] = "StaticNet",

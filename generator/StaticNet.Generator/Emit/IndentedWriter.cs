@@ -8,7 +8,7 @@ namespace StaticNet.Generator.Emit;
 /// Builds source text line by line with four-space indentation and '\n' line endings. Braced blocks are
 /// disposable scopes, as in CommunityToolkit.Mvvm's IndentedTextWriter:
 /// <c>using (writer.Block("for (...)")) { ... }</c> writes the header and the braces and indents what is inside.
-/// A line longer than <see cref="MaxLength"/> is wrapped: comments at spaces, a call one argument per line.
+/// A line of code longer than <see cref="MaxLength"/> is wrapped, a call one argument per line (never one that holds a string).
 /// </summary>
 internal sealed class IndentedWriter
 {
@@ -17,12 +17,21 @@ internal sealed class IndentedWriter
 
     private readonly StringBuilder _builder = new();
     private int _indent;
+    private int _wrapDepth;
 
     public IndentedWriter Line(string text = "")
     {
-        if (text.Length > 0 && _indent * 4 + text.Length > MaxLength && TryWrap(text))
+        if (text.Length > 0 && _indent * 4 + text.Length > MaxLength && _wrapDepth < 4)
         {
-            return this;
+            // Wrapping writes shorter lines through Line again; the depth bounds text that cannot get shorter
+            // (one long word of user text in a comment).
+            _wrapDepth++;
+            bool wrapped = TryWrap(text);
+            _wrapDepth--;
+            if (wrapped)
+            {
+                return this;
+            }
         }
         if (text.Length > 0)
         {
@@ -38,20 +47,8 @@ internal sealed class IndentedWriter
         int width = MaxLength - _indent * 4;
         if (text.StartsWith("//", StringComparison.Ordinal))
         {
-            string prefix = text.StartsWith("///", StringComparison.Ordinal) ? "/// " : "// ";
-            string[] words = text.Substring(prefix.Length).Split(' ');
-            var line = new StringBuilder(prefix);
-            foreach (string word in words)
-            {
-                if (line.Length > prefix.Length && line.Length + 1 + word.Length > width)
-                {
-                    Line(line.ToString());
-                    line.Clear().Append(prefix);
-                }
-                line.Append(line.Length > prefix.Length ? " " : "").Append(word);
-            }
-            Line(line.ToString());
-            return true;
+            // Comments are not wrapped: user text in them must keep every network's line count the same.
+            return false;
         }
 
         // A call: the text up to its opening parenthesis, then one argument per line.

@@ -13,7 +13,8 @@ internal sealed partial class NetworkEmitter
 {
     private void EmitPredictBatch()
     {
-        _w.Line("/// <summary>Computes the outputs of many samples stored row-major: <paramref name=\"inputs\"/> is [count x InputSize], <paramref name=\"outputs\"/> [count x OutputSize].</summary>");
+        _w.Line("/// <summary>Computes the outputs of many samples stored row-major:");
+        _w.Line("/// <paramref name=\"inputs\"/> is [count x InputSize], <paramref name=\"outputs\"/> [count x OutputSize].</summary>");
         _w.Line("/// <remarks>Runs tiles of samples through each layer together, every loaded weight multiplied into a vector of samples.</remarks>");
         using (_w.Block($"public void PredictBatch({_n.ReadOnlySpan} inputs, {_n.Span} outputs)"))
         {

@@ -10,7 +10,8 @@ internal sealed partial class NetworkEmitter
     private void EmitAccumulateGradient()
     {
         string loss = Vocabulary.LossName(_network.Loss);
-        _w.Line($"/// <summary>Adds (+=) the gradient of this sample's {loss} loss against <paramref name=\"target\"/> to <paramref name=\"gradient\"/> and returns the loss.</summary>");
+        _w.Line($"/// <summary>Adds (+=) the gradient of this sample's {loss} loss against <paramref name=\"target\"/>");
+        _w.Line("/// to <paramref name=\"gradient\"/> and returns the loss.</summary>");
         _w.Line("/// <remarks>Allocation-free and safe to call from many threads at once (each with its own gradient span).</remarks>");
         using (_w.Block($"public {T} AccumulateGradient({_n.ReadOnlySpan} input, {_n.ReadOnlySpan} target, {_n.Span} gradient)"))
         {
@@ -21,9 +22,10 @@ internal sealed partial class NetworkEmitter
         }
         _w.Line();
 
+        _w.Line("/// <summary>Adds the gradient of this sample's loss against class <paramref name=\"label\"/>");
         _w.Line(_network.OutputSize == 1
-            ? "/// <summary>Adds the gradient of this sample's loss against class <paramref name=\"label\"/> (0 or 1, the target of the single output) and returns the loss.</summary>"
-            : "/// <summary>Adds the gradient of this sample's loss against class <paramref name=\"label\"/> (a one-hot target) and returns the loss.</summary>");
+            ? "/// (0 or 1, the target of the single output) and returns the loss.</summary>"
+            : "/// (a one-hot target) and returns the loss.</summary>");
         using (_w.Block($"public {T} AccumulateGradient({_n.ReadOnlySpan} input, int label, {_n.Span} gradient)"))
         {
             CheckLength("input", "InputSize");
@@ -50,9 +52,10 @@ internal sealed partial class NetworkEmitter
         }
         _w.Line();
 
+        _w.Line("/// <summary>Adds the gradients of many samples' losses against class labels");
         _w.Line(_network.OutputSize == 1
-            ? "/// <summary>Adds the gradients of many samples' losses against class labels (0 or 1, the single output's target) and returns the sum of the losses.</summary>"
-            : "/// <summary>Adds the gradients of many samples' losses against class labels (one-hot targets) and returns the sum of the losses.</summary>");
+            ? "/// (0 or 1, the single output's target) and returns the sum of the losses.</summary>"
+            : "/// (one-hot targets) and returns the sum of the losses.</summary>");
         using (_w.Block($"public {T} AccumulateGradientBatch({_n.ReadOnlySpan} inputs, {_n["ReadOnlySpan"]}<int> labels, {_n.Span} gradient)"))
         {
             _w.Line($"int count = {_n["ThrowHelper"]}.CheckBatch(inputs.Length, InputSize, labels.Length, 1, nameof(labels));");
@@ -102,6 +105,7 @@ internal sealed partial class NetworkEmitter
             string otherType = byLabel ? $"{_n["ReadOnlySpan"]}<int>" : _n.ReadOnlySpan;
             using (_w.Block($"public bool TrySgdStep({_n.ReadOnlySpan} inputs, {otherType} {other}, {T} learningRate, out {T} lossSum)"))
             {
+                _w.Line($"{_n["ThrowHelper"]}.CheckLearningRate(learningRate, nameof(learningRate));");
                 string width = byLabel ? "1" : "OutputSize";
                 _w.Line($"int count = {_n["ThrowHelper"]}.CheckBatch(inputs.Length, InputSize, {other}.Length, {width}, nameof({other}));");
                 _w.Line($"lossSum = {_n.Literal(0)};");

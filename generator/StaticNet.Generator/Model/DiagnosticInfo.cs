@@ -1,5 +1,6 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
+using StaticNet.Generator.Diagnostics;
 
 namespace StaticNet.Generator.Model;
 
@@ -14,6 +15,9 @@ internal sealed record DiagnosticInfo(
     LinePositionSpan LineSpan,
     EquatableArray<string> Arguments)
 {
+    /// <summary>The message arguments, each bounded (<see cref="MessageText"/>): user text may be megabytes long.</summary>
+    public EquatableArray<string> Arguments { get; init; } = MessageText.Bound(Arguments);
+
     public Diagnostic ToDiagnostic()
     {
         object[] arguments = new object[Arguments.Count];

@@ -97,6 +97,14 @@ internal static class OnnxImporter
         // The topology is known now: parse the spec again, so labels, loss and normalization are checked
         // against it exactly as for a spec with layers.
         SpecResult result = SpecParser.Parse(spec.FilePath, SourceText.From(reference.SpecText), reference.DefaultNamespace, network, cancellationToken);
+        if (result.Network is not null)
+        {
+            List<DiagnosticInfo> warnings = BakedValues.Check(result.Network, "ONNX file '" + reference.RelativePath + "'", spec.FilePath, reference.Span, reference.LineSpan);
+            if (warnings.Count > 0)
+            {
+                result = result with { Diagnostics = new EquatableArray<DiagnosticInfo>(result.Diagnostics.Concat(warnings)) };
+            }
+        }
         return result with { Onnx = null };
     }
 
@@ -357,8 +365,8 @@ internal static class OnnxImporter
             {
                 return null;
             }
-            width *= dimension;
-            if (dimension < 1 || width > SpecVocabulary.MaxWidth)
+            // Checked before multiplying: a crafted dimension must not wrap the product to a small width.
+            if (dimension < 1 || dimension > SpecVocabulary.MaxWidth / width || (width *= dimension) > SpecVocabulary.MaxWidth)
             {
                 throw new OnnxImportException(DiagnosticDescriptors.UnsupportedOnnxGraph,
                     $"input '{input.Name}' of shape [{string.Join(", ", shape.Select(x => x?.ToString(CultureInfo.InvariantCulture) ?? "?"))}] flattens to more than {SpecVocabulary.MaxWidth} features or has an empty dimension");
@@ -452,6 +460,13 @@ internal static class OnnxImporter
         bool transB = (node.Attribute("transB")?.I ?? 0) != 0;
         double alpha = node.Attribute("alpha") is { } a ? FloatAttribute(a) : 1.0;
         double beta = node.Attribute("beta") is { } b ? FloatAttribute(b) : 1.0;
+        foreach ((string name, double value) in new[] { ("alpha", alpha), ("beta", beta) })
+        {
+            if (double.IsNaN(value) || double.IsInfinity(value))
+            {
+                throw Graph(node, $"has {name} {value.ToString(CultureInfo.InvariantCulture)}; {name} must be a finite number");
+            }
+        }
         OnnxTensor weights = Constant(node, 1, "B", constants);
         PendingLayer layer = Dense(node, weights, transposed: !transB, alpha, width);
         if (node.Inputs.Count > 2 && node.Inputs[2].Length > 0)

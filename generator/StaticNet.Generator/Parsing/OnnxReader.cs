@@ -109,16 +109,12 @@ internal sealed class OnnxTensor
     {
         get
         {
-            long count = 1;
-            foreach (long dim in Dims)
-            {
-                count *= dim;
-            }
-            return count;
+            // Saturates at -1 instead of overflowing: a crafted shape must not wrap to a small count.
+            return SafeTensorsReader.TryGetElementCount(Dims, long.MaxValue, out long count) ? count : -1;
         }
     }
 
-    public string ShapeText => "[" + string.Join(", ", Dims) + "]";
+    public string ShapeText => SafeTensorsReader.FormatShape(Dims);
 
     public static string DataTypeName(int dataType) => dataType switch
     {

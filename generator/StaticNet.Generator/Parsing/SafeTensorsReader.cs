@@ -24,7 +24,7 @@ internal sealed class SafeTensor
 
     public double[] Values { get; }
 
-    public string ShapeText => "[" + string.Join(", ", Shape) + "]";
+    public string ShapeText => SafeTensorsReader.FormatShape(Shape);
 }
 
 /// <summary>Thrown with a message that says what is wrong with a weight file.</summary>
@@ -154,14 +154,9 @@ internal static class SafeTensorsReader
             "F64" => 8,
             _ => throw new WeightFileFormatException($"tensor '{name}' has dtype {dtype}; expected F16, BF16, F32 or F64"),
         };
-        long count = 1;
-        foreach (long dimension in shape)
+        if (!TryGetElementCount(shape, MaxElements, out long count))
         {
-            count *= dimension;
-            if (count > int.MaxValue / 8)
-            {
-                throw new WeightFileFormatException($"tensor '{name}' is too large");
-            }
+            throw new WeightFileFormatException($"tensor '{name}' has shape {FormatShape(shape)}, which has more than {MaxElements} elements");
         }
         long begin = offsets[0], end = offsets[1];
         if (begin > end || end > dataLength)
@@ -170,7 +165,7 @@ internal static class SafeTensorsReader
         }
         if (end - begin != count * size)
         {
-            throw new WeightFileFormatException($"tensor '{name}' has {end - begin} bytes, but shape [{string.Join(", ", shape)}] of {dtype} needs {count * size}");
+            throw new WeightFileFormatException($"tensor '{name}' has {end - begin} bytes, but shape {FormatShape(shape)} of {dtype} needs {count * size}");
         }
 
         double[] values = new double[count];
@@ -186,6 +181,56 @@ internal static class SafeTensorsReader
             };
         }
         return (new SafeTensor(name, dtype, shape, values), begin, end);
+    }
+
+    /// <summary>Most elements a tensor may have: count * 8 bytes always fits an int, and no product overflows.</summary>
+    internal const long MaxElements = int.MaxValue / 8;
+
+    /// <summary>
+    /// The product of <paramref name="shape"/>'s dimensions without ever overflowing: false when it exceeds
+    /// <paramref name="limit"/>. A zero dimension makes it zero whatever the others are.
+    /// </summary>
+    internal static bool TryGetElementCount(IReadOnlyList<long> shape, long limit, out long count)
+    {
+        count = 1;
+        foreach (long dimension in shape)
+        {
+            if (dimension == 0)
+            {
+                count = 0;
+                return true;
+            }
+        }
+        foreach (long dimension in shape)
+        {
+            if (dimension < 0 || dimension > limit / count)
+            {
+                count = -1;
+                return false;
+            }
+            count *= dimension;
+        }
+        return true;
+    }
+
+    /// <summary>"[8, 4]"; a shape of thousands of dimensions is cut after 16.</summary>
+    internal static string FormatShape(IReadOnlyList<long> shape)
+    {
+        var text = new StringBuilder("[");
+        for (int i = 0; i < shape.Count; i++)
+        {
+            if (i > 0)
+            {
+                text.Append(", ");
+            }
+            if (i == 16 && shape.Count > 17)
+            {
+                text.Append("... (").Append(shape.Count.ToString(CultureInfo.InvariantCulture)).Append(" dimensions)");
+                break;
+            }
+            text.Append(shape[i].ToString(CultureInfo.InvariantCulture));
+        }
+        return text.Append(']').ToString();
     }
 
     private static long[] ReadIntegers(JsonNode node, string tensor, string field)

@@ -78,17 +78,34 @@ internal sealed class SpecParser
             className = null;
         }
 
-        string? ns = defaultNamespace is { Length: > 0 } && IsValidNamespace(defaultNamespace) ? defaultNamespace : null;
+        bool nsTooLong = false;
+        string? ns = defaultNamespace is { Length: > 0 } && IsValidNamespace(defaultNamespace) ? CSharpNames.Canonical(defaultNamespace) : null;
         if (fields.TryGetValue("namespace", out JsonProperty? nsField) && ReadString(nsField) is { } nsValue)
         {
-            if (IsValidNamespace(nsValue))
+            if (IsValidNamespace(nsValue) && CSharpNames.MetadataLength(CSharpNames.Canonical(nsValue), "N") > CSharpNames.MaxMetadataName)
             {
-                ns = nsValue;
+                Report(DiagnosticDescriptors.InvalidIdentifier, nsField.Value.Span, "Namespace", nsValue,
+                    $" (it is {Encoding.UTF8.GetByteCount(CSharpNames.Canonical(nsValue)).ToString(CultureInfo.InvariantCulture)} UTF-8 bytes long; C# metadata holds full type names of at most {CSharpNames.MaxMetadataName})");
+                ns = null;
+                nsTooLong = true;
+            }
+            else if (IsValidNamespace(nsValue))
+            {
+                ns = CSharpNames.Canonical(nsValue);
             }
             else
             {
-                Report(DiagnosticDescriptors.InvalidIdentifier, nsField.Value.Span, "Namespace", nsValue, "");
+                Report(DiagnosticDescriptors.InvalidIdentifier, nsField.Value.Span, "Namespace", nsValue,
+                    HidesNameof(nsValue) ? " (a namespace named nameof would turn the nameof(...) of generated code into a call)" : "");
             }
+        }
+
+        if (className is not null && !nsTooLong && CSharpNames.MetadataLength(ns, className) > CSharpNames.MaxMetadataName)
+        {
+            // Roslyn's CS7013: metadata holds a full type name (namespace '.' name) of at most 1023 UTF-8 bytes.
+            Report(DiagnosticDescriptors.InvalidIdentifier, fields["name"].Value.Span, "Network name", className,
+                $" (with its namespace it is {CSharpNames.MetadataLength(ns, className).ToString(CultureInfo.InvariantCulture)} UTF-8 bytes long; C# metadata holds full type names of at most {CSharpNames.MaxMetadataName})");
+            className = null;
         }
 
         PrecisionKind precision = PrecisionKind.Float;
@@ -544,7 +561,9 @@ internal sealed class SpecParser
             Report(DiagnosticDescriptors.InvalidIdentifier, property.Value.Span, what, value, "");
             return null;
         }
-        return value;
+        // C# ignores formatting characters (Unicode Cf) in identifiers: "Net\u200B" declares Net. The model holds
+        // the name C# sees, so duplicates compare and the emitter writes what the compiler would.
+        return CSharpNames.Canonical(value);
     }
 
     private int? ReadSize(Dictionary<string, JsonProperty> fields, string field, bool required, JsonObject owner, string where = "the spec")
@@ -608,7 +627,13 @@ internal sealed class SpecParser
         for (int i = 0; i < labels.Count; i++)
         {
             string member = ToPascalCase(labels[i]);
-            if (!IsIdentifier(member))
+            if (IsIdentifier(member) && Encoding.UTF8.GetByteCount(member) > CSharpNames.MaxMetadataName)
+            {
+                Report(DiagnosticDescriptors.InvalidIdentifier, nodes[i].Span, "Label", labels[i],
+                    $" (its enum member is {Encoding.UTF8.GetByteCount(member).ToString(CultureInfo.InvariantCulture)} UTF-8 bytes long; C# metadata holds names of at most {CSharpNames.MaxMetadataName})");
+                valid = false;
+            }
+            else if (!IsIdentifier(member))
             {
                 Report(DiagnosticDescriptors.InvalidIdentifier, nodes[i].Span, "Label", labels[i],
                     member.Length == 0 ? "" : $" (it becomes '{member}'; labels must start with a letter)");
@@ -648,10 +673,17 @@ internal sealed class SpecParser
         return builder.ToString();
     }
 
+    /// <summary>A name C# accepts as written, and whose formatting characters removed are not a keyword ("cl\u200Bass" is class).</summary>
     private static bool IsIdentifier(string value) =>
-        SyntaxFacts.IsValidIdentifier(value) && SyntaxFacts.GetKeywordKind(value) == SyntaxKind.None;
+        SyntaxFacts.IsValidIdentifier(value) && SyntaxFacts.GetKeywordKind(CSharpNames.Canonical(value)) == SyntaxKind.None;
 
-    private static bool IsValidNamespace(string value) => value.Split('.').All(IsIdentifier);
+    /// <summary>
+    /// Every segment an identifier, and none named <c>nameof</c>: C# binds <c>nameof(x)</c> to a symbol of that name
+    /// when lookup finds one, so such a namespace breaks the nameof(...) of generated code (CS0118).
+    /// </summary>
+    private static bool IsValidNamespace(string value) => value.Split('.').All(IsIdentifier) && !HidesNameof(value);
+
+    private static bool HidesNameof(string value) => value.Split('.').Any(segment => CSharpNames.Canonical(segment) == "nameof");
 
     private static bool IsModuleName(string value) =>
         value.Length > 0 && (char.IsLetter(value[0]) || value[0] == '_') && value.All(c => c == '_' || (c < 128 && char.IsLetterOrDigit(c)));

@@ -108,16 +108,23 @@ internal static class SpecVocabulary
     {
         string? best = null;
         int bestDistance = int.MaxValue;
+        int limit = Math.Max(2, value.Length / 3);
+        string lower = value.ToLowerInvariant();
         foreach (string candidate in candidates)
         {
-            int distance = EditDistance(value.ToLowerInvariant(), candidate.ToLowerInvariant());
+            // The distance is at least the difference in length: a name far longer than every candidate (a
+            // megabyte of text) gets no suggestion without an O(n * m) search.
+            if (Math.Abs(value.Length - candidate.Length) > limit)
+            {
+                continue;
+            }
+            int distance = EditDistance(lower, candidate.ToLowerInvariant());
             if (distance < bestDistance)
             {
                 best = candidate;
                 bestDistance = distance;
             }
         }
-        int limit = Math.Max(2, value.Length / 3);
         return best is not null && bestDistance <= limit ? $" (did you mean '{best}'?)" : "";
     }
 

@@ -47,7 +47,13 @@ internal static class WeightBaker
             {
                 throw new WeightFileFormatException($"it holds tensor '{unexpected}', which no layer of the network has");
             }
-            return spec with { Network = spec.Network with { Pretrained = new EquatableArray<double>(parameters) } };
+            NetworkModel baked = spec.Network with { Pretrained = new EquatableArray<double>(parameters) };
+            List<DiagnosticInfo> warnings = BakedValues.Check(baked, "Weight file '" + reference.RelativePath + "'", spec.FilePath, reference.Span, reference.LineSpan);
+            return spec with
+            {
+                Network = baked,
+                Diagnostics = warnings.Count == 0 ? spec.Diagnostics : new EquatableArray<DiagnosticInfo>(spec.Diagnostics.Concat(warnings)),
+            };
         }
         catch (WeightFileFormatException exception)
         {
@@ -63,7 +69,7 @@ internal static class WeightBaker
         }
         if (!tensor.Shape.SequenceEqual(shape))
         {
-            throw new WeightFileFormatException($"tensor '{key}' has shape {tensor.ShapeText}, expected [{string.Join(", ", shape)}]");
+            throw new WeightFileFormatException($"tensor '{key}' has shape {tensor.ShapeText}, expected {SafeTensorsReader.FormatShape(shape)}");
         }
         Array.Copy(tensor.Values, 0, parameters, offset, tensor.Values.Length);
         used.Add(key);

@@ -24,10 +24,7 @@ internal sealed class AdamCore
     public AdamCore(string kind, bool decoupled, double learningRate, double beta1, double beta2, double epsilon, double weightDecay, bool amsgrad)
     {
         OptimizerStorage.CheckLearningRate(learningRate, nameof(learningRate));
-        if (!(epsilon >= 0))
-        {
-            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "Invalid epsilon value: must be a non-negative number.");
-        }
+        OptimizerStorage.CheckNonNegative(epsilon, nameof(epsilon), "epsilon");
         if (!(beta1 >= 0 && beta1 < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(beta1), beta1, "Invalid beta parameter: must be in [0, 1).");
@@ -36,10 +33,7 @@ internal sealed class AdamCore
         {
             throw new ArgumentOutOfRangeException(nameof(beta2), beta2, "Invalid beta parameter: must be in [0, 1).");
         }
-        if (!(weightDecay >= 0))
-        {
-            throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, "Invalid weight_decay value: must be a non-negative number.");
-        }
+        OptimizerStorage.CheckNonNegative(weightDecay, nameof(weightDecay), "weight_decay");
 
         _kind = kind;
         _decoupled = decoupled;
@@ -79,6 +73,7 @@ internal sealed class AdamCore
     public void Step<T>(Span<T> parameters, Span<T> gradient, T gradientDivisor, bool clearGradient)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        OptimizerStorage.CheckGradientDivisor(gradientDivisor);
         GradientScaling scaling = GradientReaders.Classify(gradientDivisor, out T factor);
         switch (scaling)
         {

@@ -19,13 +19,13 @@ namespace StaticNet.Optimizers;
 public sealed class AdamW : AdaptiveMomentOptimizer
 {
     /// <summary>Creates the optimizer; the arguments mean what they mean for <c>torch.optim.AdamW</c> (<c>betas = (beta1, beta2)</c>, <c>eps</c>).</summary>
-    /// <param name="learningRate">Step size, at least 0.</param>
+    /// <param name="learningRate">Step size, finite and at least 0.</param>
     /// <param name="beta1">Decay rate of the first moment, in [0, 1).</param>
     /// <param name="beta2">Decay rate of the second moment, in [0, 1).</param>
-    /// <param name="epsilon">Added to the denominator for stability, at least 0.</param>
-    /// <param name="weightDecay">Decoupled weight decay: each step multiplies the parameters by <c>1 - learningRate * weightDecay</c>; at least 0.</param>
+    /// <param name="epsilon">Added to the denominator for stability, finite and at least 0.</param>
+    /// <param name="weightDecay">Decoupled weight decay: each step multiplies the parameters by <c>1 - learningRate * weightDecay</c>; finite and at least 0.</param>
     /// <param name="amsgrad">Whether to use the maximum of all second moments so far (AMSGrad).</param>
-    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is out of range or NaN.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is out of range, infinite or NaN (the exception names it).</exception>
     public AdamW(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 1e-2, bool amsgrad = false)
         : base(new AdamCore("AdamW", decoupled: true, learningRate, beta1, beta2, epsilon, weightDecay, amsgrad))
     {

@@ -14,7 +14,7 @@ public abstract class AdaptiveMomentOptimizer : IOptimizer
     private protected AdaptiveMomentOptimizer(AdamCore core) => _core = core;
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentOutOfRangeException">The value is negative or NaN.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative, infinite or NaN; the rate is unchanged.</exception>
     public double LearningRate
     {
         get => _core.LearningRate;
@@ -56,6 +56,7 @@ public abstract class AdaptiveMomentOptimizer : IOptimizer
     /// <see cref="Step{T}(Span{T}, ReadOnlySpan{T})"/>.
     /// </remarks>
     /// <exception cref="ArgumentException">The spans differ in length, or do not match the state's length or type; nothing is changed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="gradientDivisor"/> is zero, negative, infinite or NaN; nothing is changed.</exception>
     public void Step<T>(Span<T> parameters, Span<T> gradient, T gradientDivisor, bool clearGradient)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         _core.Step(parameters, gradient, gradientDivisor, clearGradient);

@@ -50,14 +50,16 @@ public interface IOptimizer
     /// <param name="gradientDivisor">
     /// Every gradient element is divided by this (a true division, correctly rounded in <typeparamref name="T"/>,
     /// like the mean reduction of PyTorch's losses) before the update: the mini-batch size turns a summed gradient
-    /// into the mean one; 1 uses the gradient as it is. It is not validated: 0 gives infinities, as a division would.
+    /// into the mean one; 1 uses the gradient as it is. It must be finite and positive.
     /// </param>
     /// <param name="clearGradient">Whether to set every element of <paramref name="gradient"/> to zero.</param>
     /// <exception cref="ArgumentException">The spans differ in length (the gradient is then left unchanged).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="gradientDivisor"/> is zero, negative, infinite or NaN; nothing is changed.</exception>
     void Step<T>(Span<T> parameters, Span<T> gradient, T gradientDivisor, bool clearGradient)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         GradientReaders.CheckLengths(parameters.Length, gradient.Length);
+        OptimizerStorage.CheckGradientDivisor(gradientDivisor);
         if (gradientDivisor == T.One)
         {
             Step(parameters, (ReadOnlySpan<T>)gradient);

@@ -24,7 +24,7 @@ public sealed class OptimizerState
     /// <param name="learningRate">Learning rate at the time of the snapshot.</param>
     /// <param name="buffers">The named buffers; names unique, arrays all <see cref="T:float[]"/> or all <see cref="T:double[]"/> of one length.</param>
     /// <exception cref="ArgumentException">The buffers are inconsistent, or present although <paramref name="stepCount"/> is 0.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="stepCount"/> is negative or <paramref name="learningRate"/> is negative or NaN.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="stepCount"/> is negative or <paramref name="learningRate"/> is negative, infinite or NaN.</exception>
     public OptimizerState(string optimizer, long stepCount, double learningRate, IEnumerable<OptimizerBuffer> buffers)
     {
         ArgumentException.ThrowIfNullOrEmpty(optimizer);
@@ -33,9 +33,9 @@ public sealed class OptimizerState
         {
             throw new ArgumentOutOfRangeException(nameof(stepCount), stepCount, "The step count cannot be negative.");
         }
-        if (!(learningRate >= 0))
+        if (!(learningRate >= 0) || double.IsPositiveInfinity(learningRate))
         {
-            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a non-negative number.");
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a finite, non-negative number.");
         }
 
         var list = new List<OptimizerBuffer>(buffers);

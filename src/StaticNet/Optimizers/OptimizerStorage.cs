@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
 
 namespace StaticNet.Optimizers;
 
@@ -119,9 +121,34 @@ internal static class OptimizerStorage
 
     public static void CheckLearningRate(double learningRate, string parameterName)
     {
-        if (!(learningRate >= 0))
+        if (!(learningRate >= 0) || double.IsPositiveInfinity(learningRate))
         {
-            throw new ArgumentOutOfRangeException(parameterName, learningRate, "Invalid learning rate: must be a non-negative number.");
+            throw new ArgumentOutOfRangeException(parameterName, learningRate, "Invalid learning rate: must be a finite, non-negative number.");
         }
     }
+
+    /// <summary>Throws unless <paramref name="value"/> is finite and at least 0 (<paramref name="torchName"/> names it in the message, as PyTorch does).</summary>
+    public static void CheckNonNegative(double value, string parameterName, string torchName)
+    {
+        if (!(value >= 0) || double.IsPositiveInfinity(value))
+        {
+            throw new ArgumentOutOfRangeException(parameterName, value, $"Invalid {torchName} value: must be a finite, non-negative number.");
+        }
+    }
+
+    /// <summary>
+    /// Throws unless a step's gradient divisor is finite and positive. Checked before anything changes (the state's
+    /// shape included), so a refused step leaves the optimizer, the parameters and the gradient as they were.
+    /// </summary>
+    public static void CheckGradientDivisor<T>(T gradientDivisor) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!(gradientDivisor > T.Zero) || T.IsPositiveInfinity(gradientDivisor))
+        {
+            ThrowGradientDivisor(double.CreateTruncating(gradientDivisor));
+        }
+    }
+
+    [DoesNotReturn]
+    private static void ThrowGradientDivisor(double gradientDivisor) =>
+        throw new ArgumentOutOfRangeException(nameof(gradientDivisor), gradientDivisor, "The gradient divisor must be finite and positive (the mini-batch size, or 1).");
 }

@@ -29,27 +29,21 @@ public sealed class Sgd : IOptimizer
     private long _stepCount;
 
     /// <summary>Creates the optimizer; the arguments mean what they mean for <c>torch.optim.SGD</c>.</summary>
-    /// <param name="learningRate">Step size, at least 0.</param>
-    /// <param name="momentum">Momentum factor, at least 0; 0 keeps no momentum buffer.</param>
-    /// <param name="dampening">Dampening of the momentum (the new gradient is weighted by <c>1 - dampening</c>).</param>
+    /// <param name="learningRate">Step size, finite and at least 0.</param>
+    /// <param name="momentum">Momentum factor, finite and at least 0; 0 keeps no momentum buffer.</param>
+    /// <param name="dampening">Dampening of the momentum (the new gradient is weighted by <c>1 - dampening</c>), finite.</param>
     /// <param name="nesterov">Nesterov momentum; needs a positive momentum and zero dampening.</param>
-    /// <param name="weightDecay">L2 penalty added to the gradient as <c>weightDecay * p</c>, at least 0.</param>
-    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is out of range or NaN, or Nesterov momentum is asked for without momentum or with dampening.</exception>
+    /// <param name="weightDecay">L2 penalty added to the gradient as <c>weightDecay * p</c>, finite and at least 0.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is out of range, infinite or NaN (the exception names it), or Nesterov momentum is asked for without momentum or with dampening.</exception>
     public Sgd(double learningRate, double momentum = 0, double dampening = 0, bool nesterov = false, double weightDecay = 0)
     {
         OptimizerStorage.CheckLearningRate(learningRate, nameof(learningRate));
-        if (!(momentum >= 0))
+        OptimizerStorage.CheckNonNegative(momentum, nameof(momentum), "momentum");
+        if (!double.IsFinite(dampening))
         {
-            throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "Invalid momentum value: must be a non-negative number.");
+            throw new ArgumentOutOfRangeException(nameof(dampening), dampening, "Invalid dampening value: must be a finite number.");
         }
-        if (double.IsNaN(dampening))
-        {
-            throw new ArgumentOutOfRangeException(nameof(dampening), dampening, "Invalid dampening value: must be a number.");
-        }
-        if (!(weightDecay >= 0))
-        {
-            throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, "Invalid weight_decay value: must be a non-negative number.");
-        }
+        OptimizerStorage.CheckNonNegative(weightDecay, nameof(weightDecay), "weight_decay");
         if (nesterov && momentum <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "Nesterov momentum requires a momentum and zero dampening.");
@@ -67,7 +61,7 @@ public sealed class Sgd : IOptimizer
     }
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentOutOfRangeException">The value is negative or NaN.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative, infinite or NaN; the rate is unchanged.</exception>
     public double LearningRate
     {
         get => _learningRate;
@@ -110,9 +104,11 @@ public sealed class Sgd : IOptimizer
     /// <see cref="Step{T}(Span{T}, ReadOnlySpan{T})"/>.
     /// </remarks>
     /// <exception cref="ArgumentException">The spans differ in length, or do not match the state's length or type; nothing is changed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="gradientDivisor"/> is zero, negative, infinite or NaN; nothing is changed.</exception>
     public void Step<T>(Span<T> parameters, Span<T> gradient, T gradientDivisor, bool clearGradient)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        OptimizerStorage.CheckGradientDivisor(gradientDivisor);
         GradientScaling scaling = GradientReaders.Classify(gradientDivisor, out T factor);
         switch (scaling)
         {
@@ -162,7 +158,7 @@ public sealed class Sgd : IOptimizer
     }
 
     /// <summary>
-    /// Counts a step that the network took itself (<see cref="INetwork{T}.TrySgdStep(ReadOnlySpan{T}, ReadOnlySpan{int}, T, out T)"/>,
+    /// Counts a step that the network took itself (<see cref="IFusedSgdStep{T}.TrySgdStep(ReadOnlySpan{T}, ReadOnlySpan{int}, T, out T)"/>,
     /// plain SGD fused with backpropagation), so the step count and the state's shape stay what <see cref="Step{T}(Span{T}, ReadOnlySpan{T})"/> would leave.
     /// </summary>
     internal void RecordFusedStep<T>(int length) where T : unmanaged, IFloatingPointIeee754<T>

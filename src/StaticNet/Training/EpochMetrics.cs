@@ -29,7 +29,7 @@ public sealed record EpochMetrics(
         text.Append(c, $"epoch {Epoch}: loss {Loss:G6}");
         if (Accuracy is double accuracy)
         {
-            text.Append(c, $", accuracy {accuracy:P2}");
+            text.Append(c, $", accuracy {Percent(accuracy)}");
         }
         if (ValidationLoss is double validationLoss)
         {
@@ -37,9 +37,12 @@ public sealed record EpochMetrics(
         }
         if (ValidationAccuracy is double validationAccuracy)
         {
-            text.Append(c, $", val_accuracy {validationAccuracy:P2}");
+            text.Append(c, $", val_accuracy {Percent(validationAccuracy)}");
         }
         text.Append(c, $", lr {LearningRate:G6}, {Duration.TotalMilliseconds:F0} ms");
         return text.ToString();
     }
+
+    /// <summary><c>95.00%</c>: the invariant culture's "P2" would print <c>95.00 %</c>, with a space.</summary>
+    private static string Percent(double share) => (share * 100).ToString("F2", CultureInfo.InvariantCulture) + "%";
 }

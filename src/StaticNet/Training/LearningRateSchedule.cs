@@ -18,12 +18,29 @@ public abstract class LearningRateSchedule
     /// <summary>The learning rate of the epoch that follows <paramref name="completedEpochs"/> completed epochs.</summary>
     /// <param name="baseRate">The optimizer's learning rate when training started.</param>
     /// <param name="completedEpochs">0 for the first epoch, 1 for the second, ... (PyTorch's <c>last_epoch</c>).</param>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// (The built-in schedules) <paramref name="baseRate"/> is negative, infinite or NaN, or <paramref name="completedEpochs"/> is negative.
+    /// </exception>
     public abstract double GetLearningRate(double baseRate, int completedEpochs);
+
+    /// <summary>Checks the arguments of <see cref="GetLearningRate"/> as the built-in schedules do.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="baseRate"/> is negative, infinite or NaN, or <paramref name="completedEpochs"/> is negative.
+    /// </exception>
+    protected static void CheckArguments(double baseRate, int completedEpochs)
+    {
+        if (!(baseRate >= 0) || double.IsPositiveInfinity(baseRate))
+        {
+            throw new ArgumentOutOfRangeException(nameof(baseRate), baseRate, "The base learning rate must be finite and non-negative.");
+        }
+        ArgumentOutOfRangeException.ThrowIfNegative(completedEpochs);
+    }
 
     /// <summary>
     /// <c>baseRate * gamma^floor(completedEpochs / stepSize)</c>: multiplies the rate by <paramref name="gamma"/>
     /// every <paramref name="stepSize"/> epochs, as <c>torch.optim.lr_scheduler.StepLR</c>.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="stepSize"/> is below 1, or <paramref name="gamma"/> is not finite and positive.</exception>
     public static LearningRateSchedule Step(int stepSize, double gamma = 0.1)
     {
         if (stepSize < 1)
@@ -37,6 +54,7 @@ public abstract class LearningRateSchedule
     /// <summary>
     /// <c>baseRate * gamma^completedEpochs</c>, as <c>torch.optim.lr_scheduler.ExponentialLR</c>.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="gamma"/> is not finite and positive.</exception>
     public static LearningRateSchedule Exponential(double gamma)
     {
         CheckFactor(gamma, nameof(gamma));
@@ -49,6 +67,7 @@ public abstract class LearningRateSchedule
     /// as <c>torch.optim.lr_scheduler.CosineAnnealingLR(T_max=period, eta_min=minimumRate)</c> (its closed form).
     /// Pass the number of epochs as <paramref name="period"/> to anneal over the whole training.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is below 1, or <paramref name="minimumRate"/> is not finite and non-negative.</exception>
     public static LearningRateSchedule Cosine(int period, double minimumRate = 0)
     {
         if (period < 1)
@@ -72,8 +91,11 @@ public abstract class LearningRateSchedule
 
     private sealed class StepSchedule(int stepSize, double gamma) : LearningRateSchedule
     {
-        public override double GetLearningRate(double baseRate, int completedEpochs) =>
-            baseRate * Math.Pow(gamma, completedEpochs / stepSize);
+        public override double GetLearningRate(double baseRate, int completedEpochs)
+        {
+            CheckArguments(baseRate, completedEpochs);
+            return baseRate * Math.Pow(gamma, completedEpochs / stepSize);
+        }
 
         public override string ToString() =>
             string.Create(CultureInfo.InvariantCulture, $"Step(stepSize: {stepSize}, gamma: {gamma})");
@@ -81,8 +103,11 @@ public abstract class LearningRateSchedule
 
     private sealed class ExponentialSchedule(double gamma) : LearningRateSchedule
     {
-        public override double GetLearningRate(double baseRate, int completedEpochs) =>
-            baseRate * Math.Pow(gamma, completedEpochs);
+        public override double GetLearningRate(double baseRate, int completedEpochs)
+        {
+            CheckArguments(baseRate, completedEpochs);
+            return baseRate * Math.Pow(gamma, completedEpochs);
+        }
 
         public override string ToString() =>
             string.Create(CultureInfo.InvariantCulture, $"Exponential(gamma: {gamma})");
@@ -90,8 +115,11 @@ public abstract class LearningRateSchedule
 
     private sealed class CosineSchedule(int period, double minimumRate) : LearningRateSchedule
     {
-        public override double GetLearningRate(double baseRate, int completedEpochs) =>
-            minimumRate + (baseRate - minimumRate) * (1 + Math.Cos(Math.PI * completedEpochs / period)) / 2;
+        public override double GetLearningRate(double baseRate, int completedEpochs)
+        {
+            CheckArguments(baseRate, completedEpochs);
+            return minimumRate + (baseRate - minimumRate) * (1 + Math.Cos(Math.PI * completedEpochs / period)) / 2;
+        }
 
         public override string ToString() =>
             string.Create(CultureInfo.InvariantCulture, $"Cosine(period: {period}, minimumRate: {minimumRate})");

@@ -35,7 +35,7 @@ namespace StaticNet;
 ///     EarlyStopping = new EarlyStopping(patience: 10),
 /// };
 /// var (training, validation) = TrainingData&lt;float&gt;.FromLabels(inputs, labels, 4).Split(0.2, seed: 1);
-/// TrainingHistory history = trainer.Fit(training, validation, new Progress&lt;EpochMetrics&gt;(Console.WriteLine));
+/// TrainingHistory history = trainer.Fit(training, validation, new SynchronousProgress&lt;EpochMetrics&gt;(Console.WriteLine));
 /// </code>
 /// </example>
 /// <typeparam name="T">The network's precision.</typeparam>
@@ -82,7 +82,10 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         set => _epochs = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Epochs must be at least 1.");
     }
 
-    /// <summary>Samples per mini-batch (the last batch of an epoch may be smaller). Default 32.</summary>
+    /// <summary>
+    /// Samples per mini-batch (the last batch of an epoch may be smaller). Default 32. Any value at or above the
+    /// number of samples (<c>int.MaxValue</c>, say) trains on all of them as one batch.
+    /// </summary>
     public int BatchSize
     {
         get => _batchSize;
@@ -97,7 +100,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>
     /// Most threads one mini-batch is shared among; default <see cref="Environment.ProcessorCount"/>.
-    /// Small batches of small networks run on one thread whatever this says.
+    /// Small batches of small networks run on one thread whatever this says. A batch is cut into at most 1024
+    /// parts (so <c>int.MaxValue</c> means "as many as are worth it"), run by at most one thread per processor.
     /// </summary>
     public int Threads
     {
@@ -145,7 +149,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Trains the network on <paramref name="data"/>.</summary>
     /// <param name="data">Training samples.</param>
     /// <param name="validation">Held-out samples evaluated after each epoch (needed by <see cref="EarlyStopping"/>).</param>
-    /// <param name="progress">Receives each epoch's metrics, on the training thread, as soon as the epoch ends (after its checkpoint is written).</param>
+    /// <param name="progress">Receives each epoch's metrics, on the training thread, as soon as the epoch ends (after its checkpoint is written). A <see cref="SynchronousProgress{T}"/> handles them there, in order; <see cref="Progress{T}"/> posts them to the thread pool (in a console application), where they may run out of order and after <see cref="Fit"/> returns.</param>
     /// <param name="cancellationToken">Checked before every batch; training then stops with
     /// <see cref="OperationCanceledException"/>, leaving the parameters as they are.</param>
     /// <returns>Every epoch's metrics, the best epoch and whether training stopped early.</returns>
@@ -153,7 +157,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     /// <exception cref="NotSupportedException"><see cref="Checkpoints"/> is set but the optimizer cannot export its state.</exception>
-    /// <exception cref="IOException">A checkpoint could not be written; training stops there.</exception>
+    /// <exception cref="UnauthorizedAccessException">A checkpoint could not be written because its folder may not be written; training stops there.</exception>
+    /// <exception cref="IOException">A checkpoint could not be written for another reason (see <see cref="WeightFile.Save{T}(INetwork{T}, string)"/>); training stops there.</exception>
     public TrainingHistory Fit(
         TrainingData<T> data,
         TrainingData<T>? validation = null,
@@ -205,6 +210,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <exception cref="NotSupportedException">The optimizer cannot import a state (StaticNet's optimizers can).</exception>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    /// <exception cref="UnauthorizedAccessException">A checkpoint could not be read or written because of the file system's permissions.</exception>
+    /// <exception cref="IOException">The checkpoint cannot be read, or a new checkpoint could not be written; training stops there.</exception>
     public TrainingHistory Resume(
         string checkpointPath,
         TrainingData<T> data,
@@ -357,17 +364,20 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         LearningRateSchedule? schedule = Schedule;
         bool shuffle = Shuffle;
         int[] order = new int[data.Count];
-        int batches = (data.Count + batchSize - 1) / batchSize;
+        // Any batch size at or above the data count is one full batch; (count + batchSize - 1) would overflow.
+        int batches = data.Count / batchSize + (data.Count % batchSize == 0 ? 0 : 1);
         bool measureAccuracy = MeasureTrainingAccuracy && data.IsClassification;
         double minDelta = earlyStopping?.MinDelta ?? 0;
         T[]? bestParameters = earlyStopping is { RestoreBestParameters: true } ? new T[Network.ParameterCount] : null;
 
-        var history = new List<EpochMetrics>(epochCount);
+        // Epochs may be int.MaxValue ("until early stopping"): do not reserve room for all of them.
+        var history = new List<EpochMetrics>(Math.Min(epochCount, 1024));
         double bestLoss = double.PositiveInfinity;
         int bestEpoch = 0;
         int epochsWithoutImprovement = 0;
         bool stoppedEarly = false;
         int firstEpoch = 1;
+        int lastEpoch = epochCount;
         if (resume is not null)
         {
             history.AddRange(resume.History);
@@ -380,7 +390,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             {
                 // The interrupted run stopped here.
                 stoppedEarly = true;
-                firstEpoch = epochCount + 1;
+                lastEpoch = resume.CompletedEpochs;
             }
         }
         ulong[] shuffleState = new ulong[4];
@@ -388,8 +398,10 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         using var session = new TrainingSession<T>(Network, Optimizer, ClipGradientNorm, threads, ParallelThreshold);
         try
         {
-            for (int epoch = firstEpoch; epoch <= epochCount; epoch++)
+            // Counted by completed epochs, so that Epochs = int.MaxValue never increments past int.MaxValue.
+            for (int completed = firstEpoch - 1; completed < lastEpoch; completed++)
             {
+                int epoch = completed + 1;
                 long started = Stopwatch.GetTimestamp();
                 double rate = schedule is null ? baseRate : schedule.GetLearningRate(baseRate, epoch - 1);
                 if (!(rate >= 0) || double.IsInfinity(rate))
@@ -542,7 +554,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     public Evaluation Evaluate(TrainingData<T> data, CancellationToken cancellationToken = default) =>
         Trainer.Evaluate(Network, data, Threads, cancellationToken);
 
-    internal static void CheckFits(INetwork<T> network, TrainingData<T> data, string parameterName)
+    internal static void CheckFits(IPredictor<T> network, TrainingData<T> data, string parameterName)
     {
         ArgumentNullException.ThrowIfNull(data, parameterName);
         string name = network.Description.Name;

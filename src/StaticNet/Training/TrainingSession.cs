@@ -19,6 +19,12 @@ namespace StaticNet;
 /// </remarks>
 internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>
+    /// Most parts a batch is cut into, whatever the thread setting (<c>Threads = int.MaxValue</c> must neither
+    /// allocate per-thread buffers for every value nor exceed <see cref="WorkerPool"/>'s part count).
+    /// </summary>
+    internal const int MaxParts = 1024;
+
     /// <summary>Rows evaluated per round, between cancellation checks.</summary>
     internal const int EvaluationChunk = 1024;
 
@@ -62,7 +68,7 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
         _network = network;
         _optimizer = optimizer;
         _clipNorm = clipNorm;
-        _threads = Math.Max(1, threads);
+        _threads = Math.Clamp(threads, 1, MaxParts);
         _parallelThreshold = parallelThreshold;
         _parameterCount = network.ParameterCount;
         _gradients = new T[_threads][];
@@ -93,8 +99,9 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
     public (double LossSum, long Correct) TrainBatch(
         TrainingData<T> data, int[] rows, int start, int count, bool measureAccuracy, int epoch, int batch, int batches)
     {
-        if (_optimizer is Sgd { Momentum: 0, WeightDecay: 0 } sgd && _clipNorm is null && PartsFor(count) == 1
-            && TryFusedSgdStep(sgd, data, rows, start, count, measureAccuracy, epoch, batch, batches) is { } fused)
+        if (_optimizer is Sgd { Momentum: 0, WeightDecay: 0 } sgd && _clipNorm is null && _network is IFusedSgdStep<T> fusing
+            && PartsFor(count) == 1
+            && TryFusedSgdStep(fusing, sgd, data, rows, start, count, measureAccuracy, epoch, batch, batches) is { } fused)
         {
             return fused;
         }
@@ -148,20 +155,20 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
 
     /// <summary>
     /// Plain SGD without clipping, on a batch too small to share between threads: the network's fused step
-    /// (<see cref="INetwork{T}.TrySgdStep(ReadOnlySpan{T}, ReadOnlySpan{int}, T, out T)"/>), which backpropagates
+    /// (<see cref="IFusedSgdStep{T}.TrySgdStep(ReadOnlySpan{T}, ReadOnlySpan{int}, T, out T)"/>), which backpropagates
     /// straight into the parameters with no gradient buffer and no optimizer pass. Null when the network declines
     /// the batch (then nothing has changed and the unfused path runs).
     /// </summary>
     private (double LossSum, long Correct)? TryFusedSgdStep(
-        Sgd sgd, TrainingData<T> data, int[] rows, int start, int count, bool measureAccuracy, int epoch, int batch, int batches)
+        IFusedSgdStep<T> network, Sgd sgd, TrainingData<T> data, int[] rows, int start, int count, bool measureAccuracy, int epoch, int batch, int batches)
     {
         long correct = Gather(data, rows, start, start + count, part: 0, measureAccuracy);
         T learningRate = T.CreateTruncating(sgd.LearningRate);
         ReadOnlySpan<T> inputs = _gatheredInputs[0].AsSpan(0, count * data.InputSize);
         T lossSum;
         bool fused = data.LabelArray is not null
-            ? _network.TrySgdStep(inputs, _gatheredLabels[0].AsSpan(0, count), learningRate, out lossSum)
-            : _network.TrySgdStep(inputs, _gatheredTargets[0].AsSpan(0, count * data.TargetSize), learningRate, out lossSum);
+            ? network.TrySgdStep(inputs, _gatheredLabels[0].AsSpan(0, count), learningRate, out lossSum)
+            : network.TrySgdStep(inputs, _gatheredTargets[0].AsSpan(0, count * data.TargetSize), learningRate, out lossSum);
         if (!fused)
         {
             // The unfused path runs this batch as one part: part 0 reuses the rows and the accuracy gathered here.
@@ -188,10 +195,11 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
         _gradientsZero = false;
         double lossSum = 0;
         long correct = 0;
-        for (int start = 0; start < data.Count; start += EvaluationChunk)
+        // Advanced by the chunk's row count, never past data.Count, so start + EvaluationChunk cannot overflow.
+        for (int start = 0, count; start < data.Count; start += count)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            int count = Math.Min(EvaluationChunk, data.Count - start);
+            count = Math.Min(EvaluationChunk, data.Count - start);
             RunRound(_evaluatePart, data, null, start, count, measureAccuracy);
             for (int part = 0; part < _parts; part++)
             {
@@ -237,7 +245,7 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
             }
             else
             {
-                EnsurePool().Run(work, parts);
+                EnsurePool(parts).Run(work, parts);
             }
         }
         finally
@@ -247,16 +255,18 @@ internal sealed class TrainingSession<T> : IDisposable where T : unmanaged, IFlo
         }
     }
 
-    private WorkerPool EnsurePool()
+    /// <summary>
+    /// The pool, with the gradient buffers of the first <paramref name="parts"/> parts allocated (once; a later round
+    /// with as many parts allocates nothing). Parts are claimed, not assigned to threads, so the pool needs no more
+    /// helpers than there are processors: the parts and their results do not depend on it.
+    /// </summary>
+    private WorkerPool EnsurePool(int parts)
     {
-        if (_pool is null)
+        for (int part = 1; part < parts; part++)
         {
-            for (int part = 1; part < _gradients.Length; part++)
-            {
-                _gradients[part] = new T[_parameterCount];
-            }
-            _pool = new WorkerPool(_threads - 1);
+            _gradients[part] ??= new T[_parameterCount];
         }
+        _pool ??= new WorkerPool(Math.Min(_threads, Math.Max(2, Environment.ProcessorCount)) - 1);
         return _pool;
     }
 

@@ -116,8 +116,16 @@ public sealed class SafeTensorsFile
     /// <summary>
     /// Writes the file to <paramref name="path"/> atomically: to a temporary file in the same folder, flushed
     /// to disk, then renamed over the target. If anything fails, the previous file is left intact and the
-    /// temporary file is deleted.
+    /// temporary file is deleted. Temporaries are named and cleaned as for <see cref="WeightFile.Save{T}(INetwork{T}, string)"/>.
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or does not name a file.</exception>
+    /// <exception cref="InvalidOperationException">The file is invalid (for example two tensors share a name); nothing is written.</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder may not be written (for example it is read-only); the previous file, if any, is left intact.</exception>
+    /// <exception cref="IOException">
+    /// The file cannot be written for another reason, for example <see cref="DirectoryNotFoundException"/> (the folder is
+    /// missing, or a part of the path is a file), <see cref="PathTooLongException"/> or a full disk; the previous file,
+    /// if any, is left intact.
+    /// </exception>
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

@@ -102,7 +102,12 @@ public sealed class SafeTensorsTensor
             throw new ArgumentException(
                 $"Tensor '{name}': shape {FormatShape(dims)} does not hold {values.Length} values.", nameof(shape));
         }
-        byte[] data = new byte[checked(values.Length * elementSize)];
+        if ((long)values.Length * elementSize > Array.MaxLength)
+        {
+            throw new ArgumentException(
+                $"Tensor '{name}': {values.Length} values of {dtype.ToHeaderName()} need {(long)values.Length * elementSize} bytes, more than an array holds.", nameof(values));
+        }
+        byte[] data = new byte[values.Length * elementSize];
         TensorConversion.Encode(values, dtype, data);
         return new SafeTensorsTensor(name, dtype, dims, data, validate: false);
     }

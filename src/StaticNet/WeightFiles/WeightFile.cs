@@ -43,7 +43,19 @@ public static class WeightFile
     public const string TopologyHashKey = "staticnet.topology_hash";
 
     /// <summary>Saves the parameters to <paramref name="path"/> atomically (temporary file, flush to disk, rename).</summary>
-    /// <exception cref="IOException">The file cannot be written; the previous file, if any, is left intact.</exception>
+    /// <remarks>
+    /// The temporary file, <c>.staticnet-*.tmp</c> beside the target, has a short fixed-length name, so any legal file
+    /// name can be saved. A process killed during a save leaves it behind; the next save of the same target deletes
+    /// such stale temporaries (last written over a minute ago and held open by no process, so a concurrent save by
+    /// another process is never disturbed). Other files are never touched.
+    /// </remarks>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or does not name a file.</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder may not be written (for example it is read-only); the previous file, if any, is left intact.</exception>
+    /// <exception cref="IOException">
+    /// The file cannot be written for another reason, for example <see cref="DirectoryNotFoundException"/> (the folder is
+    /// missing, or a part of the path is a file), <see cref="PathTooLongException"/> or a full disk; the previous file,
+    /// if any, is left intact.
+    /// </exception>
     public static void Save<T>(INetwork<T> network, string path)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         Save(network, path, wrapStream: null);

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.RegularExpressions;
 using Xunit.Sdk;
 
 namespace StaticNet.Generator.Tests.Infrastructure;
@@ -49,9 +50,15 @@ internal static class Snapshot
             : $"Snapshot {name} differs from {verifiedPath}.\n{FirstDifference(expected, normalized)}\n{how}");
     }
 
-    /// <summary>'\n' line endings and exactly one final newline, so Git's autocrlf cannot cause a mismatch.</summary>
+    /// <summary>
+    /// '\n' line endings and exactly one final newline, so Git's autocrlf cannot cause a mismatch; the generator's
+    /// version in <c>[GeneratedCode]</c> becomes <c>{version}</c>, so snapshots do not change with every release.
+    /// </summary>
     internal static string Normalize(string text) =>
-        text.Replace("\r\n", "\n").Replace('\r', '\n').TrimEnd('\n') + "\n";
+        GeneratedCodeVersion.Replace(text.Replace("\r\n", "\n").Replace('\r', '\n').TrimEnd('\n') + "\n", "$1{version}$2");
+
+    private static readonly Regex GeneratedCodeVersion =
+        new("(GeneratedCode\\(\"StaticNet\\.Generator\", \")[^\"]*(\"\\))", RegexOptions.CultureInvariant);
 
     internal static string FirstDifference(string expected, string actual)
     {

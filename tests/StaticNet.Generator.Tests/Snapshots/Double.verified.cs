@@ -23,8 +23,8 @@ using global::StaticNet.Compute;
 /// <item><term>1</term><description>dense 20 → 3, softmax, 63 parameters (2.weight, 2.bias)</description></item>
 /// </list>
 /// </remarks>
-[global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "1.0.0")]
-public sealed partial class DoubleNet : INetwork<double>
+[global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "{version}")]
+public sealed partial class DoubleNet : INetwork<double>, IFusedSgdStep<double>
 {
     /// <summary>Number of inputs.</summary>
     public const int InputSize = 30;
@@ -83,8 +83,8 @@ public sealed partial class DoubleNet : INetwork<double>
         return (int)Networks.ArgMax<double>(output);
     }
 
-    /// <summary>Computes the outputs of many samples stored row-major: <paramref name="inputs"/> is [count x InputSize], <paramref name="outputs"/> [count x
-    /// OutputSize].</summary>
+    /// <summary>Computes the outputs of many samples stored row-major:
+    /// <paramref name="inputs"/> is [count x InputSize], <paramref name="outputs"/> [count x OutputSize].</summary>
     /// <remarks>Runs tiles of samples through each layer together, every loaded weight multiplied into a vector of samples.</remarks>
     public void PredictBatch(ReadOnlySpan<double> inputs, Span<double> outputs)
     {
@@ -215,8 +215,8 @@ public sealed partial class DoubleNet : INetwork<double>
         }
     }
 
-    /// <summary>Adds (+=) the gradient of this sample's cross_entropy loss against <paramref name="target"/> to <paramref name="gradient"/> and returns the
-    /// loss.</summary>
+    /// <summary>Adds (+=) the gradient of this sample's cross_entropy loss against <paramref name="target"/>
+    /// to <paramref name="gradient"/> and returns the loss.</summary>
     /// <remarks>Allocation-free and safe to call from many threads at once (each with its own gradient span).</remarks>
     public double AccumulateGradient(ReadOnlySpan<double> input, ReadOnlySpan<double> target, Span<double> gradient)
     {
@@ -226,7 +226,8 @@ public sealed partial class DoubleNet : INetwork<double>
         return Backpropagate(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(target), ref MemoryMarshal.GetReference(gradient), 1.0);
     }
 
-    /// <summary>Adds the gradient of this sample's loss against class <paramref name="label"/> (a one-hot target) and returns the loss.</summary>
+    /// <summary>Adds the gradient of this sample's loss against class <paramref name="label"/>
+    /// (a one-hot target) and returns the loss.</summary>
     public double AccumulateGradient(ReadOnlySpan<double> input, int label, Span<double> gradient)
     {
         ThrowHelper.CheckLength(input.Length, InputSize, nameof(input));
@@ -263,7 +264,8 @@ public sealed partial class DoubleNet : INetwork<double>
         return loss;
     }
 
-    /// <summary>Adds the gradients of many samples' losses against class labels (one-hot targets) and returns the sum of the losses.</summary>
+    /// <summary>Adds the gradients of many samples' losses against class labels
+    /// (one-hot targets) and returns the sum of the losses.</summary>
     public double AccumulateGradientBatch(ReadOnlySpan<double> inputs, ReadOnlySpan<int> labels, Span<double> gradient)
     {
         int count = ThrowHelper.CheckBatch(inputs.Length, InputSize, labels.Length, 1, nameof(labels));
@@ -294,6 +296,7 @@ public sealed partial class DoubleNet : INetwork<double>
     /// larger than one tile (TileWidth samples); a non-finite loss leaves the parameters unchanged.</summary>
     public bool TrySgdStep(ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, double learningRate, out double lossSum)
     {
+        ThrowHelper.CheckLearningRate(learningRate, nameof(learningRate));
         int count = ThrowHelper.CheckBatch(inputs.Length, InputSize, targets.Length, OutputSize, nameof(targets));
         lossSum = 0.0;
         if (count == 0 || count > TileWidth)
@@ -316,6 +319,7 @@ public sealed partial class DoubleNet : INetwork<double>
     /// larger than one tile (TileWidth samples); a non-finite loss leaves the parameters unchanged.</summary>
     public bool TrySgdStep(ReadOnlySpan<double> inputs, ReadOnlySpan<int> labels, double learningRate, out double lossSum)
     {
+        ThrowHelper.CheckLearningRate(learningRate, nameof(learningRate));
         int count = ThrowHelper.CheckBatch(inputs.Length, InputSize, labels.Length, 1, nameof(labels));
         lossSum = 0.0;
         if (count == 0 || count > TileWidth)
@@ -467,9 +471,9 @@ public sealed partial class DoubleNet : INetwork<double>
         return loss;
     }
 
-    NetworkDescription INetwork<double>.Description => Description;
-    int INetwork<double>.InputSize => InputSize;
-    int INetwork<double>.OutputSize => OutputSize;
+    NetworkDescription IPredictor<double>.Description => Description;
+    int IPredictor<double>.InputSize => InputSize;
+    int IPredictor<double>.OutputSize => OutputSize;
     int INetwork<double>.ParameterCount => ParameterCount;
     bool INetwork<double>.IsTrainable => true;
 

@@ -24,8 +24,8 @@ using global::StaticNet.Compute;
 /// </list>
 /// Classes: Iris-setosa, Iris-versicolor, Iris-virginica.
 /// </remarks>
-[global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "1.0.0")]
-public sealed partial class IrisNet : INetwork<float>
+[global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "{version}")]
+public sealed partial class IrisNet : INetwork<float>, IFusedSgdStep<float>
 {
     /// <summary>Number of inputs.</summary>
     public const int InputSize = 4;
@@ -95,8 +95,8 @@ public sealed partial class IrisNet : INetwork<float>
         return (Label)Networks.ArgMax<float>(output);
     }
 
-    /// <summary>Computes the outputs of many samples stored row-major: <paramref name="inputs"/> is [count x InputSize], <paramref name="outputs"/> [count x
-    /// OutputSize].</summary>
+    /// <summary>Computes the outputs of many samples stored row-major:
+    /// <paramref name="inputs"/> is [count x InputSize], <paramref name="outputs"/> [count x OutputSize].</summary>
     /// <remarks>Runs tiles of samples through each layer together, every loaded weight multiplied into a vector of samples.</remarks>
     public void PredictBatch(ReadOnlySpan<float> inputs, Span<float> outputs)
     {
@@ -239,8 +239,8 @@ public sealed partial class IrisNet : INetwork<float>
         Kernels.ToSampleMajor(MemoryMarshal.CreateReadOnlySpan(ref a1, OutputSize * width), OutputSize, MemoryMarshal.CreateSpan(ref y, count * OutputSize));
     }
 
-    /// <summary>Adds (+=) the gradient of this sample's cross_entropy loss against <paramref name="target"/> to <paramref name="gradient"/> and returns the
-    /// loss.</summary>
+    /// <summary>Adds (+=) the gradient of this sample's cross_entropy loss against <paramref name="target"/>
+    /// to <paramref name="gradient"/> and returns the loss.</summary>
     /// <remarks>Allocation-free and safe to call from many threads at once (each with its own gradient span).</remarks>
     public float AccumulateGradient(ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> gradient)
     {
@@ -250,7 +250,8 @@ public sealed partial class IrisNet : INetwork<float>
         return Backpropagate(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(target), ref MemoryMarshal.GetReference(gradient), 1f);
     }
 
-    /// <summary>Adds the gradient of this sample's loss against class <paramref name="label"/> (a one-hot target) and returns the loss.</summary>
+    /// <summary>Adds the gradient of this sample's loss against class <paramref name="label"/>
+    /// (a one-hot target) and returns the loss.</summary>
     public float AccumulateGradient(ReadOnlySpan<float> input, int label, Span<float> gradient)
     {
         ThrowHelper.CheckLength(input.Length, InputSize, nameof(input));
@@ -287,7 +288,8 @@ public sealed partial class IrisNet : INetwork<float>
         return loss;
     }
 
-    /// <summary>Adds the gradients of many samples' losses against class labels (one-hot targets) and returns the sum of the losses.</summary>
+    /// <summary>Adds the gradients of many samples' losses against class labels
+    /// (one-hot targets) and returns the sum of the losses.</summary>
     public float AccumulateGradientBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, Span<float> gradient)
     {
         int count = ThrowHelper.CheckBatch(inputs.Length, InputSize, labels.Length, 1, nameof(labels));
@@ -318,6 +320,7 @@ public sealed partial class IrisNet : INetwork<float>
     /// larger than one tile (TileWidth samples); a non-finite loss leaves the parameters unchanged.</summary>
     public bool TrySgdStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, float learningRate, out float lossSum)
     {
+        ThrowHelper.CheckLearningRate(learningRate, nameof(learningRate));
         int count = ThrowHelper.CheckBatch(inputs.Length, InputSize, targets.Length, OutputSize, nameof(targets));
         lossSum = 0f;
         if (count == 0 || count > TileWidth)
@@ -340,6 +343,7 @@ public sealed partial class IrisNet : INetwork<float>
     /// larger than one tile (TileWidth samples); a non-finite loss leaves the parameters unchanged.</summary>
     public bool TrySgdStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, float learningRate, out float lossSum)
     {
+        ThrowHelper.CheckLearningRate(learningRate, nameof(learningRate));
         int count = ThrowHelper.CheckBatch(inputs.Length, InputSize, labels.Length, 1, nameof(labels));
         lossSum = 0f;
         if (count == 0 || count > TileWidth)
@@ -490,12 +494,12 @@ public sealed partial class IrisNet : INetwork<float>
         return loss;
     }
 
-    NetworkDescription INetwork<float>.Description => Description;
-    int INetwork<float>.InputSize => InputSize;
-    int INetwork<float>.OutputSize => OutputSize;
+    NetworkDescription IPredictor<float>.Description => Description;
+    int IPredictor<float>.InputSize => InputSize;
+    int IPredictor<float>.OutputSize => OutputSize;
     int INetwork<float>.ParameterCount => ParameterCount;
     bool INetwork<float>.IsTrainable => true;
-    int INetwork<float>.Classify(ReadOnlySpan<float> input) => (int)Classify(input);
+    int IPredictor<float>.Classify(ReadOnlySpan<float> input) => (int)Classify(input);
 
     /// <summary>w[i] * x + sum, fused where the hardware has FMA: one term of an unrolled layer.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -24,7 +24,7 @@ using global::StaticNet.Compute;
 /// </list>
 /// Inference only: the step activation has no useful gradient.
 /// </remarks>
-[global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "1.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "{version}")]
 public sealed partial class AndGate : INetwork<float>
 {
     /// <summary>Number of inputs.</summary>
@@ -84,8 +84,8 @@ public sealed partial class AndGate : INetwork<float>
         return (int)(output[0] > 0.5f ? 1 : 0);
     }
 
-    /// <summary>Computes the outputs of many samples stored row-major: <paramref name="inputs"/> is [count x InputSize], <paramref name="outputs"/> [count x
-    /// OutputSize].</summary>
+    /// <summary>Computes the outputs of many samples stored row-major:
+    /// <paramref name="inputs"/> is [count x InputSize], <paramref name="outputs"/> [count x OutputSize].</summary>
     /// <remarks>Runs tiles of samples through each layer together, every loaded weight multiplied into a vector of samples.</remarks>
     public void PredictBatch(ReadOnlySpan<float> inputs, Span<float> outputs)
     {
@@ -165,9 +165,9 @@ public sealed partial class AndGate : INetwork<float>
         Activations.Apply<float, Step>(ref y, ref y, count * 1, 0f);
     }
 
-    NetworkDescription INetwork<float>.Description => Description;
-    int INetwork<float>.InputSize => InputSize;
-    int INetwork<float>.OutputSize => OutputSize;
+    NetworkDescription IPredictor<float>.Description => Description;
+    int IPredictor<float>.InputSize => InputSize;
+    int IPredictor<float>.OutputSize => OutputSize;
     int INetwork<float>.ParameterCount => ParameterCount;
     bool INetwork<float>.IsTrainable => false;
     float INetwork<float>.AccumulateGradient(ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> gradient) =>

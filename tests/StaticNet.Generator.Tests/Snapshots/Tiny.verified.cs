@@ -23,8 +23,8 @@ using global::StaticNet.Compute;
 /// <item><term>1</term><description>dense 2 → 1, sigmoid, 3 parameters (2.weight, 2.bias)</description></item>
 /// </list>
 /// </remarks>
-[global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "1.0.0")]
-public sealed partial class XorNet : INetwork<float>
+[global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "{version}")]
+public sealed partial class XorNet : INetwork<float>, IFusedSgdStep<float>
 {
     /// <summary>Number of inputs.</summary>
     public const int InputSize = 2;
@@ -83,8 +83,8 @@ public sealed partial class XorNet : INetwork<float>
         return (int)(output[0] > 0.5f ? 1 : 0);
     }
 
-    /// <summary>Computes the outputs of many samples stored row-major: <paramref name="inputs"/> is [count x InputSize], <paramref name="outputs"/> [count x
-    /// OutputSize].</summary>
+    /// <summary>Computes the outputs of many samples stored row-major:
+    /// <paramref name="inputs"/> is [count x InputSize], <paramref name="outputs"/> [count x OutputSize].</summary>
     /// <remarks>Runs tiles of samples through each layer together, every loaded weight multiplied into a vector of samples.</remarks>
     public void PredictBatch(ReadOnlySpan<float> inputs, Span<float> outputs)
     {
@@ -164,8 +164,8 @@ public sealed partial class XorNet : INetwork<float>
         Activations.Apply<float, Sigmoid>(ref y, ref y, count * 1, 0f);
     }
 
-    /// <summary>Adds (+=) the gradient of this sample's binary_cross_entropy loss against <paramref name="target"/> to <paramref name="gradient"/> and returns
-    /// the loss.</summary>
+    /// <summary>Adds (+=) the gradient of this sample's binary_cross_entropy loss against <paramref name="target"/>
+    /// to <paramref name="gradient"/> and returns the loss.</summary>
     /// <remarks>Allocation-free and safe to call from many threads at once (each with its own gradient span).</remarks>
     public float AccumulateGradient(ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> gradient)
     {
@@ -175,8 +175,8 @@ public sealed partial class XorNet : INetwork<float>
         return Backpropagate(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(target), ref MemoryMarshal.GetReference(gradient), 1f);
     }
 
-    /// <summary>Adds the gradient of this sample's loss against class <paramref name="label"/> (0 or 1, the target of the single output) and returns the
-    /// loss.</summary>
+    /// <summary>Adds the gradient of this sample's loss against class <paramref name="label"/>
+    /// (0 or 1, the target of the single output) and returns the loss.</summary>
     public float AccumulateGradient(ReadOnlySpan<float> input, int label, Span<float> gradient)
     {
         ThrowHelper.CheckLength(input.Length, InputSize, nameof(input));
@@ -213,8 +213,8 @@ public sealed partial class XorNet : INetwork<float>
         return loss;
     }
 
-    /// <summary>Adds the gradients of many samples' losses against class labels (0 or 1, the single output's target) and returns the sum of the
-    /// losses.</summary>
+    /// <summary>Adds the gradients of many samples' losses against class labels
+    /// (0 or 1, the single output's target) and returns the sum of the losses.</summary>
     public float AccumulateGradientBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, Span<float> gradient)
     {
         int count = ThrowHelper.CheckBatch(inputs.Length, InputSize, labels.Length, 1, nameof(labels));
@@ -245,6 +245,7 @@ public sealed partial class XorNet : INetwork<float>
     /// larger than one tile (TileWidth samples); a non-finite loss leaves the parameters unchanged.</summary>
     public bool TrySgdStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, float learningRate, out float lossSum)
     {
+        ThrowHelper.CheckLearningRate(learningRate, nameof(learningRate));
         int count = ThrowHelper.CheckBatch(inputs.Length, InputSize, targets.Length, OutputSize, nameof(targets));
         lossSum = 0f;
         if (count == 0 || count > TileWidth)
@@ -267,6 +268,7 @@ public sealed partial class XorNet : INetwork<float>
     /// larger than one tile (TileWidth samples); a non-finite loss leaves the parameters unchanged.</summary>
     public bool TrySgdStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, float learningRate, out float lossSum)
     {
+        ThrowHelper.CheckLearningRate(learningRate, nameof(learningRate));
         int count = ThrowHelper.CheckBatch(inputs.Length, InputSize, labels.Length, 1, nameof(labels));
         lossSum = 0f;
         if (count == 0 || count > TileWidth)
@@ -379,9 +381,9 @@ public sealed partial class XorNet : INetwork<float>
         return loss;
     }
 
-    NetworkDescription INetwork<float>.Description => Description;
-    int INetwork<float>.InputSize => InputSize;
-    int INetwork<float>.OutputSize => OutputSize;
+    NetworkDescription IPredictor<float>.Description => Description;
+    int IPredictor<float>.InputSize => InputSize;
+    int IPredictor<float>.OutputSize => OutputSize;
     int INetwork<float>.ParameterCount => ParameterCount;
     bool INetwork<float>.IsTrainable => true;
 

@@ -1,19 +1,18 @@
-// The MSBuild task that makes README.md executable (compiled by RoslynCodeTaskFactory, see ReadmeSnippets.targets;
-// not part of the test assembly). It reads every fenced block of the README and writes into one output folder:
+// The MSBuild task that makes README.md testable (compiled by RoslynCodeTaskFactory, see ReadmeSnippets.targets; not
+// part of the test assembly). It reads every fenced block of the README and writes into one output folder:
 //
 //   spec-at-line-<n>/README.md.staticnet.json
-//                               each ```json/```jsonc block with a "name" field: a spec the StaticNet generator compiles.
-//                               Padded to n-1 lines, so the generator's diagnostics name README.md's line and column.
-//   README.L<n>.cs              each ```csharp block: the body of Run() in a class deriving from ReadmeSnippet<IrisClassifier>
-//                               (the context: inputs, labels, training, validation, network, trainer); leading `using`
-//                               lines become using directives. #line directives make compiler errors name README.md line N.
-//   ReadmeBlocks.g.cs           the catalog of every block (line, language, text, context) with a factory for each snippet.
+//                               the first ```json/```jsonc block with a "name" field of each class name: a spec the
+//                               StaticNet generator compiles into the test assembly (later blocks of the same name, the
+//                               README's variants of its spec, would collide there: ReadmeProject compiles every spec block
+//                               at test time). Padded to n-1 lines, so the generator's diagnostics name README.md's line.
+//   ReadmeBlocks.g.cs           the catalog of every block (line, language, marker, text). The C# blocks are compiled at
+//                               test time by ReadmeProject, each as the Program.cs of a fresh project.
 //
 // n is the README line of the block's first content line. A block is configured by an HTML comment on the last
 // non-blank line before its fence:
-//   <!-- readme-test: skip (why) -->         not extracted (e.g. an excerpt of generated code with "...")
-//   <!-- readme-test: context=Name -->       C# snippet compiled in namespace StaticNet.Readme.Tests.Name.Snippets, so
-//                                            IrisClassifier is the test project's variant in StaticNet.Readme.Tests.Name
+//   <!-- readme-test: skip (why) -->         not tested (e.g. an excerpt of generated code with "...")
+//   <!-- readme-test: standalone -->         a C# block compiled without the README's stated preamble (see ReadmeProject)
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -27,21 +26,17 @@ public sealed class StaticNetExtractReadme : Task
     [Required] public string Readme { get; set; } = "";
     [Required] public string OutputFolder { get; set; } = "";
     [Required] public string RootNamespace { get; set; } = "";
-    [Required] public string ContextsFolder { get; set; } = "";
-
-    private static readonly string[] ImplicitUsings = { "using System;", "using StaticNet;", "using StaticNet.Optimizers;" };
     // CommonMark: a fence may be indented by up to three spaces (e.g. inside a list item); the info string is the language.
     private static readonly Regex Fence = new Regex(@"^ {0,3}```([A-Za-z0-9_+-]*)\s*$");
     private static readonly Regex Marker = new Regex(@"^<!--\s*readme-test:\s*(.*?)\s*-->$");
-    private static readonly Regex UsingLine = new Regex(@"^using\s+(static\s+)?[A-Za-z_][A-Za-z0-9_.]*\s*;\s*$");
-    private static readonly Regex ContextName = new Regex(@"^context=([A-Z][A-Za-z0-9]*)$");
+    private static readonly Regex SpecName = new Regex("\"name\"\\s*:\\s*\"([^\"]*)\"");
 
     public override bool Execute()
     {
         string readme = Path.GetFullPath(Readme);
         string[] lines = File.ReadAllLines(readme);
         Directory.CreateDirectory(OutputFolder);
-        foreach (string stale in Directory.GetFiles(OutputFolder, "README.L*"))
+        foreach (string stale in Directory.GetFiles(OutputFolder, "README.L*"))   // C# blocks compiled here by earlier versions
         {
             File.Delete(stale);
         }
@@ -51,6 +46,7 @@ public sealed class StaticNetExtractReadme : Task
         }
 
         var catalog = new StringBuilder();
+        var specNames = new HashSet<string>(StringComparer.Ordinal);
         int i = 0;
         while (i < lines.Length)
         {
@@ -83,56 +79,41 @@ public sealed class StaticNetExtractReadme : Task
             int line = first + 1;   // 1-based README line of the first content line
 
             bool skip = false;
-            string context = "";
+            string kind = "";
             if (marker.Length > 0)
             {
-                Match m = ContextName.Match(marker);
                 if (marker == "skip" || marker.StartsWith("skip ", StringComparison.Ordinal))
                 {
                     skip = true;
                 }
-                else if (m.Success && Directory.Exists(Path.Combine(ContextsFolder, m.Groups[1].Value)))
+                else if (marker == "standalone" && (language == "csharp" || language == "cs"))
                 {
-                    context = m.Groups[1].Value;
-                }
-                else if (m.Success)
-                {
-                    Error(readme, fenceLine - 1, "README004", "Unknown snippet context '" + m.Groups[1].Value + "': the contexts are the folders of " + ContextsFolder + ".");
-                    return false;
+                    kind = marker;
                 }
                 else
                 {
-                    Error(readme, fenceLine - 1, "README002", "Unknown readme-test marker '" + marker + "': expected 'skip (reason)' or 'context=Name'.");
+                    Error(readme, fenceLine - 1, "README002", "Unknown readme-test marker '" + marker + "': expected 'skip (reason)', or 'standalone' before a C# block.");
                     return false;
                 }
             }
 
             string text = string.Join("\n", body);
-            string factory = "null";
-            if (!skip && (language == "csharp" || language == "cs"))
+            if (!skip && (language == "json" || language == "jsonc") && text.Contains("\"name\""))
             {
-                string className = "ReadmeLine" + line;
-                string ns = RootNamespace + (context.Length > 0 ? "." + context : "") + ".Snippets";
-                File.WriteAllText(Path.Combine(OutputFolder, "README.L" + line + ".cs"), Snippet(readme, line, body, ns, className));
-                factory = "static () => new global::" + ns + "." + className + "()";
-            }
-            else if (!skip && (language == "json" || language == "jsonc") && text.Contains("\"name\""))
-            {
-                if (context.Length > 0)
+                Match name = SpecName.Match(text);
+                if (name.Success && specNames.Add(name.Groups[1].Value))
                 {
-                    Error(readme, fenceLine - 1, "README003", "A spec block takes no context; give the spec its own \"namespace\" instead.");
-                    return false;
+                    // README.md.staticnet.json in a folder per block, padded so that its line numbers are README.md's: the
+                    // generator's diagnostics then read ".../spec-at-line-25/README.md.staticnet.json(31,34): error SN0009 ...".
+                    string folder = Path.Combine(OutputFolder, "spec-at-line-" + line);
+                    Directory.CreateDirectory(folder);
+                    string header = "// README.md lines " + line + "-" + (line + body.Count - 1) + " (extracted at build time; edit README.md). Line numbers here are README.md's.";
+                    File.WriteAllText(Path.Combine(folder, "README.md.staticnet.json"), header + new string('\n', line - 1) + text + "\n");
                 }
-                // README.md.staticnet.json in a folder per block, padded so that its line numbers are README.md's: the
-                // generator's diagnostics then read ".../spec-at-line-25/README.md.staticnet.json(31,34): error SN0009 ...".
-                string folder = Path.Combine(OutputFolder, "spec-at-line-" + line);
-                Directory.CreateDirectory(folder);
-                string header = "// README.md lines " + line + "-" + (line + body.Count - 1) + " (extracted at build time; edit README.md). Line numbers here are README.md's.";
-                File.WriteAllText(Path.Combine(folder, "README.md.staticnet.json"), header + new string('\n', line - 1) + text + "\n");
             }
             catalog.Append("            new ReadmeBlock(").Append(line).Append(", \"").Append(language).Append("\", ")
-                   .Append(context.Length > 0 ? "\"" + context + "\"" : "null").Append(", ").Append(skip ? "true" : "false")
-                   .Append(", ").Append(Verbatim(text)).Append(", ").Append(factory).Append("),\n");
+                   .Append(kind.Length > 0 ? "\"" + kind + "\"" : "null").Append(", ").Append(skip ? "true" : "false")
+                   .Append(", ").Append(Verbatim(text)).Append("),\n");
         }
 
         string catalogText =
@@ -164,54 +145,6 @@ public sealed class StaticNetExtractReadme : Task
         }
         return "";
     }
-
-    private static string Snippet(string readme, int line, List<string> body, string ns, string className)
-    {
-        var s = new StringBuilder();
-        s.Append("// Generated by build/ExtractReadme.cs from README.md line ").Append(line).Append(": edit README.md, not this file.\n");
-        s.Append("#nullable enable\n");
-        var declared = new HashSet<string>();
-        int k = 0;
-        // Leading using lines (and blank lines between them) of the snippet become using directives.
-        var usings = new StringBuilder();
-        for (; k < body.Count; k++)
-        {
-            string t = body[k].Trim();
-            if (t.Length == 0)
-            {
-                continue;
-            }
-            if (!UsingLine.IsMatch(t))
-            {
-                break;
-            }
-            declared.Add(Regex.Replace(t, @"\s+", " "));
-            usings.Append("#line ").Append(line + k).Append(' ').Append(Quote(readme)).Append('\n').Append(t).Append('\n');
-        }
-        foreach (string u in ImplicitUsings)
-        {
-            if (!declared.Contains(u))
-            {
-                s.Append(u).Append('\n');
-            }
-        }
-        s.Append(usings);
-        s.Append("#line default\n");
-        s.Append("namespace ").Append(ns).Append("\n{\n");
-        s.Append("    internal sealed class ").Append(className).Append(" : global::StaticNet.Readme.Tests.ReadmeSnippet<IrisClassifier>\n    {\n");
-        s.Append("        public ").Append(className).Append("() : base(").Append(line).Append(", static seed => new IrisClassifier(seed)) { }\n\n");
-        s.Append("        protected override void RunSnippet()\n        {\n");
-        s.Append("#line ").Append(line + k).Append(' ').Append(Quote(readme)).Append('\n');
-        for (; k < body.Count; k++)
-        {
-            s.Append(body[k]).Append('\n');
-        }
-        s.Append("#line default\n");
-        s.Append("        }\n    }\n}\n");
-        return s.ToString();
-    }
-
-    private static string Quote(string path) => "\"" + path.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
     private static string Verbatim(string text) => "@\"" + text.Replace("\"", "\"\"") + "\"";
 

@@ -50,7 +50,7 @@ internal static class GoldenRunner
             index++;
         }
         return new NetworkDescription(spec.GetProperty("name").GetString()!, ParsePrecision(spec), spec.GetProperty("inputs").GetInt32(),
-            layers, ParseLoss(spec), [], [], "reference");
+            layers, ParseLoss(spec), [], []);
     }
 
     private static Activation ParseActivation(JsonElement layer) =>

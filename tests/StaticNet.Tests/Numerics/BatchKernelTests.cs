@@ -96,9 +96,9 @@ public class BatchKernelTests
         T learningRate = T.CreateTruncating(0.05);
         foreach (int count in new[] { 1, 2, 3, Vector<T>.Count - 1, Vector<T>.Count, Vector<T>.Count + 1, tileWidth - 1, tileWidth })
         {
-            INetwork<T> fused = Networks.Create<T>(name, seed: 22);
+            var fused = (IFusedSgdStep<T>)Networks.Create<T>(name, seed: 22);
             INetwork<T> unfusedByTarget = Networks.Create<T>(name, seed: 22);
-            INetwork<T> fusedByLabel = Networks.Create<T>(name, seed: 22);
+            var fusedByLabel = (IFusedSgdStep<T>)Networks.Create<T>(name, seed: 22);
             INetwork<T> unfusedByLabel = Networks.Create<T>(name, seed: 22);
             T[] inputs = Enumerable.Range(0, count * fused.InputSize).Select(_ => T.CreateTruncating(random.NextUniform(-2, 2))).ToArray();
             int classes = fused.OutputSize == 1 ? 2 : fused.OutputSize;

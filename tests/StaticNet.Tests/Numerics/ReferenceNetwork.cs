@@ -40,6 +40,44 @@ public static class ReferenceNetwork
         return (zs, activations);
     }
 
+    /// <summary>
+    /// How far the input keeps every step unit's pre-activation from 0, relative to the size of its terms:
+    /// min over step units of |z| / (|b| + sum |w x|), or infinity without step units. A computation in a
+    /// precision of relative rounding error u can only flip a step unit whose margin is below about n u, so
+    /// outputs of inputs with a margin above that can be compared exactly like every other output.
+    /// </summary>
+    public static double StepMargin(NetworkDescription network, IReadOnlyList<double> parameters, IReadOnlyList<double> input)
+    {
+        double margin = double.PositiveInfinity;
+        double[] current = new double[input.Count];
+        for (int i = 0; i < input.Count; i++)
+        {
+            current[i] = input[i];
+        }
+        (List<double[]> _, List<double[]> activations) = Forward(network, parameters, input);
+        for (int l = 0; l < network.Layers.Count; l++)
+        {
+            LayerDescription layer = network.Layers[l];
+            if (layer.Activation == Activation.Step)
+            {
+                for (int j = 0; j < layer.Units; j++)
+                {
+                    double z = layer.HasBias ? parameters[layer.BiasOffset + j] : 0;
+                    double scale = Math.Abs(z);
+                    for (int i = 0; i < layer.FanIn; i++)
+                    {
+                        double term = parameters[layer.WeightOffset + j * layer.FanIn + i] * current[i];
+                        z += term;
+                        scale += Math.Abs(term);
+                    }
+                    margin = Math.Min(margin, scale == 0 ? double.PositiveInfinity : Math.Abs(z) / scale);
+                }
+            }
+            current = activations[l];
+        }
+        return margin;
+    }
+
     public static double[] Predict(NetworkDescription network, IReadOnlyList<double> parameters, IReadOnlyList<double> input) =>
         Forward(network, parameters, input).A[^1];
 

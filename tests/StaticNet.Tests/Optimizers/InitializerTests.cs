@@ -23,7 +23,7 @@ public sealed class InitializerTests
                 $"{2 * i}.weight", bias ? $"{2 * i}.bias" : null));
             fanIn = units;
         }
-        return new NetworkDescription("Handmade", Precision.Double, inputs, list, Loss.MeanSquaredError, [], [], "0");
+        return new NetworkDescription("Handmade", Precision.Double, inputs, list, Loss.MeanSquaredError, [], []);
     }
 
     private delegate void NetworkInit(Span<double> parameters, NetworkDescription network, int seed);

@@ -6,7 +6,7 @@ using Xunit;
 namespace StaticNet.Tests.Training;
 
 /// <summary>
-/// Plain SGD without clipping trains through the network's fused step (<see cref="INetwork{T}.TrySgdStep(ReadOnlySpan{T}, ReadOnlySpan{int}, T, out T)"/>);
+/// Plain SGD without clipping trains through the network's fused step (<see cref="IFusedSgdStep{T}.TrySgdStep(ReadOnlySpan{T}, ReadOnlySpan{int}, T, out T)"/>);
 /// gradient clipping with an unreachable norm forces the unfused path (gradient buffer, then <see cref="Sgd.Step{T}"/>) on the same batches.
 /// </summary>
 public class FusedSgdTrainingTests

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Writes iris.safetensors beside this script: the state_dict of the README's PyTorch iris network
 (Sequential(Linear(4, 16), ReLU(), Linear(16, 3), Softmax(dim=1)), torch.manual_seed(0), untrained), which the
-"Baked" README context bakes into its IrisClassifier. Run once with Debian's PyTorch: /usr/bin/python3 <this file>.
+README's "Weights baked into the build" spec bakes into IrisClassifier (ReadmeProject supplies it as the spec's "iris.safetensors"). Run once with Debian's PyTorch: /usr/bin/python3 <this file>.
 Standard library + torch only (no `safetensors` package)."""
 import json, os, struct
 import torch
