@@ -38,17 +38,11 @@ public static class Activations
         where T : unmanaged where TActivation : struct, IActivation<T> =>
         TActivation.Apply(MemoryMarshal.CreateReadOnlySpan(ref z, length), MemoryMarshal.CreateSpan(ref a, length), alpha);
 
-    /// <summary><c>y[j] = f(y[j] + b[j])</c> over <paramref name="length"/> values: the bias a vector at a time, then the activation.</summary>
+    /// <summary><c>y[j] = f(y[j] + b[j])</c> over <paramref name="length"/> values, in place.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AddBiasAndApply<T, TActivation>(ref T y, ref T bias, int length, T alpha)
-        where T : unmanaged where TActivation : struct, IActivation<T>
-    {
-        AddBias(ref y, ref bias, length);
-        if (typeof(TActivation) != typeof(Identity))
-        {
-            Apply<T, TActivation>(ref y, ref y, length, alpha);
-        }
-    }
+        where T : unmanaged where TActivation : struct, IActivation<T> =>
+        AddBiasAndApply<T, TActivation>(ref y, ref bias, ref y, length, alpha);
 
     /// <summary><c>y[j] += b[j]</c> over <paramref name="length"/> values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -66,12 +60,56 @@ public static class Activations
         }
     }
 
+    /// <summary>
+    /// <c>z[j] += b[j]</c> and <c>a[j] = f(z[j])</c> over <paramref name="length"/> values (a may be z): in one pass
+    /// for the piecewise-linear activations, whose span kernel is their vector form (so the result is the same);
+    /// the bias pass and the activation's span kernel for the others.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddBiasAndApply<T, TActivation>(ref T z, ref T bias, ref T a, int length, T alpha)
+        where T : unmanaged where TActivation : struct, IActivation<T>
+    {
+        if (typeof(TActivation) == typeof(Relu) || typeof(TActivation) == typeof(LeakyRelu))
+        {
+            int j = 0;
+            for (; j <= length - Vector<T>.Count; j += Vector<T>.Count)
+            {
+                Vector<T> sum = Vector.LoadUnsafe(ref z, (nuint)j) + Vector.LoadUnsafe(ref bias, (nuint)j);
+                Vector.StoreUnsafe(sum, ref z, (nuint)j);
+                Vector.StoreUnsafe(TActivation.Apply(sum, alpha), ref a, (nuint)j);
+            }
+            for (; j < length; j++)
+            {
+                T sum = Scalar.Add(Unsafe.Add(ref z, j), Unsafe.Add(ref bias, j));
+                Unsafe.Add(ref z, j) = sum;
+                Unsafe.Add(ref a, j) = TActivation.Apply(sum, alpha);
+            }
+            return;
+        }
+        AddBias(ref z, ref bias, length);
+        if (typeof(TActivation) != typeof(Identity))
+        {
+            Apply<T, TActivation>(ref z, ref a, length, alpha);
+        }
+    }
+
     /// <summary><c>delta[i] *= f'(z[i], a[i])</c> over <paramref name="length"/> values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void MultiplyByDerivative<T, TActivation>(ref T delta, ref T z, ref T a, int length, T alpha)
         where T : unmanaged where TActivation : struct, IActivation<T>
     {
-        for (int i = 0; i < length; i++)
+        int start = 0;
+        if (typeof(TActivation) == typeof(Relu) || typeof(TActivation) == typeof(LeakyRelu))
+        {
+            // f'(z) is 1 above 0 and alpha (0 for relu) elsewhere: a vector at a time, the same products.
+            Vector<T> below = typeof(TActivation) == typeof(Relu) ? Vector<T>.Zero : new Vector<T>(alpha);
+            for (; start <= length - Vector<T>.Count; start += Vector<T>.Count)
+            {
+                Vector<T> slope = Vector.ConditionalSelect(Vector.GreaterThan(Vector.LoadUnsafe(ref z, (nuint)start), Vector<T>.Zero), Vector<T>.One, below);
+                Vector.StoreUnsafe(Vector.LoadUnsafe(ref delta, (nuint)start) * slope, ref delta, (nuint)start);
+            }
+        }
+        for (int i = start; i < length; i++)
         {
             ref T d = ref Unsafe.Add(ref delta, i);
             d = Scalar.Multiply(d, TActivation.Derivative(Unsafe.Add(ref z, i), Unsafe.Add(ref a, i), alpha));
@@ -126,7 +164,8 @@ public static class Activations
 /// <summary>f(z) = z.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct Identity : IActivation<float>, IActivation<double>
-{    /// <inheritdoc />
+{
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Apply(float x, float alpha) => x;
 
@@ -161,7 +200,8 @@ public readonly struct Identity : IActivation<float>, IActivation<double>
 /// <summary>f(z) = 1 / (1 + e^-z); f' = a (1 - a).</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct Sigmoid : IActivation<float>, IActivation<double>
-{    /// <inheritdoc />
+{
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Apply(float x, float alpha) => Kernels.Sigmoid(x);
 
@@ -196,7 +236,8 @@ public readonly struct Sigmoid : IActivation<float>, IActivation<double>
 /// <summary>f(z) = tanh z; f' = 1 - a^2.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct Tanh : IActivation<float>, IActivation<double>
-{    /// <inheritdoc />
+{
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Apply(float x, float alpha) => Kernels.Tanh(x);
 
@@ -231,7 +272,8 @@ public readonly struct Tanh : IActivation<float>, IActivation<double>
 /// <summary>f(z) = max(0, z), NaN propagated; f' = 1 for z &gt; 0, else 0 (PyTorch's choice at 0).</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct Relu : IActivation<float>, IActivation<double>
-{    /// <inheritdoc />
+{
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Apply(float x, float alpha) => Kernels.Relu(x);
 
@@ -266,7 +308,8 @@ public readonly struct Relu : IActivation<float>, IActivation<double>
 /// <summary>f(z) = z for z &gt; 0, else alpha z.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct LeakyRelu : IActivation<float>, IActivation<double>
-{    /// <inheritdoc />
+{
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Apply(float x, float alpha) => Kernels.LeakyRelu(x, alpha);
 
@@ -301,7 +344,8 @@ public readonly struct LeakyRelu : IActivation<float>, IActivation<double>
 /// <summary>f(z) = z for z &gt; 0, else alpha (e^z - 1); f' = a + alpha below 0.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct Elu : IActivation<float>, IActivation<double>
-{    /// <inheritdoc />
+{
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Apply(float x, float alpha) => Kernels.Elu(x, alpha);
 
@@ -336,7 +380,8 @@ public readonly struct Elu : IActivation<float>, IActivation<double>
 /// <summary>f(z) = z Phi(z) with the exact error function (PyTorch's default GELU).</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct Gelu : IActivation<float>, IActivation<double>
-{    /// <inheritdoc />
+{
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Apply(float x, float alpha) => Kernels.Gelu(x);
 
@@ -371,7 +416,8 @@ public readonly struct Gelu : IActivation<float>, IActivation<double>
 /// <summary>f(z) = z sigmoid(z).</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct Silu : IActivation<float>, IActivation<double>
-{    /// <inheritdoc />
+{
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Apply(float x, float alpha) => Kernels.Silu(x);
 
@@ -406,7 +452,8 @@ public readonly struct Silu : IActivation<float>, IActivation<double>
 /// <summary>f(z) = log(1 + e^z), linear above 20 like PyTorch.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct Softplus : IActivation<float>, IActivation<double>
-{    /// <inheritdoc />
+{
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Apply(float x, float alpha) => Kernels.Softplus(x);
 
@@ -441,7 +488,8 @@ public readonly struct Softplus : IActivation<float>, IActivation<double>
 /// <summary>Heaviside: 1 for z &gt; 0, else 0; no useful gradient (f' = 0).</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct Step : IActivation<float>, IActivation<double>
-{    /// <inheritdoc />
+{
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Apply(float x, float alpha) => Kernels.Step(x);
 

@@ -47,7 +47,8 @@ public static class DenseSample
     {
         if (TLayer.Bias >= 0)
         {
-            Activations.AddBias(ref z, ref Unsafe.Add(ref parameters, TLayer.Bias), TLayer.Units);
+            Activations.AddBiasAndApply<T, TActivation>(ref z, ref Unsafe.Add(ref parameters, TLayer.Bias), ref a, TLayer.Units, Layers.Alpha<T, TLayer>());
+            return;
         }
         if (typeof(TActivation) != typeof(Identity))
         {
