@@ -73,9 +73,11 @@ public static class ThrowHelper
         {
             NotMultipleOfRow("inputs", inputsLength, inputSize);
         }
-        if (otherLength != count * otherWidth)
+        // In long: count * otherWidth may exceed int, and a wrapped product must never match a span's length.
+        long expected = (long)count * otherWidth;
+        if (otherLength != expected)
         {
-            WrongBatchLength(otherName, otherLength, count * otherWidth);
+            WrongBatchLength(otherName, otherLength, (int)Math.Min(int.MaxValue, expected));
         }
         return count;
     }

@@ -100,4 +100,17 @@ public class BatchArithmeticTests
         Assert.Equal(threads, predictor.Threads);
         Assert.Equal(expected, actual);
     }
+
+    [Theory]
+    [InlineData(1 << 30, 1, 0, 4)]          // 2^30 rows x 4 outputs wraps to 0 in int
+    [InlineData(1 << 29, 1, 0, 8)]
+    [InlineData(1 << 29, 1, 1 << 29, 9)]    // 2^29 rows x 9 outputs wraps to 2^29
+    public void Batch_length_checks_never_accept_a_span_whose_length_only_matches_a_wrapped_product(int inputsLength, int inputSize, int outputsLength, int outputSize)
+    {
+        // Generated PredictBatch, AccumulateGradientBatch and TrySgdStep check their spans here before their kernels
+        // read and write through unchecked references: a product that wrapped around would let them run off the end.
+        var error = Assert.Throws<ArgumentException>(() => ThrowHelper.CheckBatch(inputsLength, inputSize, outputsLength, outputSize, "outputs"));
+        Assert.Equal("outputs", error.ParamName);
+        Assert.Equal(3, ThrowHelper.CheckBatch(3 * inputSize, inputSize, 3 * outputSize, outputSize, "outputs"));
+    }
 }
