@@ -48,7 +48,7 @@ internal static class NameConflicts
             int homes = 0;
             foreach (INamespaceSymbol import in imported)
             {
-                homes += import.GetMembers(name).Any() ? 1 : 0;
+                homes += import.GetMembers(name).Any(member => Visible(compilation, member)) ? 1 : 0;
             }
             if (homes > 1)
             {
@@ -68,13 +68,20 @@ internal static class NameConflicts
         INamedTypeSymbol? userPart = scope.GetTypeMembers(network.ClassName, 0).FirstOrDefault();
         foreach (string name in CodeNames.SimpleNames)
         {
-            if (scope.GetMembers(name).Any() || (userPart is not null && !userPart.GetMembers(name).IsEmpty))
+            if (scope.GetMembers(name).Any(member => Visible(compilation, member)) || (userPart is not null && !userPart.GetMembers(name).IsEmpty))
             {
                 return true;
             }
         }
         return false;
     }
+
+    /// <summary>
+    /// Whether a member of a namespace can capture a name in this compilation: a namespace, or a type the compilation
+    /// can see. A reference's internal polyfill (System.Numerics.Tensors' internal System.ThrowHelper) cannot.
+    /// </summary>
+    private static bool Visible(Compilation compilation, INamespaceOrTypeSymbol member) =>
+        member is INamespaceSymbol || compilation.IsSymbolAccessibleWithin(member, compilation.Assembly);
 
     private static INamespaceSymbol? Resolve(Compilation compilation, string dottedName)
     {

@@ -69,6 +69,18 @@ public sealed class NameImmunityTests
     }
 
     [Fact]
+    public void AReferencesInternalTypeNamedLikeAShortNameKeepsShortNames()
+    {
+        // System.Numerics.Tensors has an internal System.ThrowHelper: invisible here, so it captures nothing.
+        CSharpCompilation library = CSharpCompilation.Create("Polyfills",
+            new[] { CSharpSyntaxTree.ParseText("namespace System { internal static class ThrowHelper { } }", GeneratorHarness.ParseOptions) },
+            GeneratorHarness.References, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        string source = GenerateBeside("namespace Contoso.Models { internal sealed class Customer { } }", library.ToMetadataReference());
+        Assert.DoesNotContain("global::StaticNet.", source.Replace("using global::StaticNet.", ""));
+        Assert.Contains("ThrowHelper.CheckLength(", source);
+    }
+
+    [Fact]
     public void GlobalNamespaceNetworksUseQualifiedNames()
     {
         GeneratorRun run = GeneratorHarness.Run("""{ "name": "Net", "inputs": 2, "layers": [ { "units": 1, "activation": "sigmoid" } ] }""", rootNamespace: null);
@@ -78,10 +90,10 @@ public sealed class NameImmunityTests
     }
 
     /// <summary>Runs the generator on <see cref="Spec"/> in a compilation that holds <paramref name="user"/>.</summary>
-    private static string GenerateBeside(string user)
+    private static string GenerateBeside(string user, MetadataReference? extra = null)
     {
         CSharpCompilation compilation = CSharpCompilation.Create("User", new[] { CSharpSyntaxTree.ParseText(user, GeneratorHarness.ParseOptions) },
-            GeneratorHarness.References, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+            GeneratorHarness.References.Concat(extra is null ? new MetadataReference[0] : new[] { extra }), new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
         GeneratorDriver driver = GeneratorHarness.CreateDriver(new AdditionalText[] { GeneratorHarness.Spec("Net.staticnet.json", Spec) });
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out _, out ImmutableArray<Diagnostic> diagnostics);
         Assert.Empty(diagnostics);
