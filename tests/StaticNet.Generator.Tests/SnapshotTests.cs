@@ -46,6 +46,30 @@ public sealed class SnapshotTests
     public void GeneratedSourceIsReadable(string name)
     {
         string source = GeneratorHarness.Run(SampleSpecs.All[name]).SingleSource();
+        string[] lines = AssertReadableLines(source);
+        // Short names: global:: only in the using directives and the GeneratedCode attribute.
+        Assert.All(lines.Where(l => l.Contains("global::")), line =>
+            Assert.True(line.StartsWith("using global::", System.StringComparison.Ordinal) || line.Contains("global::System.CodeDom.Compiler.GeneratedCode"), line));
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void GeneratedSourceWithQualifiedNamesIsReadable(string name)
+    {
+        // A user type named Vector beside the network: every name is spelled in full, and the lines still fit.
+        const string User = "namespace Contoso.Models { internal sealed class Vector { } } namespace Acme.Vision.Models { internal sealed class Vector { } }";
+        CSharpCompilation compilation = CSharpCompilation.Create("User", new[] { CSharpSyntaxTree.ParseText(User, GeneratorHarness.ParseOptions) },
+            GeneratorHarness.References, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        GeneratorDriver driver = GeneratorHarness.CreateDriver(new AdditionalText[] { GeneratorHarness.Spec(name + ".staticnet.json", SampleSpecs.All[name]) });
+        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out _, out _);
+        string source = driver.GetRunResult().Results.Single().GeneratedSources.Single().SourceText.ToString();
+        Assert.Contains("global::System.Numerics.Vector<", source);
+        AssertReadableLines(source);
+        GeneratorHarness.AssertCompilesCleanly(new[] { source, User }, LanguageVersion.CSharp12);
+    }
+
+    private static string[] AssertReadableLines(string source)
+    {
         string[] lines = source.Replace("\r\n", "\n").Split('\n');
 
         Assert.All(lines, line => Assert.True(line.Length <= 160, $"{line.Length} characters: {line}"));
@@ -55,8 +79,6 @@ public sealed class SnapshotTests
         Assert.DoesNotContain("< 1;", source);
         Assert.DoesNotContain("/ 1f", source);
         Assert.DoesNotContain("/= 1", source);
-        // Short names: global:: only in the using directives and the GeneratedCode attribute.
-        Assert.All(lines.Where(l => l.Contains("global::")), line =>
-            Assert.True(line.StartsWith("using global::", System.StringComparison.Ordinal) || line.Contains("global::System.CodeDom.Compiler.GeneratedCode"), line));
+        return lines;
     }
 }

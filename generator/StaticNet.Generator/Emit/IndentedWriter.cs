@@ -51,15 +51,10 @@ internal sealed class IndentedWriter
             return false;
         }
 
-        // A call: the text up to its opening parenthesis, then one argument per line.
-        int open = text.IndexOf('(');
-        if (open < 0)
-        {
-            return false;
-        }
-        var arguments = new List<string>();
-        int depth = 0, start = open + 1, close = -1;
-        for (int i = open; i < text.Length && close < 0; i++)
+        // The last call of the line (the one whose parentheses close at its end, before at most closing
+        // brackets, ',' ';' or ' =>'): the text up to its opening parenthesis, then one argument per line.
+        int open = -1, close = -1, depth = 0;
+        for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
             if (c == '"')
@@ -68,26 +63,53 @@ internal sealed class IndentedWriter
             }
             if (c is '(' or '[' or '{')
             {
+                if (depth == 0 && c == '(')
+                {
+                    open = i;
+                }
                 depth++;
             }
             else if (c is ')' or ']' or '}')
             {
                 depth--;
-                if (depth == 0)
+                if (depth == 0 && text[i] == ')' && open >= 0 && text[open] == '(')
                 {
                     close = i;
                 }
             }
-            else if (c == ',' && depth == 1)
+        }
+        if (open < 0 || close < open)
+        {
+            return false;
+        }
+        string rest = text.Substring(close + 1);
+        string closing = rest.EndsWith(" =>", StringComparison.Ordinal) ? rest.Substring(0, rest.Length - 3) : rest;
+        foreach (char c in closing)
+        {
+            if (c is not (')' or ']' or '}' or ',' or ';'))
+            {
+                return false;
+            }
+        }
+        var arguments = new List<string>();
+        int start = open + 1;
+        depth = 0;
+        for (int i = open + 1; i < close; i++)
+        {
+            char c = text[i];
+            if (c is '(' or '[' or '{')
+            {
+                depth++;
+            }
+            else if (c is ')' or ']' or '}')
+            {
+                depth--;
+            }
+            else if (c == ',' && depth == 0)
             {
                 arguments.Add(text.Substring(start, i - start).Trim());
                 start = i + 1;
             }
-        }
-        string rest = close < 0 ? "" : text.Substring(close + 1);
-        if (close < 0 || (rest.Length > 0 && rest != ";"))
-        {
-            return false;
         }
         arguments.Add(text.Substring(start, close - start).Trim());
         Line(text.Substring(0, open + 1));
